@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the tests and the pipeline need on a fresh Debian machine: system packages
+# (real Fashion-MNIST, Chromium for the HTML report test, Mesa's Vulkan driver for WebGPU,
+# oneDNN for the native backend) and the npm packages deno.json names.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+apt_packages=(dataset-fashion-mnist chromium mesa-vulkan-drivers libvulkan1 libdnnl-dev g++)
+missing=()
+for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+deno install --quiet
+if [ -f tasks/backends/native/build_native.sh ]; then bash tasks/backends/native/build_native.sh; fi

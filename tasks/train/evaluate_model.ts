@@ -1,0 +1,92 @@
+/**
+ * Runs a model over a stream of batches in inference mode and measures loss, top-1/top-5,
+ * per-class accuracy, the confusion matrix and throughput.
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import type { BatchStream } from "./batch.ts";
+import { crossEntropy } from "./cross_entropy.ts";
+import { targetRank } from "./target_rank.ts";
+
+/** Options of {@link evaluateModel}. */
+export interface EvaluateModelOptions {
+  /** Number of classes (rows and columns of the confusion matrix). */
+  classes: number;
+  /** Whether the model outputs logits (true) or softmax probabilities. Default true. */
+  fromLogits?: boolean;
+  /** Called after each batch with the images seen so far. Default: nothing. */
+  onBatch?: (done: number) => void;
+  /** Aborts between batches. */
+  signal?: AbortSignal;
+}
+
+/** What {@link evaluateModel} measured. */
+export interface Evaluation {
+  /** Mean cross-entropy (no label smoothing). */
+  loss: number;
+  top1: number;
+  top5: number;
+  /** Accuracy of each true class; null for a class with no sample. */
+  per_class: (number | null)[];
+  /** confusion[true][predicted] counts. */
+  confusion: number[][];
+  count: number;
+  seconds: number;
+  images_per_sec: number;
+}
+
+/**
+ * Evaluates `model` on every batch of `batches` (disposing them).
+ * @throws when the stream is empty
+ */
+export async function evaluateModel(
+  model: LayersModel,
+  batches: BatchStream,
+  options: EvaluateModelOptions,
+): Promise<Evaluation> {
+  const { classes, fromLogits = true } = options;
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  let count = 0, lossSum = 0, top1 = 0, top5 = 0;
+  const start = performance.now();
+  for await (const batch of batches) {
+    try {
+      options.signal?.throwIfAborted();
+      const [stats, predicted] = tf.tidy(() => {
+        const out = model.apply(batch.x, { training: false }) as tf.Tensor;
+        const rank = targetRank(out, batch.y);
+        const sums = tf.stack([
+          tf.mul(crossEntropy(out, batch.y, { fromLogits }), batch.size),
+          tf.sum(tf.cast(tf.less(rank, 1), "float32")),
+          tf.sum(tf.cast(tf.less(rank, 5), "float32")),
+        ]);
+        return [sums, tf.argMax(tf.reshape(out, [-1, classes]), 1)];
+      });
+      const [s, p, y] = await Promise.all([stats.data(), predicted.data(), batch.y.data()]);
+      tf.dispose([stats, predicted]);
+      lossSum += s[0];
+      top1 += s[1];
+      top5 += s[2];
+      for (let i = 0; i < p.length; i++) confusion[y[i]][p[i]]++;
+      count += batch.size;
+      options.onBatch?.(count);
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+    }
+  }
+  if (count === 0) throw new Error("Cannot evaluate a model on an empty set: no batch was given");
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    loss: lossSum / count,
+    top1: top1 / count,
+    top5: top5 / count,
+    per_class: confusion.map((row, c) => {
+      const n = row.reduce((a, b) => a + b, 0);
+      return n === 0 ? null : row[c] / n;
+    }),
+    confusion,
+    count,
+    seconds,
+    images_per_sec: count / seconds,
+  };
+}

@@ -76,8 +76,10 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint | null> {
   if (bytes.length !== start + total * 4) {
     throw bad(`expected ${start + total * 4} bytes, found ${bytes.length}`);
   }
-  // Copy into a fresh aligned buffer: the file buffer's byteOffset may not be 4-aligned.
-  const data = new Float32Array(bytes.slice(start).buffer);
+  // Copy into a fresh aligned buffer: the file buffer's byteOffset may not be 4-aligned (and
+  // Node's Buffer#slice would not copy).
+  const data = new Float32Array(total);
+  new Uint8Array(data.buffer).set(bytes.subarray(start));
   const tensors = header.tensors.map((e) => ({
     name: e.name,
     shape: e.shape,

@@ -122,6 +122,12 @@ export async function trainModel(
   const { train, seed, checkpointPath, fromLogits = true, signal } = options;
   const log = options.log ?? (() => {});
   checkMonitors(train, data.valCount);
+  const outputs = model.outputs[0].shape.at(-1);
+  if (outputs !== data.classes) {
+    throw new Error(
+      `Cannot train a model with ${outputs} outputs on data with ${data.classes} classes`,
+    );
+  }
   const scheduler = new LrScheduler(train.schedule, { baseLr: train.lr, epochs: train.epochs });
   const stopper = train.early_stopping ? new EarlyStopping(train.early_stopping) : null;
   const optimizer = createOptimizer(train);

@@ -1,0 +1,51 @@
+/** FusedBatchNorm (inference form: given mean and variance) over the last axis. */
+import type { KernelConfig } from "@tensorflow/tfjs-core";
+import {
+  allFloat32,
+  cpuFallback,
+  f32,
+  nativeKernel,
+  type NativeKernelArgs,
+  output,
+} from "./_kernel_utils.ts";
+
+const none = new Float32Array(1);
+
+function batchNorm(args: NativeKernelArgs) {
+  const { x, scale, offset, mean, variance } = args.inputs;
+  if (!allFloat32(x, scale, offset, mean, variance) || x.shape.length === 0) {
+    return cpuFallback("FusedBatchNorm", args);
+  }
+  const backend = args.backend;
+  const channels = x.shape[x.shape.length - 1];
+  const stat = (t: typeof x | undefined) => t == null ? none : f32(backend, t);
+  const lengthOf = (t: typeof x | undefined) => t == null ? 0 : stat(t).length;
+  // Statistics of any other length (e.g. full-size) keep the cpu kernel's cyclic indexing.
+  const fits = [mean, variance, scale, offset].every((t) => {
+    const n = t == null ? 1 : stat(t).length;
+    return n === 1 || n === channels;
+  });
+  if (!fits || channels === 0) return cpuFallback("FusedBatchNorm", args);
+  const values = f32(backend, x);
+  const out = new Float32Array(values.length);
+  const eps = (args.attrs as { varianceEpsilon?: number }).varianceEpsilon ?? 0.001;
+  backend.native.check(backend.native.symbols.cn_batchnorm(
+    values.length / channels,
+    channels,
+    values,
+    stat(mean),
+    lengthOf(mean),
+    stat(variance),
+    lengthOf(variance),
+    stat(offset),
+    lengthOf(offset),
+    stat(scale),
+    lengthOf(scale),
+    eps,
+    out,
+  ));
+  return output(backend, x.shape, out);
+}
+
+/** The batch-norm kernel config registered under `native`. */
+export const batchNormKernels: KernelConfig[] = [nativeKernel("FusedBatchNorm", batchNorm)];

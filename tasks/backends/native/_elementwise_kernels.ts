@@ -1,0 +1,176 @@
+/**
+ * Element-wise float32 kernels of the `native` backend: broadcasting binary ops, unary
+ * activations, AddN, and strided copies (Tile, Transpose). In training they run on every
+ * activation and every weight (Adam alone makes ~13 passes over each variable), which the cpu
+ * backend does in single-threaded JavaScript.
+ */
+import { broadcast_util, type KernelConfig } from "@tensorflow/tfjs-core";
+import {
+  allFloat32,
+  cpuFallback,
+  f32,
+  nativeKernel,
+  type NativeKernelArgs,
+  output,
+  sizeOf,
+} from "./_kernel_utils.ts";
+
+const maxRank = 8;
+
+/** Element strides of `shape` read as `outShape` (right-aligned, 0 where broadcast). */
+function broadcastStrides(shape: number[], outShape: number[]): Int32Array {
+  const r = outShape.length;
+  const strides = new Int32Array(r);
+  let stride = 1;
+  for (let i = r - 1; i >= 0; i--) {
+    const j = i - (r - shape.length);
+    const d = j >= 0 ? shape[j] : 1;
+    strides[i] = d === 1 ? 0 : stride;
+    stride *= d;
+  }
+  return strides;
+}
+
+function binary(op: number, name: string) {
+  return nativeKernel(name, (args: NativeKernelArgs) => {
+    const { a, b } = args.inputs;
+    if (!allFloat32(a, b)) return cpuFallback(name, args);
+    const outShape = broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    if (outShape.length > maxRank) return cpuFallback(name, args);
+    const backend = args.backend;
+    const out = new Float32Array(sizeOf(outShape));
+    if (out.length > 0) {
+      backend.native.check(backend.native.symbols.cn_binary(
+        op,
+        outShape.length,
+        Int32Array.from(outShape),
+        broadcastStrides(a.shape, outShape),
+        broadcastStrides(b.shape, outShape),
+        f32(backend, a),
+        f32(backend, b),
+        out,
+      ));
+    }
+    return output(backend, outShape, out);
+  });
+}
+
+function unary(op: number, name: string, alphaOf: (args: NativeKernelArgs) => number = () => 0) {
+  return nativeKernel(name, (args: NativeKernelArgs) => {
+    const { x } = args.inputs;
+    if (!allFloat32(x)) return cpuFallback(name, args);
+    const backend = args.backend;
+    const values = f32(backend, x);
+    const out = new Float32Array(values.length);
+    backend.native.check(
+      backend.native.symbols.cn_unary(op, values.length, values, out, alphaOf(args)),
+    );
+    return output(backend, x.shape, out);
+  });
+}
+
+function addN(args: NativeKernelArgs) {
+  const tensors = Object.values(args.inputs);
+  if (tensors.length < 2 || !allFloat32(...tensors)) return cpuFallback("AddN", args);
+  const backend = args.backend;
+  const shape = tensors[0].shape;
+  const out = new Float32Array(sizeOf(shape));
+  const dims = Int32Array.from(shape.length === 0 ? [1] : shape);
+  const strides = broadcastStrides(Array.from(dims), Array.from(dims));
+  for (let i = 1; i < tensors.length; i++) {
+    const acc = i === 1 ? f32(backend, tensors[0]) : out;
+    backend.native.check(backend.native.symbols.cn_binary(
+      0,
+      dims.length,
+      dims,
+      strides,
+      strides,
+      acc,
+      f32(backend, tensors[i]),
+      out,
+    ));
+  }
+  return output(backend, shape, out);
+}
+
+// A strided copy of x into a new tensor of `outShape`, reading x at `strides`.
+function copy(args: NativeKernelArgs, outShape: number[], strides: number[]) {
+  const backend = args.backend;
+  const out = new Float32Array(sizeOf(outShape));
+  if (out.length > 0) {
+    backend.native.check(backend.native.symbols.cn_copy(
+      strides.length,
+      Int32Array.from(outShape),
+      Int32Array.from(strides),
+      f32(backend, args.inputs.x),
+      out,
+    ));
+  }
+  return out;
+}
+
+function contiguousStrides(shape: number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+function tile(args: NativeKernelArgs) {
+  const { x } = args.inputs;
+  const reps = (args.attrs as { reps: number[] }).reps;
+  if (!allFloat32(x) || 2 * x.shape.length > maxRank) return cpuFallback("Tile", args);
+  // View the output as [reps0, d0, reps1, d1, ...] so tiling is a broadcast copy.
+  const xStrides = contiguousStrides(x.shape);
+  const view: number[] = [], strides: number[] = [];
+  x.shape.forEach((d, i) => {
+    view.push(reps[i], d);
+    strides.push(0, d === 1 ? 0 : xStrides[i]);
+  });
+  const outShape = x.shape.map((d, i) => d * reps[i]);
+  return output(args.backend, outShape, copy(args, view, strides));
+}
+
+function transpose(args: NativeKernelArgs) {
+  const { x } = args.inputs;
+  const perm = (args.attrs as { perm: number[] }).perm;
+  if (!allFloat32(x) || x.shape.length > maxRank) return cpuFallback("Transpose", args);
+  const xStrides = contiguousStrides(x.shape);
+  const outShape = perm.map((p) => x.shape[p]);
+  const strides = perm.map((p) => x.shape[p] === 1 ? 0 : xStrides[p]);
+  return output(args.backend, outShape, copy(args, outShape, strides));
+}
+
+const alphaAttr = (args: NativeKernelArgs) => (args.attrs as { alpha?: number }).alpha ?? 0;
+
+/** The element-wise kernel configs registered under `native`. */
+export const elementwiseKernels: KernelConfig[] = [
+  binary(0, "Add"),
+  binary(1, "Sub"),
+  binary(2, "Multiply"),
+  binary(3, "RealDiv"),
+  binary(4, "Maximum"),
+  binary(5, "Minimum"),
+  binary(6, "SquaredDifference"),
+  unary(0, "Relu"),
+  unary(1, "Relu6"),
+  unary(2, "Sigmoid"),
+  unary(3, "Exp"),
+  unary(4, "Log"),
+  unary(5, "Sqrt"),
+  unary(6, "Rsqrt"),
+  unary(7, "Square"),
+  unary(8, "Neg"),
+  unary(9, "Abs"),
+  unary(10, "Tanh"),
+  unary(11, "Step", alphaAttr),
+  unary(12, "Elu"),
+  unary(13, "Reciprocal"),
+  unary(14, "LeakyRelu", alphaAttr),
+  nativeKernel("AddN", addN),
+  nativeKernel("Tile", tile),
+  nativeKernel("Transpose", transpose),
+];

@@ -1,0 +1,35 @@
+// Shared helpers of the cnnlab oneDNN shim: one CPU engine and stream for the process, and the
+// error channel. Every exported function returns 0 on success and -1 after storing a message that
+// cn_last_error() hands to the TypeScript side.
+#pragma once
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <cstdint>
+#include <exception>
+#include <string>
+
+namespace cn {
+
+dnnl::engine& eng();
+dnnl::stream& strm();
+void set_error(const std::string& message);
+
+// Runs `body`, turning any exception into a stored message and -1, so no C++ exception crosses
+// the FFI boundary (that would abort Deno).
+template <typename F>
+int guarded(const char* what, F&& body) {
+  try {
+    body();
+    return 0;
+  } catch (const dnnl::error& e) {
+    set_error(std::string(what) + ": oneDNN status " + std::to_string(int(e.status)) + " (" + e.what() + ")");
+  } catch (const std::exception& e) {
+    set_error(std::string(what) + ": " + e.what());
+  }
+  return -1;
+}
+
+// Elements per OpenMP task below which threading costs more than it saves.
+constexpr int64_t kParallelGrain = 1 << 15;
+
+}  // namespace cn

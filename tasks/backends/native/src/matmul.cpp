@@ -1,0 +1,60 @@
+// Batched matrix products through oneDNN's multithreaded sgemm, with tfjs' batch broadcasting
+// (a batch of 1 pairs with every batch of the other side) and an optional fused bias + activation.
+#include <omp.h>
+
+#include <cmath>
+
+#include "common.hpp"
+
+namespace {
+
+float activate(int act, float v, float alpha) {
+  switch (act) {
+    case 1: return v > 0.f ? v : 0.f;
+    case 2: return v < 0.f ? 0.f : (v > 6.f ? 6.f : v);
+    case 3: return v >= 0.f ? v : std::expm1(v);
+    case 4: return 1.f / (1.f + std::exp(-v));
+    case 5: return v >= 0.f ? v : alpha * v;
+    default: return v;
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+/**
+ * c[b] = act(op(a[b]) x op(b[b]) + bias) for b in the output batch.
+ * p = [batchA, batchB, M, N, K, transA, transB, biasLen (0, 1 or N), act].
+ */
+int cn_matmul(const int32_t* p, const float* a, const float* b, const float* bias, float* c,
+              float alpha) {
+  return cn::guarded("matmul", [&] {
+    const int64_t ba = p[0], bb = p[1], m = p[2], n = p[3], k = p[4];
+    const bool ta = p[5] != 0, tb = p[6] != 0;
+    const int64_t bias_len = p[7];
+    const int act = p[8];
+    const int64_t batch = ba > bb ? ba : bb;
+    for (int64_t i = 0; i < batch; ++i) {
+      const float* ai = a + (ba == 1 ? 0 : i) * m * k;
+      const float* bi = b + (bb == 1 ? 0 : i) * k * n;
+      float* ci = c + i * m * n;
+      const dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.f, ai,
+                                          ta ? m : k, bi, tb ? k : n, 0.f, ci, n);
+      if (st != dnnl_success) throw dnnl::error(st, "dnnl_sgemm failed");
+    }
+    if (bias_len == 0 && act == 0) return;
+    const int64_t rows = batch * m;
+#pragma omp parallel for if (rows * n > cn::kParallelGrain)
+    for (int64_t r = 0; r < rows; ++r) {
+      float* row = c + r * n;
+      for (int64_t j = 0; j < n; ++j) {
+        float v = row[j];
+        if (bias_len == 1) v += bias[0];
+        else if (bias_len == n) v += bias[j];
+        row[j] = activate(act, v, alpha);
+      }
+    }
+  });
+}
+}

@@ -1,0 +1,156 @@
+/**
+ * Writes every run's per-epoch and final metrics as CSV (csv-stringify) and JSON, at full
+ * precision, for analysis outside the report.
+ * @module
+ */
+import { stringify } from "csv-stringify/sync";
+import { join } from "node:path";
+import { formatSweepValue } from "./ablation_groups.ts";
+import type { RunResult } from "./load_run_results.ts";
+import type { ReportData } from "./report_data.ts";
+import { modelName, plannedEpochs } from "./sections/results_section.ts";
+
+/** Files written by {@linkcode exportMetrics}, relative to the report directory. */
+export const METRICS_FILES = [
+  "metrics/epochs.csv",
+  "metrics/final.csv",
+  "metrics/per_class.csv",
+  "metrics/runs.json",
+] as const;
+
+const EPOCH_COLUMNS = [
+  "run",
+  "experiment",
+  "seed",
+  "epoch",
+  "train_loss",
+  "train_acc",
+  "val_loss",
+  "val_top1",
+  "val_top5",
+  "lr",
+  "seconds",
+  "images_per_sec",
+] as const;
+
+const FINAL_COLUMNS = [
+  "run",
+  "experiment",
+  "seed",
+  "sweep",
+  "model",
+  "status",
+  "flags",
+  "epochs",
+  "planned_epochs",
+  "params",
+  "train_seconds",
+  "train_images_per_sec",
+  "test_loss",
+  "test_top1",
+  "test_top5",
+  "test_count",
+  "eval_images_per_sec",
+  "backend",
+  "reduced",
+] as const;
+
+/**
+ * Writes metrics/epochs.csv (one row per run and epoch), metrics/final.csv (one row per run),
+ * metrics/per_class.csv (one row per run and class) and metrics/runs.json (all of it, nested).
+ * Missing or non-finite numbers are empty CSV cells and JSON nulls.
+ * @param dir the report directory (metrics/ is created in it)
+ */
+export async function exportMetrics(data: ReportData, dir: string): Promise<void> {
+  await Deno.mkdir(join(dir, "metrics"), { recursive: true });
+  const epochs = data.results.flatMap((r) =>
+    r.history.map((e) => ({
+      run: r.run.name,
+      experiment: r.run.experiment,
+      seed: r.run.seed,
+      ...e,
+    }))
+  );
+  await writeCsv(join(dir, "metrics/epochs.csv"), EPOCH_COLUMNS, epochs);
+  await writeCsv(
+    join(dir, "metrics/final.csv"),
+    FINAL_COLUMNS,
+    data.results.map((r) => finalRow(data, r)),
+  );
+  const perClass = data.results.flatMap((r) =>
+    r.metrics.confusion.map((row, i) => {
+      const images = row.reduce((a, b) => a + b, 0);
+      return {
+        run: r.run.name,
+        class: r.metrics.class_names[i],
+        images,
+        correct: row[i],
+        accuracy: images > 0 ? row[i] / images : null,
+      };
+    })
+  );
+  await writeCsv(
+    join(dir, "metrics/per_class.csv"),
+    ["run", "class", "images", "correct", "accuracy"],
+    perClass,
+  );
+  const runs = data.results.map((r) => ({
+    ...finalRow(data, r),
+    flags: data.flags.get(r)!.map((f) => f.text),
+    sweep: r.run.sweep ?? null,
+    params: r.run.params,
+    history: r.history,
+    confusion: r.metrics.confusion,
+    class_names: r.metrics.class_names,
+  }));
+  const json = { config: data.params.config, rank_by: data.params.options.rank_by, runs };
+  await Deno.writeTextFile(
+    join(dir, "metrics/runs.json"),
+    JSON.stringify(json, finiteOrNull, 2) + "\n",
+  );
+}
+
+function finalRow(data: ReportData, r: RunResult) {
+  return {
+    run: r.run.name,
+    experiment: r.run.experiment,
+    seed: r.run.seed,
+    sweep: r.run.sweep
+      ? Object.entries(r.run.sweep.values).map(([k, v]) => `${k}=${formatSweepValue(v)}`).join(" ")
+      : "",
+    model: modelName(r),
+    status: r.train.status,
+    flags: data.flags.get(r)!.map((f) => f.kind).join(" "),
+    epochs: r.train.epochs,
+    planned_epochs: plannedEpochs(r),
+    params: r.train.params,
+    train_seconds: r.train.seconds,
+    train_images_per_sec: r.train.images_per_sec,
+    test_loss: r.metrics.loss,
+    test_top1: r.metrics.top1,
+    test_top5: r.metrics.top5,
+    test_count: r.metrics.count,
+    eval_images_per_sec: r.metrics.images_per_sec,
+    backend: r.train.backend,
+    reduced: r.run.reduced ?? "",
+  };
+}
+
+async function writeCsv(
+  path: string,
+  columns: readonly string[],
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  const cells = rows.map((row) => columns.map((c) => csvCell(row[c])));
+  await Deno.writeTextFile(path, stringify(cells, { header: true, columns: [...columns] }));
+}
+
+function csvCell(value: unknown): string | number {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return Number.isFinite(value) ? value : "";
+  return String(value);
+}
+
+function finiteOrNull(_key: string, value: unknown): unknown {
+  return typeof value === "number" && !Number.isFinite(value) ? null : value;
+}

@@ -1,0 +1,25 @@
+/**
+ * Renders a vega-lite spec to SVG without a browser.
+ * @module
+ */
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+
+/**
+ * Compiles the spec to vega and renders it headless (no DOM, no canvas: vega estimates text
+ * widths, which is why every chart uses one known font).
+ * @returns the SVG document text
+ * @throws Error naming the chart when vega-lite or vega rejects the spec
+ */
+export async function renderSvg(spec: TopLevelSpec, name = "chart"): Promise<string> {
+  let view: vega.View | undefined;
+  try {
+    const compiled = compile(spec).spec;
+    view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Warn });
+    return await view.toSVG();
+  } catch (error) {
+    throw new Error(`Cannot render chart '${name}' to SVG: ${(error as Error).message}`);
+  } finally {
+    view?.finalize();
+  }
+}

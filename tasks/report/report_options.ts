@@ -1,0 +1,94 @@
+/**
+ * The `report:` section of a config: what a user can tweak about the report without
+ * retraining anything (the report stage is the only one that reads these options).
+ * @module
+ */
+import { z } from "zod";
+
+/** Which metric ranks runs ("best run", bar order, confusion matrix of the best run). */
+export const rankMetrics = ["test_top1", "test_top5", "test_loss", "val_top1"] as const;
+
+/** A metric runs can be ranked by. */
+export type RankMetric = (typeof rankMetrics)[number];
+
+const sectionsSchema = z.strictObject({
+  /** Results table: one row per run. */
+  results: z.boolean().default(true),
+  /** Mean ± std over runs that differ only by their seed. */
+  seeds: z.boolean().default(true),
+  /** Diverged, stuck, early-stopped and reduced runs. */
+  flags: z.boolean().default(true),
+  /** One table (and chart) per sweep group. */
+  ablations: z.boolean().default(true),
+  /** Validation accuracy of every run, epoch by epoch. */
+  epochs: z.boolean().default(true),
+  /** Per-class accuracy of the best run. */
+  per_class: z.boolean().default(true),
+  /** Appendix: layer-by-layer model summaries. */
+  summaries: z.boolean().default(true),
+  /** Appendix: config hash, stage fingerprints, versions, machine, date. */
+  provenance: z.boolean().default(true),
+});
+
+const chartsSchema = z.strictObject({
+  /** Validation top-1 accuracy vs epoch, all runs. */
+  val_accuracy: z.boolean().default(true),
+  /** Train and validation loss vs epoch, all runs. */
+  loss: z.boolean().default(true),
+  /** Test top-1 bars, with ± std error bars for multi-seed groups. */
+  test_accuracy: z.boolean().default(true),
+  /** Confusion-matrix heatmap of the best run. */
+  confusion: z.boolean().default(true),
+  /** One chart per sweep group. */
+  ablations: z.boolean().default(true),
+  /** Learning rate vs epoch. */
+  lr_schedule: z.boolean().default(true),
+});
+
+const formatsSchema = z.strictObject({
+  /** Render every chart to SVG (vega, headless). */
+  svg: z.boolean().default(true),
+  /** Rasterize every chart to PNG (resvg with the bundled DejaVu Sans font). */
+  png: z.boolean().default(true),
+  /** Write the self-contained interactive report.html. */
+  html: z.boolean().default(true),
+});
+
+/**
+ * Report options. Every key has a default, so `report: {}` (or no `report:` at all) is valid;
+ * unknown keys are errors so that typos do not silently do nothing.
+ */
+export const reportOptionsSchema = z.strictObject({
+  /** Report title. Default: "Results: <config name>". */
+  title: z.string().min(1).optional(),
+  /** A paragraph shown under the title (e.g. what the experiment asks). */
+  description: z.string().optional(),
+  /** Metric that picks the best run and orders bar charts. Default: test_top1. */
+  rank_by: z.enum(rankMetrics).default("test_top1"),
+  /** Results table order: as the config lists the runs, or best first. Default: config. */
+  sort: z.enum(["config", "rank"]).default("config"),
+  /** Accuracies as "98.12 %" (percent) or "0.9812" (fraction, as in the lab reports). */
+  accuracy: z.enum(["percent", "fraction"]).default("percent"),
+  /** Decimals of a percentage (a fraction gets two more). Default: 2. */
+  decimals: z.int().min(0).max(6).default(2),
+  /** A run whose test top-1 is below chance × this factor is flagged "stuck". Default: 1.5. */
+  stuck_factor: z.number().min(1).default(1.5),
+  /** Most runs per per-epoch table before it is split into several tables. Default: 8. */
+  epoch_table_columns: z.int().min(1).max(50).default(8),
+  /** Show row-normalized rates (true) or raw counts (false) in the confusion matrix. */
+  confusion_normalize: z.boolean().default(true),
+  /** Width and height of one chart's plot area in pixels. Default: 480 × 280. */
+  chart_width: z.int().min(100).max(4000).default(480),
+  chart_height: z.int().min(100).max(4000).default(280),
+  /** PNG pixels per SVG pixel. Default: 2 (sharp on high-density screens). */
+  png_scale: z.number().min(0.25).max(8).default(2),
+  sections: sectionsSchema.prefault({}),
+  charts: chartsSchema.prefault({}),
+  formats: formatsSchema.prefault({}),
+});
+
+/** Report options after defaults were applied. */
+export type ReportOptions = z.output<typeof reportOptionsSchema>;
+
+/** Report options as written in a config (every key optional). */
+export type ReportOptionsInput = z.input<typeof reportOptionsSchema>;

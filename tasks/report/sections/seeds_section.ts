@@ -1,0 +1,43 @@
+/**
+ * Mean ± std over runs that differ only by their seed.
+ * @module
+ */
+import { formatMeanStd } from "../format_metric.ts";
+import { groupStats } from "../group_stats.ts";
+import type { ReportData } from "../report_data.ts";
+import type { Block } from "../report_document.ts";
+
+/**
+ * One row per config that ran with more than one seed (sample std, n − 1).
+ * @returns no blocks when every config ran with a single seed
+ */
+export function seedsSection(data: ReportData): Block[] {
+  const groups = data.seedGroups.filter((g) => g.results.length > 1);
+  if (groups.length === 0) return [];
+  const f = data.format;
+  return [
+    { kind: "heading", level: 2, text: "Across seeds" },
+    {
+      kind: "paragraph",
+      text: "Runs that differ only by their seed, as mean ± sample standard deviation. " +
+        "Diverged seeds are left out of the mean and listed in the results table.",
+    },
+    {
+      kind: "table",
+      headers: ["Config", "Seeds", "Test top-1", "Top-5", "Loss", "Epochs", "Train time"],
+      align: ["left", "left", "right", "right", "right", "right", "right"],
+      rows: groups.map((g) => {
+        const s = groupStats(g.results);
+        return [
+          g.label,
+          g.results.map((r) => r.run.seed).join(", "),
+          formatMeanStd("accuracy", s.top1, f),
+          formatMeanStd("accuracy", s.top5, f),
+          formatMeanStd("loss", s.loss, f),
+          formatMeanStd("rate", s.epochs, f),
+          formatMeanStd("seconds", s.seconds, f),
+        ];
+      }),
+    },
+  ];
+}

@@ -1,0 +1,75 @@
+/**
+ * Appendix: the layer-by-layer summary of every distinct model.
+ * @module
+ */
+import { canonicalJson } from "../group_by_seed.ts";
+import { formatMetric } from "../format_metric.ts";
+import type { RunResult } from "../load_run_results.ts";
+import type { ReportData } from "../report_data.ts";
+import type { Block } from "../report_document.ts";
+import { modelName } from "./results_section.ts";
+
+/**
+ * One table per distinct summary: runs whose models have the same layers (e.g. seeds, or a
+ * dropout sweep, which changes no shape) share a table.
+ * @returns no blocks when no run wrote summary.json
+ */
+export function summariesAppendix(data: ReportData): Block[] {
+  const models = new Map<string, RunResult[]>();
+  for (const r of data.results) {
+    if (!r.summary) continue;
+    const key = canonicalJson([modelName(r), r.summary]);
+    models.set(key, [...(models.get(key) ?? []), r]);
+  }
+  if (models.size === 0) return [];
+  const blocks: Block[] = [{ kind: "heading", level: 2, text: "Appendix: model summaries" }];
+  for (const runs of models.values()) {
+    const summary = runs[0].summary!;
+    const names = runs.map((r) => r.run.name);
+    const shown = names.length > 4
+      ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more`
+      : names.join(", ");
+    const multAdds = summary.multAdds
+      ? `, ${formatMetric("integer", summary.multAdds)} mult-adds per image`
+      : "";
+    blocks.push(
+      { kind: "heading", level: 3, text: `${modelName(runs[0])} (${shown})` },
+      {
+        kind: "paragraph",
+        text: `${formatMetric("integer", summary.totalParams)} parameters ` +
+          `(${formatMetric("integer", summary.trainableParams)} trainable)${multAdds}.`,
+      },
+      {
+        kind: "table",
+        headers: ["Layer", "Type", "Output shape", "Params", "Mult-adds"],
+        align: ["left", "left", "left", "right", "right"],
+        rows: [
+          ...summary.rows.map((row) => [
+            row.name,
+            row.type,
+            formatShape(row.outputShape),
+            formatMetric("integer", row.params),
+            formatMetric("integer", row.multAdds ?? null),
+          ]),
+          [
+            "**total**",
+            "",
+            "",
+            `**${formatMetric("integer", summary.totalParams)}**`,
+            summary.multAdds ? `**${formatMetric("integer", summary.multAdds)}**` : "—",
+          ],
+        ],
+      },
+    );
+  }
+  return blocks;
+}
+
+function formatShape(shape: unknown): string {
+  if (typeof shape === "string") return shape;
+  if (Array.isArray(shape)) {
+    if (shape.length > 0 && shape.every(Array.isArray)) return shape.map(formatShape).join(", ");
+    return `[${shape.map((d) => (d === null ? "b" : String(d))).join(", ")}]`;
+  }
+  return String(shape);
+}

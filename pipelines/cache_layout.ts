@@ -1,0 +1,33 @@
+import { join, resolve } from "node:path";
+import { sha256 } from "./sha256.ts";
+
+/**
+ * Where things live in the cache folder:
+ * - `entries/<fingerprint>/` a finished entry: `manifest.json`, `out/` (the stage outputs), `log.txt`
+ * - `work/<fingerprint>/` the stage's persistent scratch (checkpoints), deleted after success
+ * - `tmp/<fingerprint>.<pid>.<n>/` an entry being written; renamed into `entries/` when complete
+ * - `records/<hash of id>.json` the last fingerprint object seen for a stage id (for "why")
+ */
+export interface CacheLayout {
+  root: string;
+  entry(fingerprint: string): string;
+  work(fingerprint: string): string;
+  tmp: string;
+  record(id: string): string;
+}
+
+/** The cache folder: the `--cache-dir` flag, else `$CNNLAB_CACHE`, else `.cache` in the cwd. */
+export function resolveCacheDir(flag?: string): string {
+  return resolve(flag ?? Deno.env.get("CNNLAB_CACHE") ?? ".cache");
+}
+
+/** The paths of a cache folder (nothing is created). */
+export function cacheLayout(root: string): CacheLayout {
+  return {
+    root,
+    entry: (fingerprint) => join(root, "entries", fingerprint),
+    work: (fingerprint) => join(root, "work", fingerprint),
+    tmp: join(root, "tmp"),
+    record: (id) => join(root, "records", `${sha256(id).slice(0, 32)}.json`),
+  };
+}

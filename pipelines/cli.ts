@@ -1,0 +1,90 @@
+import { assessStage } from "./assess_stage.ts";
+import { cacheLayout, resolveCacheDir } from "./cache_layout.ts";
+import { ConfigError } from "./config_error.ts";
+import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
+import { planPipeline } from "./plan_pipeline.ts";
+import { planTable } from "./plan_table.ts";
+import { createConsoleReporter } from "./progress_reporter.ts";
+import type { Reporter } from "./progress_reporter.ts";
+import { runPipeline } from "./run_pipeline.ts";
+import { forcedStages, selectStagesForRuns } from "./select_stages.ts";
+import { summaryTable } from "./summary_table.ts";
+import type { Project } from "./types.ts";
+
+/** Options of {@linkcode runCli}. */
+export interface RunCliOptions {
+  /** Where tables go. Default: stdout. */
+  out?: (text: string) => void;
+  /** Where messages go. Default: stderr. */
+  err?: (text: string) => void;
+  /** Renders stage logs and progress. Default: a console reporter on stderr. */
+  reporter?: Reporter;
+}
+
+/**
+ * The command line of the pipeline: `run <config>... [--jobs N] [--cache-dir DIR] [--dry-run]
+ * [--force [GLOB]] [--only RUN-GLOB] [--isolate]` and `status <config>...`.
+ * @returns the exit code: 0 ok, 1 a stage failed, 2 bad config or arguments. Never exits itself.
+ */
+export async function runCli(
+  project: Project,
+  args: readonly string[],
+  options: RunCliOptions = {},
+): Promise<number> {
+  const out = options.out ?? ((text: string) => console.log(text));
+  const err = options.err ?? ((text: string) => console.error(text));
+  try {
+    const cli = parseCliArgs(args);
+    if (cli.help) {
+      out(USAGE);
+      return 0;
+    }
+    const plan = await planPipeline(project, cli.configs);
+    const stages = cli.only === undefined
+      ? plan.stages
+      : selectStagesForRuns(plan.stages, cli.only);
+    const forced = cli.force === undefined ? undefined : forcedStages(stages, cli.force);
+    const layout = cacheLayout(resolveCacheDir(cli.cacheDir));
+    const runs = plan.configs.reduce((n, c) => n + c.runs.length, 0);
+    err(
+      `${
+        plan.configs.map((c) => c.name).join(", ")
+      }: ${runs} runs, ${stages.length} stages, cache ${layout.root}`,
+    );
+    if (cli.command === "status" || cli.dryRun) {
+      const items = await Promise.all(stages.map(async (stage) => ({
+        stage,
+        assessment: await assessStage(layout, stage, forced?.(stage) ?? false),
+      })));
+      out(planTable(items));
+      return 0;
+    }
+    const controller = new AbortController();
+    const onInterrupt = () => controller.abort();
+    Deno.addSignalListener("SIGINT", onInterrupt);
+    let results;
+    try {
+      results = await runPipeline(stages, {
+        layout,
+        jobs: cli.jobs,
+        isolate: cli.isolate || cli.jobs > 1,
+        forced,
+        reporter: options.reporter ?? createConsoleReporter(),
+        signal: controller.signal,
+      });
+    } finally {
+      Deno.removeSignalListener("SIGINT", onInterrupt);
+    }
+    out(summaryTable(results));
+    const failed = results.filter((r) => r.outcome === "failed");
+    failed.forEach((r) => err(r.error!));
+    return failed.length ? 1 : 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(error.message);
+      return 2;
+    }
+    err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return 1;
+  }
+}

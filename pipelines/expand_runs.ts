@@ -1,0 +1,126 @@
+import type { z } from "zod";
+import { configError } from "./config_error.ts";
+import { locateInChain, runParamsLocator } from "./config_locator.ts";
+import type { RunOrigin } from "./config_locator.ts";
+import type { ConfigChain } from "./load_config_chain.ts";
+import { deepMerge, isPlainObject } from "./deep_merge.ts";
+import { formatZodIssue } from "./format_zod_issue.ts";
+import { expandSweeps } from "./sweep_points.ts";
+import type { SweepPoint } from "./sweep_points.ts";
+import type { ExpandedRun, Json } from "./types.ts";
+
+/** Sets a dotted key path in a (cloned) params object, creating maps on the way. */
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split(".");
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (!isPlainObject(node[key])) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+function formatNameValue(value: Json): string {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : JSON.stringify(value);
+}
+
+/** `conv_dropout=0.1-fc_dropout=0.5`: last key segment, or the whole path when that is ambiguous. */
+function pointLabel(point: SweepPoint): string {
+  const keys = Object.keys(point.values);
+  const last = (k: string) => k.split(".").pop()!;
+  return keys.map((k) => {
+    const ambiguous = keys.filter((other) => last(other) === last(k)).length > 1;
+    return `${ambiguous ? k : last(k)}=${formatNameValue(point.values[k])}`;
+  }).join("-");
+}
+
+function seedList(
+  seeds: number | number[] | undefined,
+  chain: ConfigChain,
+): (number | undefined)[] {
+  if (seeds === undefined) return [undefined];
+  if (typeof seeds === "number") return Array.from({ length: seeds }, (_, i) => i);
+  const duplicate = seeds.find((s, i) => seeds.indexOf(s) !== i);
+  if (duplicate !== undefined) {
+    const at = locateInChain(chain.sources, ["seeds", seeds.lastIndexOf(duplicate)]);
+    throw configError(at, `'seeds' lists ${duplicate} twice: each seed may appear once`);
+  }
+  return seeds;
+}
+
+/**
+ * Expands a merged config into runs: experiments × (their sweep points, or the experiment alone
+ * when no sweep block names it) × seeds; each run's params (defaults ⊕ experiment ⊕ sweep values
+ * ⊕ seed) are validated by `runSchema`.
+ * @throws {ConfigError} pointing at the file and line of the offending value.
+ */
+export function expandRuns(chain: ConfigChain, runSchema: z.ZodType): ExpandedRun[] {
+  const { merged, sources } = chain;
+  const experiments = Object.keys(merged.experiments ?? {});
+  if (experiments.length === 0) {
+    const at = locateInChain(sources, ["experiments"], { key: true });
+    const current = merged.experiments ? "current value is {}" : "it is missing";
+    throw configError(at, `'experiments' must name at least one experiment: ${current}`);
+  }
+  const sweeps = expandSweeps(merged.sweep, { sources, experiments, runSchema });
+  const seeds = seedList(merged.seeds, chain);
+  const runs: ExpandedRun[] = [];
+  const producedBy = new Map<string, string>();
+  for (const experiment of experiments) {
+    const base = deepMerge(merged.defaults ?? {}, merged.experiments![experiment]) as Record<
+      string,
+      unknown
+    >;
+    const mine = sweeps.filter((s) => s.experiments.includes(experiment));
+    const points: (SweepPoint | undefined)[] = mine.length
+      ? mine.flatMap((s) => s.points)
+      : [undefined];
+    for (const point of points) {
+      for (const seed of seeds) {
+        const params = structuredClone(base);
+        for (const [key, value] of Object.entries(point?.values ?? {})) setPath(params, key, value);
+        if (seed !== undefined) params.seed = seed;
+        let name = point ? `${experiment}-${pointLabel(point)}` : experiment;
+        if (seeds.length > 1) name += `-seed=${seed}`;
+        const origin: RunOrigin = {
+          experiment,
+          sweep: point && { at: point.at, indices: point.indices },
+          seeded: seed !== undefined,
+        };
+        const source = point ? `sweep '${point.block}'` : `experiment '${experiment}'`;
+        const previous = producedBy.get(name);
+        if (previous !== undefined) {
+          const at = point
+            ? locateInChain(sources, point.at)
+            : locateInChain(sources, ["experiments", experiment], { key: true });
+          throw configError(
+            at,
+            `run name '${name}' is produced twice (by ${previous} and ${source}): make the sweep values or experiment names differ`,
+          );
+        }
+        producedBy.set(name, source);
+        const parsed = runSchema.safeParse(params);
+        if (!parsed.success) {
+          throw formatZodIssue(parsed.error.issues[0], {
+            schema: runSchema,
+            input: params,
+            locate: runParamsLocator(sources, origin),
+            context: `run '${name}'`,
+          });
+        }
+        const validated = parsed.data as Json;
+        const seedParam = isPlainObject(validated) ? validated.seed : undefined;
+        runs.push({
+          name,
+          experiment,
+          ...(point ? { sweep: { name: point.block, values: point.values } } : {}),
+          seed: typeof seedParam === "number" ? seedParam : seed ?? 0,
+          params: validated,
+        });
+      }
+    }
+  }
+  return runs;
+}

@@ -1,0 +1,45 @@
+import { basename, extname } from "node:path";
+import { canonicalJson } from "./canonical_json.ts";
+import { locateInChain } from "./config_locator.ts";
+import { expandRuns } from "./expand_runs.ts";
+import { formatZodIssue } from "./format_zod_issue.ts";
+import { loadConfigChain } from "./load_config_chain.ts";
+import { sha256 } from "./sha256.ts";
+import type { Json, Project, ResolvedConfig } from "./types.ts";
+
+/** A resolved config before runtime facts are attached. */
+export type LoadedConfig = Omit<ResolvedConfig, "runtime">;
+
+/**
+ * Loads a config file: reads it and its `extends` chain, expands and validates the runs with
+ * `project.runSchema` and `report:` with `project.reportSchema`.
+ * @returns the config with runs, report options and a hash of both.
+ * @throws {ConfigError} with `file:line:col` for anything wrong in the file(s).
+ */
+export function loadConfig(
+  file: string,
+  project: Pick<Project, "runSchema" | "reportSchema">,
+): LoadedConfig {
+  const chain = loadConfigChain(file);
+  const name = chain.merged.name ?? basename(file, extname(file));
+  const runs = expandRuns(chain, project.runSchema);
+  const reportInput = chain.merged.report ?? {};
+  const report = project.reportSchema.safeParse(reportInput);
+  if (!report.success) {
+    throw formatZodIssue(report.error.issues[0], {
+      schema: project.reportSchema,
+      input: reportInput,
+      labelPrefix: ["report"],
+      locate: (path, options) => locateInChain(chain.sources, ["report", ...path], options),
+    });
+  }
+  const hash = sha256(canonicalJson({ name, runs, report: report.data }));
+  return {
+    name,
+    path: file,
+    hash,
+    ...(chain.merged.description !== undefined ? { description: chain.merged.description } : {}),
+    runs,
+    report: report.data as Json,
+  };
+}

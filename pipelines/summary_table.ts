@@ -1,0 +1,16 @@
+import { formatTable } from "./format_table.ts";
+import type { Outcome, StageResult } from "./run_pipeline.ts";
+
+const ORDER: Outcome[] = ["run", "restored", "fresh", "failed", "skipped"];
+
+/**
+ * The table printed at the end of `run`: stage, outcome, time; then counts per outcome,
+ * e.g. `2 run, 0 restored, 5 fresh, 0 failed, 0 skipped`.
+ */
+export function summaryTable(results: readonly StageResult[]): string {
+  const rows = results.map((r) => [r.stage.id, r.outcome, `${r.seconds.toFixed(1)}s`]);
+  const counts = ORDER.map((o) => `${results.filter((r) => r.outcome === o).length} ${o}`).join(
+    ", ",
+  );
+  return `${formatTable(["stage", "outcome", "time"], rows)}\n${counts}`;
+}

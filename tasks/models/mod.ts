@@ -1,0 +1,25 @@
+/**
+ * Model zoo: every architecture of the lab reports as TF.js layers models, built from options.
+ *
+ * ```ts
+ * const options = parseModelOptions({ name: "resnet", depth: 18 });
+ * const model = buildModel(options, { inputShape: [28, 28, 1], classes: 10, seed: 0 });
+ * console.log(formatSummary(summarizeModel(model, 64)));
+ * ```
+ * @module
+ */
+export {
+  MODEL_NAMES,
+  type ModelOptions,
+  type ModelOptionsOf,
+  modelOptionsSchema,
+  parseModelOptions,
+} from "./model_options.ts";
+export type { ModelIO } from "./_family.ts";
+export { buildModel } from "./build_model.ts";
+export { requiredInputShape } from "./required_input_shape.ts";
+export { type ModelSummary, summarizeModel, type SummaryRow } from "./summarize_model.ts";
+export { formatSummary } from "./format_summary.ts";
+export { loadModel, loadModelWeights, saveModelWeights } from "./model_weights.ts";
+export { LocalResponseNorm } from "./lrn_layer.ts";
+export { ChannelPad } from "./channel_pad_layer.ts";

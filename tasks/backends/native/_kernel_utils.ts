@@ -35,8 +35,12 @@ export function allFloat32(...ts: (TensorInfo | undefined | null)[]): boolean {
   return ts.every((t) => t == null || t.dtype === ("float32" as DataType));
 }
 
+/** How often each native kernel handed its call to the cpu kernel (for tests and profiling). */
+export const fallbackCounts: Map<string, number> = new Map();
+
 /** Runs the cpu backend's implementation of `kernelName` on the same arguments. */
 export function cpuFallback(kernelName: string, args: NativeKernelArgs): TensorInfo | TensorInfo[] {
+  fallbackCounts.set(kernelName, (fallbackCounts.get(kernelName) ?? 0) + 1);
   const cpu = getKernel(kernelName, "cpu");
   if (cpu === undefined) {
     throw new Error(

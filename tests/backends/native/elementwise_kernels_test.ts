@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { compareBackends } from "./_compare.ts";
+
+const tolerance = 1e-5;
+
+const broadcastPairs: [number[], number[]][] = [
+  [[4, 5, 6, 7], [4, 5, 6, 7]],
+  [[4, 5, 6, 7], []],
+  [[], [3, 5]],
+  [[4, 5, 6, 7], [7]],
+  [[4, 5, 6, 7], [1, 1, 1, 7]],
+  [[4, 1, 6, 1], [5, 1, 3]],
+  [[2, 3, 1], [1, 3, 4]],
+  [[64, 3, 3, 2], [3, 1, 2]],
+];
+
+const binaries: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
+  ["add", tf.add],
+  ["sub", tf.sub],
+  ["mul", tf.mul],
+  ["div", tf.div],
+  ["maximum", tf.maximum],
+  ["minimum", tf.minimum],
+  ["squaredDifference", tf.squaredDifference],
+];
+
+Deno.test("binary element-wise ops broadcast like the cpu backend", async () => {
+  for (const [name, op] of binaries) {
+    for (const [i, [a, b]] of broadcastPairs.entries()) {
+      const err = await compareBackends(
+        [{ shape: a, seed: i + 1 }, { shape: b, seed: i + 40 }],
+        op,
+      );
+      assert.ok(err < tolerance, `${name} [${a}] vs [${b}]: relative error ${err}`);
+    }
+  }
+});
+
+const unaries: [string, (x: tf.Tensor) => tf.Tensor][] = [
+  ["relu", tf.relu],
+  ["relu6", (x) => tf.relu6(tf.mul(x, 8))],
+  ["sigmoid", (x) => tf.sigmoid(tf.mul(x, 10))],
+  ["exp", tf.exp],
+  ["log", (x) => tf.log(tf.abs(x))],
+  ["sqrt", (x) => tf.sqrt(tf.abs(x))],
+  ["rsqrt", (x) => tf.rsqrt(tf.add(tf.abs(x), 0.1))],
+  ["square", tf.square],
+  ["neg", tf.neg],
+  ["abs", tf.abs],
+  ["tanh", tf.tanh],
+  ["step", (x) => tf.step(x, 0.25)],
+  ["elu", tf.elu],
+  ["reciprocal", (x) => tf.reciprocal(tf.add(tf.abs(x), 0.1))],
+  ["leakyRelu", (x) => tf.leakyRelu(x, 0.1)],
+];
+
+Deno.test("unary element-wise ops match the cpu backend", async () => {
+  for (const [name, op] of unaries) {
+    const err = await compareBackends([{ shape: [3, 17, 11, 5], seed: 9 }], op);
+    assert.ok(err < tolerance, `${name}: relative error ${err}`);
+  }
+});
+
+Deno.test("addN, tile and transpose match the cpu backend", async () => {
+  const specs = [{ shape: [2, 3, 4], seed: 1 }, { shape: [2, 3, 4], seed: 2 }, {
+    shape: [2, 3, 4],
+    seed: 3,
+  }];
+  assert.equal(await compareBackends(specs, (a, b, c) => tf.addN([a, b, c])), 0);
+  assert.equal(
+    await compareBackends([{ shape: [1, 1, 1, 6], seed: 4 }], (x) => tf.tile(x, [2, 3, 3, 1])),
+    0,
+  );
+  assert.equal(
+    await compareBackends([{ shape: [2, 3, 1, 5], seed: 5 }], (x) => tf.tile(x, [3, 1, 4, 2])),
+    0,
+  );
+  for (const perm of [[0, 3, 1, 2], [3, 2, 1, 0], [1, 0, 2, 3], [0, 2, 1, 3]]) {
+    const err = await compareBackends(
+      [{ shape: [2, 3, 4, 5], seed: 6 }],
+      (x) => tf.transpose(x, perm),
+    );
+    assert.equal(err, 0, `transpose ${perm}`);
+  }
+});
+
+const reduceCases: [number[], number | number[], boolean][] = [
+  [[128, 14, 14, 6], [0, 1, 2], false],
+  [[8, 7, 7, 16], [1, 2], true],
+  [[32, 10], -1, true],
+  [[32, 10], 0, false],
+  [[5, 6, 7], [0, 1, 2], false],
+  [[3, 4, 5, 6], [1], false],
+  [[3, 4, 5, 6], [0, 2], false], // not contiguous: the cpu kernel serves it
+];
+
+Deno.test("sum, mean, max and min over axes match the cpu backend", async () => {
+  const ops: [string, (x: tf.Tensor, axis: number | number[], keep: boolean) => tf.Tensor][] = [
+    ["sum", tf.sum],
+    ["mean", tf.mean],
+    ["max", tf.max],
+    ["min", tf.min],
+  ];
+  for (const [name, op] of ops) {
+    for (const [i, [shape, axis, keep]] of reduceCases.entries()) {
+      const contiguous = !(Array.isArray(axis) && axis.join() === "0,2");
+      const err = await compareBackends(
+        [{ shape, seed: 80 + i }],
+        (x) => op(x, axis, keep),
+        contiguous ? [] : ["Sum", "Mean", "Max", "Min"],
+      );
+      assert.ok(err < tolerance, `${name} [${shape}] axis ${axis}: relative error ${err}`);
+    }
+  }
+});
+
+Deno.test("batchNorm matches the cpu backend with per-channel and scalar statistics", async () => {
+  const err = await compareBackends(
+    [
+      { shape: [4, 5, 5, 6], seed: 1 },
+      { shape: [6], seed: 2 },
+      { shape: [6], seed: 3 },
+      { shape: [6], seed: 4 },
+      { shape: [6], seed: 5 },
+    ],
+    (x, mean, variance, offset, scale) =>
+      tf.batchNorm(x, mean, tf.abs(variance), offset, scale, 0.001),
+  );
+  assert.ok(err < tolerance, `per-channel: relative error ${err}`);
+  const scalar = await compareBackends(
+    [{ shape: [4, 5, 5, 6], seed: 1 }, { shape: [1], seed: 2 }, { shape: [1], seed: 3 }],
+    (x, mean, variance) => tf.batchNorm(x, mean, tf.abs(variance)),
+  );
+  assert.ok(scalar < tolerance, `scalar: relative error ${scalar}`);
+});

@@ -44,6 +44,7 @@ export async function readTarGz(
       parser.push(chunk);
     }
   } catch (error) {
+    if (error instanceof TarFormatError) throw error;
     throw new Error(
       `Cannot read ${path} as tar.gz: its gzip stream is damaged or truncated ` +
         `(${(error as Error).message}); delete it and fetch it again`,
@@ -52,6 +53,9 @@ export async function readTarGz(
   parser.finish();
   return members;
 }
+
+/** A damaged tar structure (as opposed to a damaged gzip stream). */
+class TarFormatError extends Error {}
 
 /** A push parser over the uncompressed tar byte stream. */
 class TarParser {
@@ -78,13 +82,13 @@ class TarParser {
 
   finish(): void {
     if (this.#state === "body") {
-      throw new Error(
+      throw new TarFormatError(
         `Cannot read ${this.archive} as tar: truncated inside member ${this.#member?.path} ` +
           `(${this.#member?.filled} of ${this.#member?.size} bytes)`,
       );
     }
     if (this.#state !== "end") {
-      throw new Error(
+      throw new TarFormatError(
         `Cannot read ${this.archive} as tar: truncated, the end-of-archive marker is missing ` +
           `after ${this.#offset} bytes`,
       );
@@ -124,7 +128,7 @@ class TarParser {
     let sum = 0;
     for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : block[i];
     if (stored !== sum) {
-      throw new Error(
+      throw new TarFormatError(
         `Cannot read ${this.archive} as tar: header at byte ${this.#offset - BLOCK} has checksum ` +
           `${stored}, computed ${sum}; the archive is damaged or not a tar file`,
       );

@@ -13,10 +13,14 @@ export function levenshtein(a: string, b: string): number {
 }
 
 /**
- * Returns `did you mean 'x'?` for the closest candidate, or a list of the allowed values when none
- * is close (at most a third of the word's letters differ), or "" when there are no candidates.
+ * Returns `did you mean 'x'?` for the closest candidate when it is close (at most a third of the
+ * letters differ, or two), else the list of allowed values (or "" with `listWhenFar: false`).
  */
-export function didYouMean(word: string, candidates: readonly string[]): string {
+export function didYouMean(
+  word: string,
+  candidates: readonly string[],
+  options: { listWhenFar?: boolean } = {},
+): string {
   if (candidates.length === 0) return "";
   let best = candidates[0];
   let bestDistance = Infinity;
@@ -25,5 +29,6 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   if (bestDistance <= Math.max(2, Math.ceil(word.length / 3))) return `did you mean '${best}'?`;
+  if (options.listWhenFar === false) return "";
   return `allowed: ${candidates.map((c) => `'${c}'`).join(", ")}`;
 }

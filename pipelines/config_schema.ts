@@ -6,7 +6,9 @@
 import { z } from "zod";
 
 /** Names that end up in run names and stage ids: no spaces, '/', '=', or glob characters. */
-const name = z.string().regex(/^[^\s/=*?]+$/);
+const name = z.string().regex(/^[^\s/=*?]+$/, {
+  error: "names may not contain spaces, '/', '=', '*' or '?'",
+});
 
 /** A partial set of run params; validated later, after merging. */
 export const paramsBlock = z.record(z.string(), z.unknown());

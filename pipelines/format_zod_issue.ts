@@ -100,14 +100,18 @@ function describe(
       };
     }
     case "invalid_value": {
-      const hint = typeof current === "string"
-        ? `; ${didYouMean(current, issue.values.map(String))}`
+      const close = typeof current === "string"
+        ? didYouMean(current, issue.values.map(String), { listWhenFar: false })
         : "";
+      const hint = close ? `; ${close}` : "";
       return { path, reason: `must be one of ${quoteList(issue.values)}: ${currentText}${hint}` };
     }
     case "unrecognized_keys": {
       const key = issue.keys[0];
-      const hint = didYouMean(key, objectKeysAt(options.schema, path));
+      const present = Object.keys(current ?? {});
+      const allowed = objectKeysAt(options.schema, path, current);
+      const unused = allowed.filter((k) => !present.includes(k));
+      const hint = didYouMean(key, unused.length ? unused : allowed);
       return {
         path: [...path, key],
         key: true,
@@ -118,22 +122,45 @@ function describe(
       const discriminated = issue as { options?: unknown[] };
       if (discriminated.options) {
         const values = discriminated.options.map(String);
-        const hint = typeof current === "string" ? `; ${didYouMean(current, values)}` : "";
+        const close = typeof current === "string"
+          ? didYouMean(current, values, { listWhenFar: false })
+          : "";
+        const hint = close ? `; ${close}` : "";
         return { path, reason: `must be one of ${quoteList(values)}: ${currentText}${hint}` };
       }
-      // Explain with the alternative that came closest (fewest issues).
-      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+      // Alternatives whose type matched the value explain best; if none did, list the types.
+      const matched = issue.errors.filter((e) =>
+        e[0] && !(e[0].code === "invalid_type" && e[0].path.length === 0)
+      );
+      const closest = [...matched].sort((a, b) => a.length - b.length)[0];
       if (closest?.[0]) {
         const inner = closest[0];
         return describe({ ...inner, path: [...path, ...inner.path] } as z.core.$ZodIssue, options);
+      }
+      const expected = issue.errors.map((e) =>
+        e[0]?.code === "invalid_type" ? e[0].expected : undefined
+      );
+      if (expected.length && expected.every((e) => e !== undefined)) {
+        const names = [...new Set(expected.map((e) => TYPE_NAMES[e!] ?? `of type ${e}`))];
+        return { path, reason: `must be ${names.join(" or ")}: ${currentText}` };
       }
       const allowed = allowedValuesAt(options.schema, path);
       const list = allowed.length ? ` (${quoteList(allowed)})` : "";
       return { path, reason: `does not match any allowed form${list}: ${currentText}` };
     }
+    case "invalid_key": {
+      const inner = issue.issues[0];
+      const why = inner?.code === "invalid_format" && !inner.message.startsWith("Invalid")
+        ? inner.message
+        : inner?.message ?? issue.message;
+      return { path, key: true, reason: `is not an allowed name: ${why}` };
+    }
     case "not_multiple_of":
       return { path, reason: `must be a multiple of ${issue.divisor}: ${currentText}` };
     case "invalid_format": {
+      if (!issue.message.startsWith("Invalid")) {
+        return { path, reason: `${issue.message}: ${currentText}` };
+      }
       const pattern = (issue as { pattern?: string }).pattern;
       const what = pattern ? `match ${pattern}` : `be a valid ${issue.format}`;
       return { path, reason: `must ${what}: ${currentText}` };

@@ -1,6 +1,9 @@
 // node:util parseArgs stands in for @std/cli's parseArgs, which cannot be installed here (no JSR).
 import { parseArgs } from "node:util";
+import { didYouMean } from "./_did_you_mean.ts";
 import { ConfigError, formatValue } from "./config_error.ts";
+
+const OPTION_NAMES = ["jobs", "cache-dir", "dry-run", "force", "only", "isolate", "help"];
 
 /** Parsed command line of `tasks/cli.ts`. */
 export interface CliArgs {
@@ -72,9 +75,14 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
       },
     });
   } catch (error) {
-    throw new ConfigError(
-      `Cannot parse the command line as ${(error as Error).message.replace(/\.$/, "")}\n${USAGE}`,
-    );
+    const message = (error as Error).message;
+    const unknown = message.match(/^Unknown option '(-{1,2}[^']+)'/)?.[1];
+    const reason = unknown
+      ? `'${unknown}' is not a known option: ${
+        didYouMean(unknown.replace(/^-+/, ""), OPTION_NAMES)
+      }`
+      : message.split(". ")[0].replace(/\.$/, "");
+    throw new ConfigError(`Cannot parse the command line as ${reason}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
   const help = values.help ?? false;

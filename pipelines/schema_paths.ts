@@ -88,12 +88,29 @@ export function schemasAt(schema: z.ZodType, path: readonly Segment[]): z.ZodTyp
   return current;
 }
 
-/** The keys an object at `path` may have (union of all alternatives), sorted. */
-export function objectKeysAt(schema: z.ZodType, path: readonly Segment[]): string[] {
+/**
+ * The keys an object at `path` may have, sorted. When `value` (the object found there) is given,
+ * union alternatives whose literal fields (discriminators) disagree with it are left out.
+ */
+export function objectKeysAt(
+  schema: z.ZodType,
+  path: readonly Segment[],
+  value?: unknown,
+): string[] {
+  const objects = schemasAt(schema, path).filter((s) => def(s).type === "object" && def(s).shape);
+  const record = value !== null && typeof value === "object"
+    ? value as Record<string, unknown>
+    : undefined;
+  const agrees = (s: z.ZodType) =>
+    Object.entries(def(s).shape!).every(([key, field]) => {
+      const d = def(alternatives(field)[0]);
+      return d.type !== "literal" || record?.[key] === undefined ||
+        (d.values ?? []).includes(record[key]);
+    });
+  const matching = record ? objects.filter(agrees) : objects;
   const keys = new Set<string>();
-  for (const s of schemasAt(schema, path)) {
-    const d = def(s);
-    if (d.type === "object" && d.shape) Object.keys(d.shape).forEach((k) => keys.add(k));
+  for (const s of matching.length ? matching : objects) {
+    Object.keys(def(s).shape!).forEach((k) => keys.add(k));
   }
   return [...keys].sort();
 }

@@ -59,15 +59,19 @@ ${body}
 /** Runs first: keeps every console error and uncaught error for the status line. */
 const ERROR_CAPTURE = `
 window.reportErrors = [];
+window.reportError = function (message) {
+  window.reportErrors.push(message);
+  if (window.reportRefresh) window.reportRefresh();
+};
 (function () {
   var original = console.error;
   console.error = function () {
-    window.reportErrors.push("console.error: " + Array.prototype.map.call(arguments, String).join(" "));
+    window.reportError("console.error: " + Array.prototype.map.call(arguments, String).join(" "));
     return original.apply(console, arguments);
   };
-  window.addEventListener("error", function (e) { window.reportErrors.push("error: " + e.message); });
+  window.addEventListener("error", function (e) { window.reportError("error: " + e.message); });
   window.addEventListener("unhandledrejection", function (e) {
-    window.reportErrors.push("unhandled rejection: " + (e.reason && e.reason.message || e.reason));
+    window.reportError("unhandled rejection: " + (e.reason && e.reason.message || e.reason));
   });
 })();
 `;
@@ -95,11 +99,15 @@ const EMBED_CHARTS = `
       window.reportErrors.push("chart " + name + ": " + (e && e.message || e));
     }
   }
-  var errors = window.reportErrors;
-  status.dataset.rendered = String(rendered);
-  status.dataset.state = errors.length === 0 && rendered === names.length ? "ok" : "error";
-  status.textContent = "Rendered " + rendered + " of " + names.length + " charts" +
-    (errors.length ? "; errors: " + errors.join(" | ") : ".");
+  // Errors after this point (late timers, interactions) update the status line too.
+  window.reportRefresh = function () {
+    var errors = window.reportErrors;
+    status.dataset.rendered = String(rendered);
+    status.dataset.state = errors.length === 0 && rendered === names.length ? "ok" : "error";
+    status.textContent = "Rendered " + rendered + " of " + names.length + " charts" +
+      (errors.length ? "; errors: " + errors.join(" | ") : ".");
+  };
+  window.reportRefresh();
 })();
 `;
 

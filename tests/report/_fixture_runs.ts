@@ -1,0 +1,243 @@
+/**
+ * Generates train/evaluate stage output directories with realistic, deterministic numbers, and
+ * the report params that describe them. The numbers are internally consistent: top-1 equals the
+ * confusion matrix's trace / total, and train.json's epochs equal the history length.
+ * @module
+ */
+import { join } from "node:path";
+
+/** Fashion-MNIST's classes: the fixtures look like a real 10-class run. */
+export const CLASS_NAMES = [
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
+];
+
+/** Model names of the fixtures; a model's parameter count depends on its position here. */
+const MODELS = ["lenet", "cnn", "alexnet", "vgg", "nin"];
+
+/** How one fixture run behaves. */
+export interface FixtureRun {
+  name: string;
+  experiment: string;
+  seed: number;
+  model: string;
+  /** Final test top-1 the confusion matrix is built to reach (rounded to 1/1000). */
+  top1: number;
+  epochs: number;
+  plannedEpochs?: number;
+  sweep?: { name: string; values: Record<string, number | string | boolean> };
+  status?: "ok" | "diverged" | "early-stopped";
+  reduced?: string;
+  /** Extra model params (they make runs differ for seed grouping). */
+  modelParams?: Record<string, number | string | boolean>;
+}
+
+/** The runs most tests use: 3 seeds, a 3-point dropout sweep, a diverged, a stuck, a reduced run. */
+export const STANDARD_RUNS: FixtureRun[] = [
+  { name: "lenet-seed=1", experiment: "lenet", seed: 1, model: "lenet", top1: 0.894, epochs: 4 },
+  { name: "lenet-seed=2", experiment: "lenet", seed: 2, model: "lenet", top1: 0.887, epochs: 4 },
+  { name: "lenet-seed=3", experiment: "lenet", seed: 3, model: "lenet", top1: 0.901, epochs: 4 },
+  ...[[0, 0, 0.861], [0.2, 0.2, 0.905], [0.3, 0.7, 0.412]].map(([conv, fc, top1]) => ({
+    name: `cnn-conv_dropout=${conv}-fc_dropout=${fc}-seed=1`,
+    experiment: "cnn",
+    seed: 1,
+    model: "cnn",
+    top1,
+    epochs: 4,
+    sweep: { name: "dropout", values: { "model.conv_dropout": conv, "model.fc_dropout": fc } },
+    modelParams: { conv_dropout: conv, fc_dropout: fc },
+  })),
+  {
+    name: "alexnet-seed=1",
+    experiment: "alexnet",
+    seed: 1,
+    model: "alexnet",
+    top1: 0.912,
+    epochs: 2,
+    plannedEpochs: 10,
+    reduced: "2 of 10 epochs, 10 % of training data",
+  },
+  {
+    name: "vgg-lr=0.5-seed=1",
+    experiment: "vgg",
+    seed: 1,
+    model: "vgg",
+    top1: 0.1,
+    epochs: 3,
+    status: "diverged",
+  },
+  { name: "nin-seed=1", experiment: "nin", seed: 1, model: "nin", top1: 0.104, epochs: 4 },
+];
+
+/** Deterministic PRNG (mulberry32) so fixtures are the same on every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The params the report stage receives for these runs. */
+export function fixtureParams(runs: readonly FixtureRun[], options: Record<string, unknown> = {}) {
+  return {
+    config: { name: "fixture", path: "configs/fixture.yaml", hash: "c0ffee00".repeat(8) },
+    options,
+    runs: runs.map((r) => ({
+      name: r.name,
+      experiment: r.experiment,
+      ...(r.sweep ? { sweep: r.sweep } : {}),
+      seed: r.seed,
+      params: {
+        data: { dataset: "fashion-mnist" },
+        model: { name: r.model, ...(r.modelParams ?? {}) },
+        train: {
+          optimizer: "adam",
+          lr: 0.001,
+          batch_size: 128,
+          epochs: r.plannedEpochs ?? r.epochs,
+        },
+        backend: "wasm",
+        seed: r.seed,
+      },
+      ...(r.reduced ? { reduced: r.reduced } : {}),
+    })),
+    provenance: {
+      deno: "2.9.6",
+      tfjs: "4.22.0",
+      backend: "wasm",
+      machine: "test machine, 2 cores",
+      date: "2026-11-24T06:00:00.000Z",
+    },
+  };
+}
+
+/**
+ * Writes `train/<run>/` and `evaluate/<run>/` under `root` for each run.
+ * @returns the stage inputs: `train:<run>` and `evaluate:<run>` → directory
+ */
+export async function writeFixtureRuns(
+  root: string,
+  runs: readonly FixtureRun[],
+): Promise<Record<string, string>> {
+  const inputs: Record<string, string> = {};
+  for (const [index, run] of runs.entries()) {
+    const rand = random(1000 + index * 7919 + run.seed);
+    const trainDir = join(root, "train", run.name.replaceAll("/", "_"));
+    const evaluateDir = join(root, "evaluate", run.name.replaceAll("/", "_"));
+    await Deno.mkdir(join(trainDir, "weights"), { recursive: true });
+    await Deno.mkdir(evaluateDir, { recursive: true });
+    inputs[`train:${run.name}`] = trainDir;
+    inputs[`evaluate:${run.name}`] = evaluateDir;
+
+    const diverged = run.status === "diverged";
+    const epochs = Array.from({ length: run.epochs }, (_, i) => {
+      const e = i + 1;
+      const progress = 1 - Math.exp(-0.9 * e);
+      const val = Math.min(0.999, run.top1 * (0.9 + 0.1 * progress) + (rand() - 0.5) * 0.01);
+      const lost = diverged && e >= 2;
+      return {
+        epoch: e,
+        train_loss: lost ? null : 2.3 * Math.exp(-0.8 * e) + 0.2 + rand() * 0.02,
+        train_acc: lost ? null : Math.min(0.999, val + 0.02),
+        val_loss: lost ? null : 2.3 * Math.exp(-0.7 * e) + 0.25 + rand() * 0.02,
+        val_top1: lost ? 0.1 : val,
+        val_top5: lost ? 0.5 : Math.min(1, val + 0.08),
+        lr: 0.001 * 0.5 ** Math.floor(i / 2),
+        seconds: 20 + rand() * 2,
+        images_per_sec: 2400 + rand() * 100,
+      };
+    });
+    await Deno.writeTextFile(join(trainDir, "history.json"), JSON.stringify({ epochs }, null, 2));
+    await Deno.writeTextFile(join(trainDir, "history.csv"), "epoch\n");
+    const params = 61706 + 1000 * MODELS.indexOf(run.model);
+    await Deno.writeTextFile(
+      join(trainDir, "train.json"),
+      JSON.stringify({
+        status: run.status ?? "ok",
+        flags: diverged ? ["loss-not-finite"] : [],
+        epochs: run.epochs,
+        seconds: epochs.reduce((a, e) => a + e.seconds, 0),
+        images_per_sec: 2450.5 + index,
+        params,
+        backend: "wasm",
+        provenance: { deno: "2.9.6" },
+      }),
+    );
+    await Deno.writeTextFile(
+      join(trainDir, "summary.json"),
+      JSON.stringify({
+        rows: [
+          {
+            name: "conv1",
+            type: "Conv2D",
+            outputShape: [null, 28, 28, 6],
+            params: 156,
+            multAdds: 117600,
+          },
+          {
+            name: "pool1",
+            type: "MaxPooling2D",
+            outputShape: [null, 14, 14, 6],
+            params: 0,
+            multAdds: 0,
+          },
+          { name: "flatten", type: "Flatten", outputShape: [null, 1176], params: 0, multAdds: 0 },
+          {
+            name: "fc",
+            type: "Dense",
+            outputShape: [null, 10],
+            params: params - 156,
+            multAdds: params - 156,
+          },
+        ],
+        totalParams: params,
+        trainableParams: params,
+        multAdds: 117600 + params - 156,
+      }),
+    );
+
+    // Confusion: 100 images per class, `correct` spread so the trace is exactly top1 × 1000.
+    const correctTotal = Math.round(run.top1 * 1000);
+    const confusion = CLASS_NAMES.map((_, c) => {
+      const correct = Math.floor(correctTotal / 10) + (c < correctTotal % 10 ? 1 : 0);
+      const row = new Array(10).fill(0);
+      row[c] = correct;
+      let wrong = 100 - correct;
+      while (wrong > 0) {
+        const j = Math.floor(rand() * 10);
+        if (j === c) continue;
+        row[j]++;
+        wrong--;
+      }
+      return row;
+    });
+    const top1 = correctTotal / 1000;
+    await Deno.writeTextFile(
+      join(evaluateDir, "metrics.json"),
+      JSON.stringify({
+        loss: diverged ? null : 0.28 + (1 - top1) * 1.5 + rand() * 0.01,
+        top1,
+        top5: Math.min(1, top1 + 0.07 + rand() * 0.01),
+        per_class: confusion.map((row, c) => row[c] / 100),
+        confusion,
+        class_names: CLASS_NAMES,
+        images_per_sec: 9000 + index,
+        count: 1000,
+        backend: "wasm",
+      }),
+    );
+  }
+  return inputs;
+}

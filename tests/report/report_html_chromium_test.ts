@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { writeReport } from "../../tasks/report/write_report.ts";
+import { fixtureParams, STANDARD_RUNS, writeFixtureRuns } from "./_fixture_runs.ts";
+import { loadInChromium } from "./_load_in_chromium.ts";
+
+Deno.test("report.html in headless Chromium", async (t) => {
+  const root = await Deno.makeTempDir({ prefix: "report-html-test-" });
+  const inputs = await writeFixtureRuns(join(root, "in"), STANDARD_RUNS);
+  const out = join(root, "out");
+  await Deno.mkdir(out);
+  await writeReport(fixtureParams(STANDARD_RUNS), inputs, out);
+  const html = await Deno.readTextFile(join(out, "report.html"));
+
+  await t.step("is self-contained: no external script, style, image or font", () => {
+    assert.doesNotMatch(html, /<script[^>]+src=/);
+    assert.doesNotMatch(html, /<link[^>]+href=/);
+    assert.doesNotMatch(html, /<img[^>]+src="http/);
+    assert.doesNotMatch(html, /@import|url\(http/);
+  });
+
+  const page = await loadInChromium(join(out, "report.html"));
+
+  await t.step("renders every chart as an SVG with no console message", () => {
+    assert.equal(page.text, "Rendered 6 of 6 charts.");
+    assert.equal(page.state, "ok");
+    assert.equal(page.rendered, 6);
+    assert.equal(page.total, 6);
+    assert.equal(page.chartsWithSvg, 6);
+    assert.deepEqual(page.console, []);
+  });
+
+  await t.step("shows the same results table as report.md", () => {
+    for (
+      const cell of ["89.40 %", "⚠ stuck at chance: test top-1 10.40 % (chance 10.00 %)", "2 of 10"]
+    ) {
+      assert.ok(page.dom.includes(`>${cell}</td>`), cell);
+    }
+    assert.ok(page.dom.includes("<td><strong>alexnet-seed=1</strong></td>"));
+  });
+
+  await t.step("reports a chart whose spec vega-lite rejects", async () => {
+    const broken = html.replace('"mark":{"type":"rect"}', '"mark":{"type":"no-such-mark"}');
+    assert.notEqual(broken, html);
+    const path = join(out, "broken.html");
+    await Deno.writeTextFile(path, broken);
+    const page = await loadInChromium(path);
+    assert.equal(page.state, "error");
+    assert.equal(page.rendered, 5);
+    assert.match(page.text, /^Rendered 5 of 6 charts; errors: .*chart confusion: /);
+  });
+
+  await t.step("reports a console error and an uncaught exception on the page", async () => {
+    const broken = html.replace(
+      "</main>",
+      '<script>console.error("something failed"); setTimeout(() => { throw new Error("late"); });</script></main>',
+    );
+    const path = join(out, "console.html");
+    await Deno.writeTextFile(path, broken);
+    const page = await loadInChromium(path);
+    assert.equal(page.state, "error");
+    assert.equal(page.rendered, 6);
+    assert.match(page.text, /console\.error: something failed/);
+    assert.match(page.text, /error: Uncaught Error: late/);
+  });
+
+  await t.step("reports a page whose chart libraries failed to load", async () => {
+    const broken = html.replace(
+      /<script>!function\(e,t\)\{"object"==typeof exports[\s\S]*?<\/script>/,
+      "<script>syntax error here(</script>",
+    );
+    assert.notEqual(broken, html);
+    const path = join(out, "nolib.html");
+    await Deno.writeTextFile(path, broken);
+    const page = await loadInChromium(path);
+    assert.equal(page.state, "error");
+    assert.equal(page.rendered, 0);
+  });
+
+  await Deno.remove(root, { recursive: true });
+});

@@ -1,0 +1,318 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { decode } from "fast-png";
+import { writeReport } from "../../tasks/report/write_report.ts";
+import { fixtureParams, STANDARD_RUNS, writeFixtureRuns } from "./_fixture_runs.ts";
+import {
+  parseAccuracy,
+  parseDuration,
+  parseNumber,
+  tableStartingWith,
+} from "./_markdown_tables.ts";
+
+async function readJson(path: string) {
+  return JSON.parse(await Deno.readTextFile(path));
+}
+
+async function readCsv(path: string): Promise<Record<string, string>[]> {
+  return parse(await Deno.readTextFile(path), { columns: true }) as Record<string, string>[];
+}
+
+Deno.test("writeReport() on fixture runs", async (t) => {
+  const root = await Deno.makeTempDir({ prefix: "report-test-" });
+  const inputs = await writeFixtureRuns(join(root, "in"), STANDARD_RUNS);
+  const out = join(root, "out");
+  await Deno.mkdir(out);
+  const progress: string[] = [];
+  const written = await writeReport(fixtureParams(STANDARD_RUNS), inputs, out, {
+    progress: (p) => progress.push(`${p.done}/${p.total} ${p.unit}`),
+  });
+  const markdown = await Deno.readTextFile(join(out, "report.md"));
+
+  await t.step(
+    "writes report.md, report.html, six charts in three formats and four metrics files",
+    () => {
+      const charts = [
+        "ablation-cnn-dropout",
+        "confusion",
+        "loss",
+        "lr-schedule",
+        "test-accuracy",
+        "val-accuracy",
+      ];
+      assert.deepEqual(written.files, [
+        ...charts.flatMap((c) => [`charts/${c}.png`, `charts/${c}.svg`, `charts/${c}.vl.json`]),
+        "metrics/epochs.csv",
+        "metrics/final.csv",
+        "metrics/per_class.csv",
+        "metrics/runs.json",
+        "report.html",
+        "report.md",
+      ]);
+      assert.ok(progress.includes("9/9 runs"));
+      assert.ok(progress.includes("6/6 charts"));
+    },
+  );
+
+  await t.step(
+    "every number in the results table matches the run's metrics and train files",
+    async () => {
+      const table = tableStartingWith(markdown, "Run", "Model", "Params", "Epochs", "Test top-1");
+      assert.deepEqual(table.headers, [
+        "Run",
+        "Model",
+        "Params",
+        "Epochs",
+        "Test top-1",
+        "Top-5",
+        "Loss",
+        "Train time",
+        "Images/s",
+        "Backend",
+        "Notes",
+      ]);
+      assert.equal(table.rows.length, STANDARD_RUNS.length);
+      for (const row of table.rows) {
+        const name = row[0].replaceAll("**", "");
+        const metrics = await readJson(join(inputs[`evaluate:${name}`], "metrics.json"));
+        const train = await readJson(join(inputs[`train:${name}`], "train.json"));
+        const fixture = STANDARD_RUNS.find((r) => r.name === name)!;
+        assert.equal(row[1], fixture.model, name);
+        assert.equal(parseNumber(row[2]), train.params, name);
+        assert.equal(Number(row[3].split(" of ")[0]), train.epochs, name);
+        // Two decimals of a percentage: within half a unit of the last shown digit.
+        assert.ok(
+          Math.abs(parseAccuracy(row[4])! - metrics.top1) <= 0.00005,
+          `${name} top-1 ${row[4]}`,
+        );
+        assert.ok(
+          Math.abs(parseAccuracy(row[5])! - metrics.top5) <= 0.00005,
+          `${name} top-5 ${row[5]}`,
+        );
+        if (metrics.loss === null) assert.equal(row[6], "—", name);
+        else {assert.ok(
+            Math.abs(parseNumber(row[6])! - metrics.loss) <= 0.00005,
+            `${name} loss ${row[6]}`,
+          );}
+        const tolerance = train.seconds < 60 ? 0.05 : 0.5;
+        assert.ok(
+          Math.abs(parseDuration(row[7]) - train.seconds) <= tolerance,
+          `${name} ${row[7]}`,
+        );
+        assert.ok(
+          Math.abs(parseNumber(row[8])! - train.images_per_sec) <= 0.5,
+          `${name} ${row[8]}`,
+        );
+        assert.equal(row[9], train.backend);
+      }
+    },
+  );
+
+  await t.step("the best healthy run is bold and flagged runs say why in Notes", () => {
+    const rows = tableStartingWith(markdown, "Run", "Model").rows;
+    const note = (name: string) => rows.find((r) => r[0].replaceAll("**", "") === name)![10];
+    assert.deepEqual(rows.filter((r) => r[0].startsWith("**")).map((r) => r[0]), [
+      "**alexnet-seed=1**",
+    ]);
+    assert.equal(rows.find((r) => r[0] === "**alexnet-seed=1**")![3], "2 of 10");
+    assert.equal(note("alexnet-seed=1"), "reduced: 2 of 10 epochs, 10 % of training data");
+    assert.equal(
+      note("vgg-lr=0.5-seed=1"),
+      "⚠ diverged: training loss not finite from epoch 2; loss-not-finite",
+    );
+    assert.equal(note("nin-seed=1"), "⚠ stuck at chance: test top-1 10.40 % (chance 10.00 %)");
+    assert.equal(note("lenet-seed=1"), "");
+  });
+
+  await t.step("runs that differ only by seed show mean ± sample std", async () => {
+    const table = tableStartingWith(markdown, "Config", "Seeds");
+    assert.equal(table.rows.length, 1);
+    const [label, seeds, top1] = table.rows[0];
+    assert.equal(label, "lenet");
+    assert.equal(seeds, "1, 2, 3");
+    const values = await Promise.all(
+      [1, 2, 3].map(async (s) =>
+        (await readJson(join(inputs[`evaluate:lenet-seed=${s}`], "metrics.json"))).top1 as number
+      ),
+    );
+    const mean = values.reduce((a, b) => a + b) / 3;
+    const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / 2);
+    assert.equal(top1, `${(mean * 100).toFixed(2)} ± ${(std * 100).toFixed(2)} %`);
+    assert.equal(top1, "89.40 ± 0.70 %");
+  });
+
+  await t.step(
+    "the dropout ablation lists each pair with loss, top-1 and top-5, best top-1 bold",
+    () => {
+      const table = tableStartingWith(markdown, "`model.conv_dropout`", "`model.fc_dropout`");
+      assert.deepEqual(table.headers.slice(2), ["Loss", "Top-1", "Top-5"]);
+      assert.deepEqual(table.rows.map((r) => [r[0], r[1], r[3]]), [
+        ["0", "0", "86.10 %"],
+        ["0.2", "0.2", "**90.50 %**"],
+        ["0.3", "0.7", "41.20 %"],
+      ]);
+      assert.match(markdown, /### dropout — cnn/);
+      assert.match(markdown, /!\[Ablation: dropout\]\(charts\/ablation-cnn-dropout\.svg\)/);
+    },
+  );
+
+  await t.step("the per-epoch table has one column per run and a final test row", async () => {
+    const table = tableStartingWith(markdown, "Epoch", "lenet-seed=1");
+    assert.equal(table.headers.length, 1 + 8, "8 runs per table by default");
+    assert.deepEqual(table.rows.map((r) => r[0]), ["1", "2", "3", "4", "test"]);
+    const history = await readJson(join(inputs["train:lenet-seed=2"], "history.json"));
+    const column = table.headers.indexOf("lenet-seed=2");
+    for (const [i, e] of history.epochs.entries()) {
+      assert.ok(Math.abs(parseAccuracy(table.rows[i][column])! - e.val_top1) <= 0.00005);
+    }
+    assert.ok(markdown.includes("| Epoch | nin-seed=1 |"), "the ninth run starts a second table");
+  });
+
+  await t.step("the appendices hold model summaries and provenance", () => {
+    assert.match(
+      markdown,
+      /### cnn \(cnn-conv_dropout=0-fc_dropout=0-seed=1, .*0\.3-fc_dropout=0\.7-seed=1\)/,
+    );
+    assert.ok(markdown.includes("| **total** |  |  | **61,706** | **179,150** |"));
+    const provenance = tableStartingWith(markdown, "", "Value");
+    assert.deepEqual(provenance.rows.slice(0, 7), [
+      ["Config", "`fixture` (`configs/fixture.yaml`)"],
+      ["Config hash", `\`${"c0ffee00".repeat(8)}\``],
+      ["Generated", "2026-11-24T06:00:00.000Z"],
+      ["Deno", "2.9.6"],
+      ["TensorFlow.js", "4.22.0"],
+      ["Backend", "wasm"],
+      ["Machine", "test machine, 2 cores"],
+    ]);
+    const stages = tableStartingWith(markdown, "Run", "Experiment", "Seed");
+    assert.deepEqual(stages.rows[0], [
+      "lenet-seed=1",
+      "lenet",
+      "1",
+      "`lenet-seed=1`",
+      "`lenet-seed=1`",
+      "wasm",
+    ]);
+  });
+
+  await t.step("PNG charts decode to the SVG size × 2 and are not blank", async () => {
+    for (const name of ["val-accuracy", "confusion", "test-accuracy"]) {
+      const svg = await Deno.readTextFile(join(out, `charts/${name}.svg`));
+      const width = Number(svg.match(/<svg[^>]* width="(\d+(?:\.\d+)?)"/)![1]);
+      const height = Number(svg.match(/<svg[^>]* height="(\d+(?:\.\d+)?)"/)![1]);
+      const png = decode(await Deno.readFile(join(out, `charts/${name}.png`)));
+      assert.equal(png.width, Math.round(width * 2), name);
+      assert.equal(png.height, Math.round(height * 2), name);
+      const channels = png.channels;
+      let inked = 0;
+      const colours = new Set<number>();
+      for (let i = 0; i < png.data.length; i += channels) {
+        const [r, g, b] = [png.data[i], png.data[i + 1], png.data[i + 2]];
+        if (r < 200 || g < 200 || b < 200) inked++;
+        colours.add((r << 16) | (g << 8) | b);
+      }
+      const share = inked / (png.width * png.height);
+      assert.ok(
+        share > 0.01,
+        `${name}: only ${(share * 100).toFixed(2)} % of pixels are not white`,
+      );
+      assert.ok(colours.size > 20, `${name}: only ${colours.size} colours`);
+    }
+  });
+
+  await t.step("the vega-lite specs are saved as JSON with the data inlined", async () => {
+    const spec = await readJson(join(out, "charts/val-accuracy.vl.json"));
+    assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v6.json");
+    assert.equal(spec.data.values.length, 3 * 4 + 3 * 4 + 2 + 3 + 4);
+    const confusion = await readJson(join(out, "charts/confusion.vl.json"));
+    assert.equal(confusion.title, "Confusion matrix: alexnet-seed=1");
+    assert.equal(confusion.data.values.length, 100);
+  });
+
+  await t.step("the CSV exports hold every epoch and every run at full precision", async () => {
+    const epochs = await readCsv(join(out, "metrics/epochs.csv"));
+    assert.equal(epochs.length, STANDARD_RUNS.reduce((a, r) => a + r.epochs, 0));
+    const history = await readJson(join(inputs["train:lenet-seed=3"], "history.json"));
+    const rows = epochs.filter((r) => r.run === "lenet-seed=3");
+    assert.deepEqual(
+      rows.map((r) => Number(r.val_top1)),
+      history.epochs.map((e: { val_top1: number }) => e.val_top1),
+    );
+    const vgg = epochs.find((r) => r.run === "vgg-lr=0.5-seed=1" && r.epoch === "2");
+    assert.equal(vgg?.train_loss, "", "a non-finite loss is an empty cell");
+    const final = await readCsv(join(out, "metrics/final.csv"));
+    assert.equal(final.length, STANDARD_RUNS.length);
+    for (const row of final) {
+      const metrics = await readJson(join(inputs[`evaluate:${row.run}`], "metrics.json"));
+      assert.equal(row.test_top1, String(metrics.top1));
+      assert.equal(row.test_top5, String(metrics.top5));
+      assert.equal(row.test_loss, metrics.loss === null ? "" : String(metrics.loss));
+    }
+    assert.equal(final[3].sweep, "model.conv_dropout=0 model.fc_dropout=0");
+    const perClass = await readCsv(join(out, "metrics/per_class.csv"));
+    assert.equal(perClass.length, STANDARD_RUNS.length * 10);
+    assert.deepEqual(perClass[0], {
+      run: "lenet-seed=1",
+      class: "T-shirt/top",
+      images: "100",
+      correct: "90",
+      accuracy: "0.9",
+    });
+  });
+
+  await t.step("runs.json nests each run's params, history and final metrics", async () => {
+    const json = await readJson(join(out, "metrics/runs.json"));
+    assert.equal(json.config.name, "fixture");
+    assert.equal(json.runs.length, STANDARD_RUNS.length);
+    const vgg = json.runs.find((r: { run: string }) => r.run === "vgg-lr=0.5-seed=1");
+    assert.equal(vgg.test_loss, null);
+    assert.deepEqual(vgg.flags, [
+      "diverged: training loss not finite from epoch 2",
+      "loss-not-finite",
+    ]);
+    assert.equal(vgg.history.length, 3);
+  });
+
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("writeReport() honours options: fraction accuracies, rank order, formats and sections off", async () => {
+  const root = await Deno.makeTempDir({ prefix: "report-test-" });
+  const runs = STANDARD_RUNS.slice(0, 3);
+  const inputs = await writeFixtureRuns(join(root, "in"), runs);
+  const out = join(root, "out");
+  await Deno.mkdir(out);
+  const options = {
+    title: "LeNet on Fashion-MNIST",
+    accuracy: "fraction",
+    sort: "rank",
+    formats: { png: false, html: false },
+    sections: { epochs: false, summaries: false, provenance: false },
+    charts: { loss: false, lr_schedule: false, confusion: false },
+  };
+  const written = await writeReport(fixtureParams(runs, options), inputs, out);
+  assert.deepEqual(written.files, [
+    "charts/test-accuracy.svg",
+    "charts/test-accuracy.vl.json",
+    "charts/val-accuracy.svg",
+    "charts/val-accuracy.vl.json",
+    "metrics/epochs.csv",
+    "metrics/final.csv",
+    "metrics/per_class.csv",
+    "metrics/runs.json",
+    "report.md",
+  ]);
+  const markdown = await Deno.readTextFile(join(out, "report.md"));
+  assert.ok(markdown.startsWith("# LeNet on Fashion-MNIST\n"));
+  const rows = tableStartingWith(markdown, "Run", "Model").rows;
+  assert.deepEqual(rows.map((r) => [r[0], r[4]]), [
+    ["**lenet-seed=3**", "0.9010"],
+    ["lenet-seed=1", "0.8940"],
+    ["lenet-seed=2", "0.8870"],
+  ]);
+  assert.ok(!markdown.includes("Validation accuracy per epoch"));
+  assert.ok(!markdown.includes("Appendix"));
+  assert.ok(!markdown.includes("[PNG]"), "no PNG link when PNGs are off");
+  await Deno.remove(root, { recursive: true });
+});

@@ -1,0 +1,86 @@
+/**
+ * Acceptance (issue 5): lab report 000's LeNet on the real Fashion-MNIST of the Debian package,
+ * one epoch over 10,000 training images on the wasm backend, reaches ≥ 80 % test accuracy.
+ * Runs the real data → split → train → evaluate stage modules in order.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { run as data } from "../../tasks/stages/data_stage.ts";
+import { run as evaluate } from "../../tasks/stages/evaluate_stage.ts";
+import { run as split } from "../../tasks/stages/split_stage.ts";
+import { run as train } from "../../tasks/stages/train_stage.ts";
+import { stageContext, subdir } from "./_stage_context.ts";
+
+const FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
+const MODEL = { name: "lenet" };
+const PREPROCESS = { normalize: "train" };
+
+Deno.test("LeNet trained 1 epoch on 10,000 Fashion-MNIST images on wasm reaches ≥ 80 % test top-1", async () => {
+  const root = await Deno.makeTempDir({ prefix: "cnnlab-fmnist-" });
+  try {
+    const runtime = { backend: "wasm" };
+    const dataOut = await subdir(root, "data");
+    await data(
+      stageContext({ outDir: dataOut, params: { dataset: "fashion-mnist", path: FASHION_MNIST } })
+        .ctx,
+    );
+    const splitOut = await subdir(root, "split");
+    // 12,500 images, 20 % held out: exactly 10,000 training images, as the issue asks.
+    await split(
+      stageContext({
+        outDir: splitOut,
+        inputs: { data: dataOut },
+        params: { validation: 0.2, limit: 12_500, seed: 0 },
+      }).ctx,
+    );
+    const inputs = { data: dataOut, split: splitOut };
+    const trainOut = await subdir(root, "train");
+    const started = performance.now();
+    await train(
+      stageContext({
+        outDir: trainOut,
+        workDir: await subdir(root, "work"),
+        inputs,
+        params: {
+          model: MODEL,
+          // Adam at 3e-3 (lab report 000 used 4e-3 at batch 128): one epoch is only 157 steps.
+          train: { optimizer: "adam", lr: 0.003, batch_size: 64, epochs: 1 },
+          preprocess: PREPROCESS,
+          augment: {},
+          seed: 0,
+          backend: "wasm",
+        },
+        runtime,
+        echo: true,
+      }).ctx,
+    );
+    const info = JSON.parse(await Deno.readTextFile(join(trainOut, "train.json")));
+    assert.equal(info.status, "ok");
+    assert.equal(info.backend, "wasm");
+    const history = JSON.parse(await Deno.readTextFile(join(trainOut, "history.json")));
+    assert.equal(history.epochs.length, 1);
+    const evalOut = await subdir(root, "evaluate");
+    await evaluate(
+      stageContext({
+        outDir: evalOut,
+        inputs: { ...inputs, train: trainOut },
+        params: { model: MODEL, preprocess: PREPROCESS, evaluate: { batch_size: 500 }, seed: 0 },
+        runtime,
+        echo: true,
+      }).ctx,
+    );
+    const metrics = JSON.parse(await Deno.readTextFile(join(evalOut, "metrics.json")));
+    console.log(
+      `train ${info.images_per_sec.toFixed(0)} img/s, total ${
+        ((performance.now() - started) / 1000).toFixed(1)
+      } s; ` +
+        `test top-1 ${(100 * metrics.top1).toFixed(2)} %, top-5 ${
+          (100 * metrics.top5).toFixed(2)
+        } %`,
+    );
+    assert.equal(metrics.count, 10_000);
+    assert.ok(metrics.top1 >= 0.8, `test top-1 ${metrics.top1} < 0.80`);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

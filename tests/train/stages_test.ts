@@ -1,0 +1,195 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import type { Json } from "../../pipelines/types.ts";
+import { writeDataArtifact } from "../../tasks/datasets/write_data_artifact.ts";
+import { writeSplitArtifact } from "../../tasks/datasets/split_artifact.ts";
+import type { ImageSet } from "../../tasks/datasets/image_set.ts";
+import { run as evaluate } from "../../tasks/stages/evaluate_stage.ts";
+import { run as train } from "../../tasks/stages/train_stage.ts";
+import { mulberry32 } from "../../tasks/train/seeded_math_random.ts";
+import { stageContext, subdir } from "./_stage_context.ts";
+
+const CLASSES = ["bar0", "bar1", "bar2", "bar3"];
+
+/** 12×12 gray images whose class c has a bright 2-pixel-high bar at row 3c. */
+function images(count: number, seed: number): ImageSet {
+  const rand = mulberry32(seed);
+  const px = new Uint8Array(count * 144);
+  const labels = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const c = i % CLASSES.length;
+    labels[i] = c;
+    for (let p = 0; p < 144; p++) px[i * 144 + p] = Math.floor(rand() * 60);
+    for (let r = 3 * c; r < 3 * c + 2; r++) {
+      for (let col = 0; col < 12; col++) px[i * 144 + r * 12 + col] = 255;
+    }
+  }
+  return { images: px, labels, count, shape: [12, 12, 1] };
+}
+
+/** Writes data and split artifacts: 128 train (96 train / 32 validation), 40 test images. */
+async function fixtureArtifacts(root: string) {
+  const data = await subdir(root, "data");
+  const split = await subdir(root, "split");
+  const trainSet = images(128, 1);
+  await writeDataArtifact(data, {
+    train: trainSet,
+    test: images(40, 2),
+    meta: {
+      dataset: "mnist",
+      shape: [12, 12, 1],
+      counts: { train: 128, test: 40 },
+      classNames: CLASSES,
+      source: { kind: "fixture", location: "generated" },
+      sha256: {},
+      files: [],
+      classCounts: { train: [32, 32, 32, 32], test: [10, 10, 10, 10] },
+    },
+  });
+  const order = Array.from({ length: 128 }, (_, i) => i);
+  await writeSplitArtifact(split, {
+    trainIndex: Int32Array.from(order.slice(0, 96)),
+    valIndex: Int32Array.from(order.slice(96)),
+    summary: {
+      seed: 0,
+      validation: 0.25,
+      stratified: false,
+      limit: null,
+      fraction: null,
+      counts: { train: 96, validation: 32, test: 40 },
+      per_class: { train: [24, 24, 24, 24], validation: [8, 8, 8, 8] },
+      mean: [0.2],
+      std: [0.3],
+    },
+  });
+  return { data, split };
+}
+
+/** A LeNet small enough for the cpu backend: conv 4@5×5 → pool → FC 16 → 4. */
+const MODEL = { name: "lenet", channels: [4], fc_units: [16], activation: "relu" };
+
+function trainParams(extra: Record<string, Json> = {}): Json {
+  return {
+    model: MODEL,
+    train: { optimizer: "adam", lr: 0.01, epochs: 3, batch_size: 16 },
+    preprocess: { normalize: "train" },
+    augment: {},
+    seed: 5,
+    backend: "cpu",
+    ...extra,
+  };
+}
+
+async function readJson(path: string) {
+  return JSON.parse(await Deno.readTextFile(path));
+}
+
+Deno.test("the train and evaluate stages write every artifact with provenance", async () => {
+  const root = await Deno.makeTempDir({ prefix: "cnnlab-stages-" });
+  try {
+    const inputs = await fixtureArtifacts(root);
+    const trainOut = await subdir(root, "train");
+    const runtime = { backend: "cpu" };
+    const t = stageContext({
+      outDir: trainOut,
+      workDir: await subdir(root, "work"),
+      inputs,
+      params: trainParams(),
+      runtime,
+    });
+    await train(t.ctx);
+    const info = await readJson(join(trainOut, "train.json"));
+    assert.equal(info.status, "ok");
+    assert.deepEqual(info.flags, []);
+    assert.equal(info.epochs, 3);
+    assert.equal(info.backend, "cpu");
+    assert.equal(info.params, 4 * 25 + 4 + 144 * 16 + 16 + 16 * 4 + 4 + 8);
+    assert.deepEqual(info.input_shape, [12, 12, 1]);
+    assert.equal(info.provenance.tfjs, tf.version_core);
+    assert.equal(info.provenance.deno, Deno.version.deno);
+    assert.equal(info.provenance.seed, 5);
+    assert.deepEqual(info.provenance.params, trainParams());
+    assert.deepEqual(info.provenance.runtime, runtime);
+    const history = await readJson(join(trainOut, "history.json"));
+    assert.equal(history.epochs.length, 3);
+    assert.ok(history.epochs[2].val_top1 >= 0.9, JSON.stringify(history.epochs[2]));
+    const csv = (await Deno.readTextFile(join(trainOut, "history.csv"))).trim().split("\n");
+    assert.equal(csv.length, 4);
+    const summary = await readJson(join(trainOut, "summary.json"));
+    assert.equal(summary.totalParams, info.params);
+    assert.deepEqual(
+      (await Array.fromAsync(Deno.readDir(join(trainOut, "weights")))).map((e) => e.name).sort(),
+      ["model.json", "weights.bin"],
+    );
+    assert.ok(t.logs.some((l) => l.startsWith("epoch 3/3: train loss")));
+    assert.deepEqual(t.progress.at(-1), {
+      done: 18,
+      total: 18,
+      unit: "batch",
+      note: t.progress.at(-1)!.note,
+    });
+
+    const evalOut = await subdir(root, "evaluate");
+    const e = stageContext({
+      outDir: evalOut,
+      inputs: { ...inputs, train: trainOut },
+      params: {
+        model: MODEL,
+        preprocess: { normalize: "train" },
+        evaluate: { batch_size: 16 },
+        seed: 5,
+      },
+      runtime,
+    });
+    await evaluate(e.ctx);
+    const metrics = await readJson(join(evalOut, "metrics.json"));
+    assert.equal(metrics.count, 40);
+    assert.ok(metrics.top1 >= 0.9, `test top1 ${metrics.top1}`);
+    assert.equal(metrics.top5, 1);
+    assert.deepEqual(metrics.class_names, CLASSES);
+    assert.equal(metrics.confusion.flat().reduce((a: number, b: number) => a + b, 0), 40);
+    assert.deepEqual(
+      metrics.confusion.map((row: number[]) => row.reduce((a, b) => a + b, 0)),
+      [10, 10, 10, 10],
+    );
+    assert.equal(metrics.per_class.length, 4);
+    assert.equal(metrics.backend, "cpu");
+    assert.equal(metrics.provenance.seed, 5);
+    assert.ok(metrics.images_per_sec > 0);
+    // The test metrics repeat the last validation pass's method: same loss function, same rank rule.
+    assert.ok(Number.isFinite(metrics.loss) && metrics.loss > 0);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("the train stage succeeds on a diverging run and records status diverged", async () => {
+  const root = await Deno.makeTempDir({ prefix: "cnnlab-stages-" });
+  try {
+    const inputs = await fixtureArtifacts(root);
+    const trainOut = await subdir(root, "train");
+    // A std of 1e-38 blows the normalized pixels up to ~1e38: the first conv overflows to Inf.
+    const params = trainParams({ preprocess: { normalize: { mean: [0], std: [1e-38] } } });
+    const t = stageContext({
+      outDir: trainOut,
+      workDir: await subdir(root, "work"),
+      inputs,
+      params,
+    });
+    await train(t.ctx);
+    const info = await readJson(join(trainOut, "train.json"));
+    assert.equal(info.status, "diverged");
+    assert.equal(info.epochs, 0);
+    assert.equal(info.divergence.epoch, 1);
+    assert.equal(info.divergence.batch, 1);
+    assert.match(
+      info.message,
+      /^Training diverged at epoch 1, batch 1 of 6: the loss is (NaN|Infinity)/,
+    );
+    assert.deepEqual((await readJson(join(trainOut, "history.json"))).epochs, []);
+    assert.ok(t.logs.includes(info.message));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -37,7 +37,7 @@ export async function fileChecksums(path: string): Promise<Checksums> {
 
 /** How a file's sums compare with the published ones. */
 export type ChecksumVerdict =
-  | { ok: true; by: "published-sha256" | "published-md5"; note?: string }
+  | { ok: true; by: "published-sha256" | "published-md5" | "known-sha256"; note?: string }
   | { ok: false; reason: "no-published-sum" }
   | { ok: false; reason: "mismatch"; message: string };
 
@@ -48,7 +48,7 @@ export type ChecksumVerdict =
 export function compareChecksums(known: KnownFile, sums: Checksums): ChecksumVerdict {
   for (const alt of known.alternates ?? []) {
     if (alt.sha256 === sums.sha256 && alt.bytes === sums.bytes) {
-      return { ok: true, by: "published-sha256", note: alt.note };
+      return { ok: true, by: "known-sha256", note: alt.note };
     }
   }
   if (known.sha256 === undefined && known.md5 === undefined) {

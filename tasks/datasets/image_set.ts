@@ -14,7 +14,7 @@ export interface ImageSet {
 /** Where the original files of a data set were found. */
 export interface DatasetSource {
   /** Which rule found them: `path` (config), `env` (CNNLAB_DATA), `data-dir`, `system`, `download`. */
-  kind: "path" | "env" | "data-dir" | "system" | "download" | "fixture";
+  kind: "path" | "env" | "data-dir" | "system" | "download";
   /** The file or folder read. */
   location: string;
 }
@@ -24,8 +24,14 @@ export interface SourceFile {
   name: string;
   bytes: number;
   sha256: string;
-  /** `published` when its checksum equals the published one, else why not. */
-  verified: "published-sha256" | "published-md5" | "content-sha256" | "unknown";
+  /**
+   * How it was checked: its published SHA-256 or MD5; `known-sha256`, a known repackaging of
+   * the same data (Debian's); `content-sha256`, its decompressed content matches; `unknown`,
+   * no sum matched (a fixture or subset: format checks only).
+   */
+  verified: "published-sha256" | "published-md5" | "known-sha256" | "content-sha256" | "unknown";
+  /** Which repackaging matched, for `known-sha256`. */
+  note?: string;
 }
 
 /** `meta.json` of the data artifact (ARCHITECTURE.md, "Artifacts"). */

@@ -83,7 +83,11 @@ async function checkFile(
   const result: SourceFile = { name, bytes: sums.bytes, sha256: sums.sha256, verified: "unknown" };
   if (entry === undefined) return result;
   const verdict = compareChecksums(entry, sums);
-  if (verdict.ok) return { ...result, verified: verdict.by };
+  if (verdict.ok) {
+    return verdict.note === undefined
+      ? { ...result, verified: verdict.by }
+      : { ...result, verified: verdict.by, note: verdict.note };
+  }
   if (content !== undefined && content.sha256 === entry.contentSha256) {
     return { ...result, verified: "content-sha256" };
   }

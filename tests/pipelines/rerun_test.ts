@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { countOutcomes, createSandbox, TWO_RUNS } from "./_sandbox.ts";
+
+Deno.test("an unchanged rerun runs 0 stages and says every stage is fresh", async () => {
+  await using box = await createSandbox();
+  const config = box.write("two.yaml", TWO_RUNS);
+  const first = await box.run(["run", config]);
+  assert.equal(first.code, 0);
+  assert.deepEqual(first.outcomes, {
+    "data:digits": "run",
+    "train:a": "run",
+    "evaluate:a": "run",
+    "data:letters": "run",
+    "train:b": "run",
+    "evaluate:b": "run",
+    "report:two": "run",
+  });
+  assert.match(first.out, /7 run, 0 restored, 0 fresh, 0 failed, 0 skipped$/);
+  const report = await Deno.readTextFile(join(box.publishRoot, "two", "report.md"));
+  assert.match(report, /\| evaluate:a \| 0\.\d{4} \|/);
+  const second = await box.run(["run", config]);
+  assert.equal(second.code, 0);
+  assert.deepEqual(countOutcomes(second.outcomes), { fresh: 7 });
+  const status = await box.run(["status", config]);
+  assert.deepEqual(countOutcomes(status.outcomes), { fresh: 7 });
+  assert.match(status.out, /7 fresh, 0 will run$/);
+});
+
+Deno.test("changing one run's lr reruns exactly its train and evaluate and the report, and says why", async () => {
+  await using box = await createSandbox();
+  const config = box.write("two.yaml", TWO_RUNS);
+  await box.run(["run", config]);
+  box.edit("two.yaml", (t) => t.replace("lr: 0.2", "lr: 0.25"));
+  const status = await box.run(["status", config]);
+  assert.deepEqual(status.outcomes, {
+    "data:digits": "fresh",
+    "train:a": "fresh",
+    "evaluate:a": "fresh",
+    "data:letters": "fresh",
+    "train:b": "will run",
+    "evaluate:b": "will run",
+    "report:two": "will run",
+  });
+  assert.equal(status.why["train:b"], "param train.lr: 0.2 → 0.25");
+  assert.equal(status.why["evaluate:b"], "input 'train' (train:b) changed");
+  assert.equal(status.why["report:two"], "input 'evaluate:b' changed; input 'train:b' changed");
+  const dry = await box.run(["run", config, "--dry-run"]);
+  assert.deepEqual(dry.outcomes, status.outcomes);
+  const rerun = await box.run(["run", config]);
+  assert.deepEqual(
+    Object.entries(rerun.outcomes).filter(([, o]) => o === "run").map(([id]) => id),
+    ["train:b", "evaluate:b", "report:two"],
+  );
+});
+
+Deno.test("changing only report: reruns only the report", async () => {
+  await using box = await createSandbox();
+  const config = box.write("two.yaml", TWO_RUNS);
+  await box.run(["run", config]);
+  box.edit("two.yaml", (t) => t.replace("title: Two runs", "title: Renamed"));
+  const status = await box.run(["status", config]);
+  assert.equal(status.why["report:two"], 'param options.title: "Two runs" → "Renamed"');
+  const rerun = await box.run(["run", config]);
+  assert.deepEqual(countOutcomes(rerun.outcomes), { fresh: 6, run: 1 });
+  assert.equal(rerun.outcomes["report:two"], "run");
+});
+
+Deno.test("editing the train stage's source, or a file it imports, reruns every train stage and nothing upstream", async () => {
+  await using box = await createSandbox();
+  const config = box.write("two.yaml", TWO_RUNS);
+  await box.run(["run", config]);
+  box.edit("stages/train.ts", (t) => t + "\n// a harmless edit\n");
+  const status = await box.run(["status", config]);
+  assert.equal(status.why["train:a"], "code ./train.ts changed");
+  assert.equal(status.why["train:b"], "code ./train.ts changed");
+  const rerun = await box.run(["run", config]);
+  assert.deepEqual(rerun.outcomes, {
+    "data:digits": "fresh",
+    "train:a": "run",
+    "evaluate:a": "run",
+    "data:letters": "fresh",
+    "train:b": "run",
+    "evaluate:b": "run",
+    "report:two": "run",
+  });
+  box.edit("stages/_loss.ts", (t) => t.replace("mean / (1 + lr", "mean / (1.0 + lr"));
+  const transitive = await box.run(["status", config]);
+  assert.equal(transitive.why["train:a"], "code ./_loss.ts changed");
+  assert.equal(transitive.outcomes["data:digits"], "fresh");
+  await box.run(["run", config]);
+  box.edit("stages/report.ts", (t) => t + "\n// only the report\n");
+  const reportOnly = await box.run(["run", config]);
+  assert.deepEqual(countOutcomes(reportOnly.outcomes), { fresh: 6, run: 1 });
+  assert.equal(reportOnly.outcomes["report:two"], "run");
+});
+
+Deno.test("a changed runtime fact reruns the stages that carry it", async () => {
+  await using box = await createSandbox();
+  const config = box.write("two.yaml", TWO_RUNS);
+  await box.run(["run", config]);
+  const status = await box.run(["status", config], { runtimeVersion: 2 });
+  assert.equal(status.why["train:a"], "runtime version: 1 → 2");
+  assert.equal(status.outcomes["data:digits"], "fresh");
+  const rerun = await box.run(["run", config], { runtimeVersion: 2 });
+  assert.deepEqual(countOutcomes(rerun.outcomes), { fresh: 2, run: 5 });
+});
+
+Deno.test("identical stages in two configs are one cache entry", async () => {
+  await using box = await createSandbox();
+  const first = box.write("two.yaml", TWO_RUNS);
+  const second = box.write("copy.yaml", TWO_RUNS.replace("title: Two runs", "title: Copy"));
+  await box.run(["run", first]);
+  const status = await box.run(["status", second]);
+  assert.deepEqual(countOutcomes(status.outcomes), { fresh: 6, "will run": 1 });
+  assert.equal(status.outcomes["report:copy"], "will run");
+  const both = await box.run(["status", first, second]);
+  assert.equal(Object.keys(both.outcomes).length, 8, "6 shared stages + 2 reports");
+});
+
+Deno.test("a deleted publish folder is restored from the cache without running the report", async () => {
+  await using box = await createSandbox();
+  const config = box.write("two.yaml", TWO_RUNS);
+  await box.run(["run", config]);
+  const published = join(box.publishRoot, "two", "report.md");
+  const before = await Deno.readTextFile(published);
+  await Deno.remove(join(box.publishRoot, "two"), { recursive: true });
+  const rerun = await box.run(["run", config]);
+  assert.equal(rerun.outcomes["report:two"], "restored");
+  assert.equal(await Deno.readTextFile(published), before);
+});

@@ -4,6 +4,7 @@
  * @module
  */
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
+import { bundledFonts } from "./_bundled_fonts.ts";
 import { packageFile } from "./_package_file.ts";
 import { CHART_FONT } from "./charts/chart_config.ts";
 
@@ -26,11 +27,8 @@ let ready: Promise<Uint8Array[]> | undefined;
 function init(): Promise<Uint8Array[]> {
   ready ??= (async () => {
     await initWasm(await Deno.readFile(packageFile("@resvg/resvg-wasm", "index_bg.wasm")));
-    return await Promise.all(
-      ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((f) =>
-        Deno.readFile(packageFile("dejavu-fonts-ttf", `ttf/${f}`))
-      ),
-    );
+    const fonts = bundledFonts();
+    return [fonts.regular, fonts.bold];
   })();
   return ready;
 }

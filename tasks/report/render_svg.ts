@@ -4,14 +4,16 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import { useBundledFontMetrics } from "./_chart_text_metrics.ts";
 
 /**
- * Compiles the spec to vega and renders it headless (no DOM, no canvas: vega estimates text
- * widths, which is why every chart uses one known font).
+ * Compiles the spec to vega and renders it headless (no DOM, no canvas). Text is measured with
+ * the bundled DejaVu Sans, the font every chart names and the PNG rasterizer draws.
  * @returns the SVG document text
  * @throws Error naming the chart when vega-lite or vega rejects the spec
  */
 export async function renderSvg(spec: TopLevelSpec, name = "chart"): Promise<string> {
+  useBundledFontMetrics();
   let view: vega.View | undefined;
   try {
     const compiled = compile(spec).spec;

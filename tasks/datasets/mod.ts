@@ -35,7 +35,8 @@ export { readTarGz } from "./read_tar_gz.ts";
 export { DATA_ARTIFACT_FILES, SPLIT_ARTIFACT_FILES } from "./data_artifact_files.ts";
 export { writeDataArtifact } from "./write_data_artifact.ts";
 export { loadDataArtifact } from "./load_data_artifact.ts";
-export { loadSplitArtifact, type SplitSummary, writeSplitArtifact } from "./split_artifact.ts";
+export { type SplitSummary, writeSplitArtifact } from "./write_split_artifact.ts";
+export { loadSplitArtifact } from "./load_split_artifact.ts";
 export { type DatasetSplit, splitDataset, type SplitDatasetOptions } from "./split_dataset.ts";
 export { type ChannelStats, channelStats } from "./channel_stats.ts";
 export {

@@ -5,12 +5,13 @@
  */
 import type { StageContext } from "../../pipelines/types.ts";
 import { dataOptionsSchema } from "../datasets/options_schemas.ts";
+import { parseStageParams } from "../datasets/parse_stage_params.ts";
 import { loadDataset } from "../datasets/load_dataset.ts";
 import { writeDataArtifact } from "../datasets/write_data_artifact.ts";
 
 /** Runs the data stage; see the module doc. */
 export async function run(ctx: StageContext): Promise<void> {
-  const options = dataOptionsSchema.parse(ctx.params);
+  const options = parseStageParams("data", dataOptionsSchema, ctx.params);
   const started = performance.now();
   const { train, test, meta } = await loadDataset({
     ...options,

@@ -6,14 +6,15 @@
  */
 import type { StageContext } from "../../pipelines/types.ts";
 import { splitOptionsSchema } from "../datasets/options_schemas.ts";
+import { parseStageParams } from "../datasets/parse_stage_params.ts";
 import { loadDataArtifact } from "../datasets/load_data_artifact.ts";
 import { splitDataset } from "../datasets/split_dataset.ts";
 import { channelStats } from "../datasets/channel_stats.ts";
-import { writeSplitArtifact } from "../datasets/split_artifact.ts";
+import { writeSplitArtifact } from "../datasets/write_split_artifact.ts";
 
 /** Runs the split stage; see the module doc. */
 export async function run(ctx: StageContext): Promise<void> {
-  const options = splitOptionsSchema.parse(ctx.params);
+  const options = parseStageParams("split", splitOptionsSchema, ctx.params);
   const dataDir = ctx.inputs.data;
   if (dataDir === undefined) {
     throw new Error("Cannot split: the split stage needs an input named 'data' (the data stage)");

@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { cacheLayout } from "../../pipelines/cache_layout.ts";
+import { planPipeline } from "../../pipelines/plan_pipeline.ts";
+import { createFakeProject } from "../fixtures/pipelines/fake_project.ts";
+import { pathToFileURL } from "node:url";
+import { countOutcomes, createSandbox, TWO_RUNS } from "./_sandbox.ts";
+import type { Sandbox } from "./_sandbox.ts";
+
+/** The cache entry folder of a stage id in a sandbox. */
+async function entryOf(box: Sandbox, config: string, id: string): Promise<string> {
+  const project = createFakeProject({ stageDir: pathToFileURL(box.stages + "/") });
+  const { stages } = await planPipeline(project, [config]);
+  const stage = stages.find((s) => s.ids.includes(id))!;
+  return cacheLayout(box.cache).entry(stage.fingerprint);
+}
+
+Deno.test("a cache entry with a tampered output file is detected and recomputed", async () => {
+  await using box = await createSandbox();
+  const config = box.write("two.yaml", TWO_RUNS);
+  await box.run(["run", config]);
+  const entry = await entryOf(box, config, "train:a");
+  const model = join(entry, "out", "model.json");
+  const original = await Deno.readTextFile(model);
+  await Deno.writeTextFile(model, original.replace('"lr":0.1', '"lr":0.9'));
+  const status = await box.run(["status", config]);
+  assert.equal(
+    status.why["train:a"],
+    "cache entry file out/model.json does not match its recorded sha256",
+  );
+  const rerun = await box.run(["run", config]);
+  assert.equal(rerun.outcomes["train:a"], "run");
+  assert.equal(
+    rerun.outcomes["evaluate:a"],
+    "fresh",
+    "same fingerprint, so downstream stays valid",
+  );
+  assert.equal(await Deno.readTextFile(model), original);
+});
+
+Deno.test("entries with a missing manifest, a lost file or an extra file are not trusted", async () => {
+  await using box = await createSandbox();
+  const config = box.write("two.yaml", TWO_RUNS);
+  await box.run(["run", config]);
+  await Deno.remove(join(await entryOf(box, config, "data:digits"), "manifest.json"));
+  await Deno.remove(join(await entryOf(box, config, "evaluate:a"), "out", "metrics.json"));
+  await Deno.writeTextFile(join(await entryOf(box, config, "evaluate:b"), "out", "stray.txt"), "x");
+  const status = await box.run(["status", config]);
+  assert.equal(status.why["data:digits"], "no cache entry");
+  assert.equal(status.why["evaluate:a"], "cache entry lost out/metrics.json");
+  assert.equal(status.why["evaluate:b"], "cache entry has an unexpected file out/stray.txt");
+  const rerun = await box.run(["run", config]);
+  assert.deepEqual(countOutcomes(rerun.outcomes), { run: 3, fresh: 4 });
+  assert.deepEqual(countOutcomes((await box.run(["run", config])).outcomes), { fresh: 7 });
+});
+
+Deno.test("a failing stage exits 1 naming stage and run, caches nothing for it, and leaves other entries", async () => {
+  await using box = await createSandbox();
+  const config = box.write("fail.yaml", TWO_RUNS.replace("lr: 0.2 }", "lr: 0.2, fail: true }"));
+  const result = await box.run(["run", config]);
+  assert.equal(result.code, 1);
+  assert.deepEqual(result.outcomes, {
+    "data:digits": "run",
+    "train:a": "run",
+    "evaluate:a": "run",
+    "data:letters": "run",
+    "train:b": "failed",
+    "evaluate:b": "skipped",
+    "report:fail": "skipped",
+  });
+  assert.equal(result.err.at(-1), "Stage train:b (run b) failed: loss is NaN at epoch 1");
+  const failedEntry = await entryOf(box, config, "train:b");
+  await assert.rejects(() => Deno.stat(failedEntry), Deno.errors.NotFound);
+  const tmp = [...Deno.readDirSync(join(box.cache, "tmp"))];
+  assert.deepEqual(tmp, [], "the failed stage's temp folder is removed");
+  const again = await box.run(["run", config]);
+  assert.equal(again.code, 1);
+  assert.deepEqual(countOutcomes(again.outcomes), { fresh: 4, failed: 1, skipped: 2 });
+});
+
+Deno.test("--only runs just the stages a matching run needs and --force reruns matching stages", async () => {
+  await using box = await createSandbox();
+  const config = box.write("two.yaml", TWO_RUNS);
+  const only = await box.run(["run", config, "--only", "a"]);
+  assert.deepEqual(only.outcomes, { "data:digits": "run", "train:a": "run", "evaluate:a": "run" });
+  await box.run(["run", config]);
+  const forced = await box.run(["run", "--force", "train:*", config]);
+  assert.deepEqual(countOutcomes(forced.outcomes), { run: 2, fresh: 5 });
+  assert.equal(forced.outcomes["train:b"], "run");
+  const forcedRun = await box.run(["status", config, "--force=b"]);
+  assert.deepEqual(
+    Object.keys(forcedRun.outcomes).filter((id) => forcedRun.outcomes[id] === "will run"),
+    [
+      "train:b",
+      "evaluate:b",
+    ],
+  );
+  assert.equal(forcedRun.why["train:b"], "forced by --force");
+  const all = await box.run(["status", config, "--force"]);
+  assert.deepEqual(countOutcomes(all.outcomes), { "will run": 7 });
+  const none = await box.run(["run", config, "--only", "zzz*"]);
+  assert.equal(none.code, 2);
+  assert.equal(
+    none.err[0],
+    "Cannot select runs as --only 'zzz*' matches no run: the runs are 'a', 'b'",
+  );
+});
+
+Deno.test("--jobs 2 runs stages in child processes with the same results as in-process", async () => {
+  await using box = await createSandbox();
+  const config = box.write("two.yaml", TWO_RUNS);
+  const parallel = await box.run(["run", config, "--jobs", "2"]);
+  assert.equal(parallel.code, 0, parallel.err.join("\n"));
+  assert.deepEqual(countOutcomes(parallel.outcomes), { run: 7 });
+  const report = await Deno.readTextFile(join(box.publishRoot, "two", "report.md"));
+  await Deno.remove(box.cache, { recursive: true });
+  await box.run(["run", config]);
+  assert.equal(await Deno.readTextFile(join(box.publishRoot, "two", "report.md")), report);
+});

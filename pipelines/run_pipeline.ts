@@ -11,7 +11,7 @@ import type { Reporter } from "./progress_reporter.ts";
 import { publishOutputs } from "./publish_outputs.ts";
 import { executeInChild } from "./spawn_stage.ts";
 import type { PlannedStage } from "./stage_graph.ts";
-import { writeStageRecord } from "./stage_record.ts";
+import { readStageRecord, writeStageRecord } from "./stage_record.ts";
 
 /** What happened to a stage: fresh (cached), restored (cached, published anew), run, failed, skipped (an input failed). */
 export type Outcome = "fresh" | "restored" | "run" | "failed" | "skipped";
@@ -97,12 +97,12 @@ export async function runPipeline(
     }
     return copied;
   };
+  // Records are rewritten only when they change, so a fully cached rerun writes nothing.
   const remember = (stage: PlannedStage) =>
-    Promise.all(
-      stage.ids.map((id) =>
-        writeStageRecord(layout, { id, fingerprint: stage.fingerprint, object: stage.object })
-      ),
-    );
+    Promise.all(stage.ids.map(async (id) => {
+      if ((await readStageRecord(layout, id))?.fingerprint === stage.fingerprint) return;
+      await writeStageRecord(layout, { id, fingerprint: stage.fingerprint, object: stage.object });
+    }));
 
   const settle = async (stage: PlannedStage): Promise<StageResult> => {
     const upstream = await Promise.all(Object.values(stage.inputs).map((s) => done.get(s)!));

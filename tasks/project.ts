@@ -1,0 +1,18 @@
+/**
+ * The CNN side of the pipeline, as the engine sees it: the run and report schemas, the stage
+ * planner and the runtime facts.
+ * @module
+ */
+import type { Project } from "../pipelines/types.ts";
+import { planStages } from "./plan_stages.ts";
+import { reportOptionsSchema } from "./report/report_options.ts";
+import { runSchema } from "./run_schema.ts";
+import { runtimeFacts } from "./runtime_facts.ts";
+
+/** The project plugged into `runCli`. */
+export const project: Project = {
+  runSchema,
+  reportSchema: reportOptionsSchema,
+  plan: planStages,
+  runtimeFacts,
+};

@@ -1,0 +1,33 @@
+/**
+ * The schema of one run's parameters: the sections every area owns, composed. Keys are
+ * snake_case; every section has defaults except `data.dataset` and `model.name`.
+ * @module
+ */
+import { z } from "zod";
+import { backendSchema } from "./backends/backend_names.ts";
+import {
+  augmentOptionsSchema,
+  dataOptionsSchema,
+  preprocessOptionsSchema,
+  splitOptionsSchema,
+} from "./datasets/options_schemas.ts";
+import { modelOptionsSchema } from "./models/model_options.ts";
+import { evaluateOptionsSchema, trainOptionsSchema } from "./train/train_options.ts";
+
+/** One run: data → split → train → evaluate, with its model, backend and seed. */
+export const runSchema = z.strictObject({
+  data: dataOptionsSchema,
+  split: splitOptionsSchema.prefault({}),
+  preprocess: preprocessOptionsSchema.prefault({}),
+  augment: augmentOptionsSchema.prefault({}),
+  model: modelOptionsSchema,
+  train: trainOptionsSchema.prefault({}),
+  evaluate: evaluateOptionsSchema.prefault({}),
+  /** `auto` picks the fastest backend present (see tasks/backends/resolve_backend.ts). */
+  backend: backendSchema.default("auto"),
+  /** Seeds initialization, shuffling, augmentation and dropout. */
+  seed: z.int().default(0),
+});
+
+/** A run's params after defaults were applied. */
+export type RunParams = z.output<typeof runSchema>;

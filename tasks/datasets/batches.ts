@@ -120,8 +120,10 @@ function channelAffine(opts: BatchOptions, cOut: number): Affine {
     }
     if (stats.mean.length !== 1 && stats.mean.length !== cOut) {
       throw new Error(
-        `Cannot normalize ${cOut}-channel images with ${stats.mean.length} means: give 1 or ` +
-          `${cOut} values (current mean is [${stats.mean.join(", ")}])`,
+        `Cannot normalize ${cOut}-channel images with ${stats.mean.length} means: give ` +
+          `${cOut === 1 ? "1 value" : `1 or ${cOut} values`} (current mean is [${
+            stats.mean.join(", ")
+          }])`,
       );
     }
     const j = stats.mean.length === 1 ? 0 : k;

@@ -58,7 +58,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Checks
     } catch (error) {
       await Deno.remove(temp).catch(() => {});
       if (options.signal?.aborted) throw error;
-      const reason = (error as Error).message;
+      const reason = describe(error);
       failures.push(`${url}: ${reason}`);
       options.log?.(`failed ${url}: ${reason}`);
     }
@@ -110,4 +110,10 @@ async function fetchTo(
     throw new Error(`connection dropped after ${done} of ${expected} bytes`);
   }
   return sums.digest();
+}
+
+// fetch() reports network failures as a bare "fetch failed" with the reason in `cause`.
+function describe(error: unknown): string {
+  const { message, cause } = error as Error;
+  return cause instanceof Error ? `${message}: ${cause.message}` : message;
 }

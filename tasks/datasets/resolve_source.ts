@@ -89,6 +89,9 @@ export async function resolveSource(
   if (!download) {
     tried.push(`download into ${dataDir}: disabled (CNNLAB_OFFLINE=1)`);
   } else {
+    // folders the download creates; removed again (when still empty) if it fails
+    const created = [];
+    for (let dir = dataDir; !(await pathExists(dir)); dir = dirname(dir)) created.push(dir);
     try {
       for (const file of catalog.files) {
         const dest = join(dataDir, file.name);
@@ -109,8 +112,11 @@ export async function resolveSource(
       }
       tried.push(`download into ${dataDir}: the downloaded files are incomplete (${found.why})`);
     } catch (error) {
+      for (const dir of created) await Deno.remove(dir).catch(() => {});
       if (options.signal?.aborted) throw error;
-      tried.push(`download into ${dataDir}: ${(error as Error).message}`);
+      tried.push(
+        `download into ${dataDir}: ${(error as Error).message.replaceAll("\n", "\n     ")}`,
+      );
     }
   }
   throw new Error(

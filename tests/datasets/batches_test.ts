@@ -161,6 +161,27 @@ Deno.test("batches() replicates gray into 3 channels and takes luminance from co
   assert.ok(Math.abs(gray.x[0] - (0.299 * 100 + 0.587 * 200 + 0.114 * 50)) < 1e-4);
 });
 
+Deno.test("batches() broadcasts one-channel statistics over replicated channels", () => {
+  const [rgb] = collect(GRAY, Int32Array.from([1]), {
+    ...PLAIN,
+    preprocess: { scale: true, normalize: "train", channels: 3 },
+    stats: { mean: [0.1], std: [0.2] },
+  });
+  const expected = (10 / 255 - 0.1) / 0.2;
+  rgb.x.slice(0, 3).forEach((v) => assert.ok(Math.abs(v - expected) < 1e-6));
+  assert.throws(
+    () =>
+      collect(GRAY, ALL, {
+        ...PLAIN,
+        preprocess: { scale: true, normalize: { mean: [0, 0], std: [1, 1] } },
+      }),
+    {
+      message:
+        "Cannot normalize 1-channel images with 2 means: give 1 value (current mean is [0, 0])",
+    },
+  );
+});
+
 Deno.test("batches() leaves no tensor behind once the caller disposes each batch", () => {
   const before = tf.memory().numTensors;
   collect(GRAY, ALL, {

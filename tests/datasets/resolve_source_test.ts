@@ -131,3 +131,29 @@ Deno.test("resolveSource() downloads verified files into the data directory when
     await Deno.remove(s.root, { recursive: true });
   }
 });
+
+Deno.test("resolveSource() keeps nothing, not even an empty folder, when every mirror fails", async () => {
+  const s = await sandbox();
+  const server = startServer({});
+  try {
+    const catalog = { ...s.catalog, mirrors: [`${server.url}/a/`] };
+    await assert.rejects(
+      () => resolveSource("mnist", { ...s, catalog, env: {} }),
+      (error: Error) => {
+        assert.ok(
+          error.message.includes(
+            `  6. download into ${join(s.cwd, "data", "mnist")}: Cannot download ` +
+              "train-images-idx3-ubyte.gz: every source failed, nothing was kept:\n" +
+              `       - ${server.url}/a/train-images-idx3-ubyte.gz: HTTP 404 Not Found\n`,
+          ),
+          error.message,
+        );
+        return true;
+      },
+    );
+    assert.equal(await Array.fromAsync(Deno.readDir(s.cwd)).then((e) => e.length), 0);
+  } finally {
+    await server.close();
+    await Deno.remove(s.root, { recursive: true });
+  }
+});

@@ -129,6 +129,9 @@ function splitLabel(p: RunParams): string {
 function reportRun(run: ExpandedRun): Json {
   const p = run.params as unknown as RunParams;
   const reduced: string[] = [];
+  if (p.reference_epochs !== undefined && p.train.epochs < p.reference_epochs) {
+    reduced.push(`${p.train.epochs} of ${p.reference_epochs} epochs`);
+  }
   if (p.split.fraction !== undefined && p.split.fraction < 1) {
     reduced.push(`${+(p.split.fraction * 100).toFixed(2)} % of the training data`);
   }

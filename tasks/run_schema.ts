@@ -27,6 +27,11 @@ export const runSchema = z.strictObject({
   backend: backendSchema.default("auto"),
   /** Seeds initialization, shuffling, augmentation and dropout. */
   seed: z.int().default(0),
+  /**
+   * Epochs of the experiment this run reproduces (e.g. the lab report's 10) when the run trains
+   * fewer: the report then labels it "reduced: 2 of 10 epochs". Read only by the report.
+   */
+  reference_epochs: z.int().positive().optional(),
 });
 
 /** A run's params after defaults were applied. */

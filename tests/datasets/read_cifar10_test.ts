@@ -116,3 +116,27 @@ Deno.test("readTarGz() rejects a header whose checksum is wrong", async () => {
   });
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("readTarGz() takes member paths from GNU long-name and pax headers and skips folders", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "a.tar.gz");
+  const enc = new TextEncoder();
+  const longName = "deep/".repeat(30) + "data_batch_1.bin";
+  const record = ` path=pax/${"p".repeat(120)}.bin\n`;
+  const pax = `${record.length + String(record.length + 3).length}${record}`;
+  await Deno.writeFile(
+    path,
+    gzip(tarBytes([
+      ["dir/", new Uint8Array(0), "5"],
+      ["././@LongLink", enc.encode(longName + "\0"), "L"],
+      ["deep/deep/truncated", Uint8Array.from([1, 2, 3])],
+      ["PaxHeader/x", enc.encode(pax), "x"],
+      ["pax/short", Uint8Array.from([4])],
+      ["plain.bin", Uint8Array.from([5, 6])],
+    ])),
+  );
+  const members = await readTarGz(path);
+  assert.deepEqual([...members.keys()], [longName, `pax/${"p".repeat(120)}.bin`, "plain.bin"]);
+  assert.deepEqual([...members.get(longName)!], [1, 2, 3]);
+  await Deno.remove(dir, { recursive: true });
+});

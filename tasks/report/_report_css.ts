@@ -16,10 +16,10 @@ th, td { border: 1px solid var(--line); padding: 4px 8px; white-space: nowrap; }
 th { background: #f3f5f7; text-align: left; position: sticky; top: 0; }
 td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
 td.center, th.center { text-align: center; }
+td.wrap { white-space: normal; min-width: 18em; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 .note { color: var(--muted); font-size: 13px; margin: 4px 0 12px; }
 figure.chart { margin: 16px 0; overflow-x: auto; }
-figure.chart figcaption { color: var(--muted); font-size: 13px; }
 #report-status { color: var(--muted); font-size: 13px; margin-top: 40px; }
 #report-status[data-state="error"] { color: #b00020; font-weight: bold; }
 `;

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { formatSweepValue } from "./ablation_groups.ts";
 import type { RunResult } from "./load_run_results.ts";
 import type { ReportData } from "./report_data.ts";
-import { modelName, plannedEpochs } from "./sections/results_section.ts";
+import { plannedEpochs } from "./run_flags.ts";
+import { modelName } from "./sections/results_section.ts";
 
 /** Files written by {@linkcode exportMetrics}, relative to the report directory. */
 export const METRICS_FILES = [

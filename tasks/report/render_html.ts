@@ -124,16 +124,21 @@ function renderBlock(block: Block): string {
     case "table":
       return renderTable(block);
     case "chart":
-      return `<figure class="chart"><div id="chart-${escapeHtml(block.name)}"></div>` +
-        `<figcaption>${escapeHtml(block.title)}</figcaption></figure>`;
+      return `<figure class="chart" aria-label="${escapeHtml(block.title)}">` +
+        `<div id="chart-${escapeHtml(block.name)}"></div></figure>`;
   }
 }
 
 function renderTable(table: TableBlock): string {
-  const cls = (i: number) => (table.align[i] === "left" ? "" : ` class="${table.align[i]}"`);
+  const cls = (i: number, text = "") => {
+    // Long cells (notes, flags) may wrap; numbers and names stay on one line.
+    const names = [table.align[i] === "left" ? "" : table.align[i], text.length > 48 ? "wrap" : ""]
+      .filter((n) => n !== "");
+    return names.length > 0 ? ` class="${names.join(" ")}"` : "";
+  };
   const head = table.headers.map((h, i) => `<th${cls(i)}>${inline(h)}</th>`).join("");
   const rows = table.rows
-    .map((row) => `<tr>${row.map((c, i) => `<td${cls(i)}>${inline(c)}</td>`).join("")}</tr>`)
+    .map((row) => `<tr>${row.map((c, i) => `<td${cls(i, c)}>${inline(c)}</td>`).join("")}</tr>`)
     .join("\n");
   const notes = (table.notes ?? []).map((n) => `<p class="note">${inline(n)}</p>`).join("");
   return `<div class="table-wrap"><table><thead><tr>${head}</tr></thead>\n<tbody>\n${rows}\n</tbody></table></div>${notes}`;

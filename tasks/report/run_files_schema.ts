@@ -34,6 +34,17 @@ export const trainInfoSchema = z.looseObject({
   params: z.int().min(0),
   backend: z.string(),
   provenance: z.record(z.string(), z.unknown()).optional(),
+  /** The epochs the run asked for (train.epochs); absent in older outputs. */
+  planned_epochs: z.int().min(0).optional(),
+  /** Why the run stopped when it did not finish normally. */
+  message: z.string().nullable().optional(),
+  /** Where the loss stopped being finite (the diverging epoch is not in the history). */
+  divergence: z.looseObject({
+    epoch: z.number(),
+    batch: z.number().optional(),
+    loss: z.string().or(z.number()).nullable().optional(),
+    lr: z.number().nullable().optional(),
+  }).nullable().optional(),
 });
 
 /** metrics.json of the evaluate stage. */
@@ -64,6 +75,10 @@ export const modelSummarySchema = z.looseObject({
   totalParams: z.number(),
   trainableParams: z.number(),
   multAdds: z.number().nullable().optional(),
+  batchSize: z.number().optional(),
+  paramsMB: z.number().optional(),
+  forwardBackwardMB: z.number().optional(),
+  totalMB: z.number().optional(),
 });
 
 /** One epoch of a run's history. */

@@ -18,10 +18,16 @@ export interface RunFlagsOptions {
   stuckFactor?: number;
 }
 
+/** Flags the train stage raises that the report already explains in its own words. */
+const EXPLAINED_FLAGS: Record<string, RunFlag["kind"]> = {
+  "stuck-at-chance": "stuck",
+  "diverged": "diverged",
+};
+
 /**
  * Lists a run's flags. A run is diverged when train.json says so or a loss is not finite; stuck
- * when its test top-1 is below chance × `stuckFactor` (chance = 1 / number of classes); the train
- * stage's own flags (e.g. from `chance_patience`) are kept verbatim.
+ * when its test top-1 is below chance × `stuckFactor` (chance = 1 / number of classes) or the
+ * train stage raised `stuck-at-chance`; other train stage flags are kept verbatim.
  * @returns the flags, most serious first; empty for a healthy run
  */
 export function runFlags(result: RunResult, options: RunFlagsOptions = {}): RunFlag[] {
@@ -31,26 +37,22 @@ export function runFlags(result: RunResult, options: RunFlagsOptions = {}): RunF
   const nonFinite = !isFiniteNumber(metrics.loss) ||
     (history.length > 0 && !isFiniteNumber(lastLoss));
   if (train.status === "diverged" || nonFinite) {
-    const where = history.findIndex((e) => !isFiniteNumber(e.train_loss));
-    flags.push({
-      kind: "diverged",
-      text: where >= 0
-        ? `diverged: training loss not finite from epoch ${history[where].epoch}`
-        : "diverged",
-    });
+    flags.push({ kind: "diverged", text: diverged(result) });
   }
   const classes = metrics.class_names.length;
   const chance = classes > 0 ? 1 / classes : 0;
   const top1 = metrics.top1;
+  const diverging = flags.some((f) => f.kind === "diverged");
   if (
-    !flags.some((f) => f.kind === "diverged") && chance > 0 &&
-    (top1 === null || top1 < chance * (options.stuckFactor ?? 1.5))
+    !diverging && chance > 0 && (top1 === null || top1 < chance * (options.stuckFactor ?? 1.5))
   ) {
     flags.push({
       kind: "stuck",
       text: `stuck at chance: test top-1 ${formatMetric("accuracy", top1)} ` +
         `(chance ${formatMetric("accuracy", chance)})`,
     });
+  } else if (!diverging && train.flags.includes("stuck-at-chance")) {
+    flags.push({ kind: "stuck", text: "stuck at chance for a while during training" });
   }
   if (train.status === "early-stopped") {
     const planned = plannedEpochs(result);
@@ -61,19 +63,31 @@ export function runFlags(result: RunResult, options: RunFlagsOptions = {}): RunF
   }
   if (result.run.reduced) flags.push({ kind: "reduced", text: `reduced: ${result.run.reduced}` });
   for (const flag of train.flags) {
-    if (!flags.some((f) => f.kind === flag || f.text === flag)) {
-      flags.push({ kind: "other", text: flag });
-    }
+    if (!(flag in EXPLAINED_FLAGS)) flags.push({ kind: "other", text: flag });
   }
   return flags;
 }
 
-function isFiniteNumber(value: number | null | undefined): value is number {
-  return typeof value === "number" && Number.isFinite(value);
+/** The epochs a run asked for: train.json's `planned_epochs`, else the `train.epochs` param. */
+export function plannedEpochs(result: RunResult): number | null {
+  if (result.train.planned_epochs !== undefined) return result.train.planned_epochs;
+  const train = result.run.params.train as Record<string, unknown> | undefined;
+  return typeof train?.epochs === "number" ? train.epochs : null;
 }
 
-function plannedEpochs(result: RunResult): number | null {
-  const train = result.run.params.train as Record<string, unknown> | undefined;
-  const epochs = train?.epochs;
-  return typeof epochs === "number" ? epochs : null;
+function diverged(result: RunResult): string {
+  const d = result.train.divergence;
+  if (d) {
+    const loss = d.loss !== undefined && d.loss !== null ? `, loss ${d.loss}` : "";
+    const lr = d.lr !== undefined && d.lr !== null ? ` at lr ${formatMetric("lr", d.lr)}` : "";
+    return `diverged in epoch ${d.epoch}${loss}${lr}`;
+  }
+  const where = result.history.findIndex((e) => !isFiniteNumber(e.train_loss));
+  return where >= 0
+    ? `diverged: training loss not finite from epoch ${result.history[where].epoch}`
+    : "diverged";
+}
+
+function isFiniteNumber(value: number | null | undefined): value is number {
+  return typeof value === "number" && Number.isFinite(value);
 }

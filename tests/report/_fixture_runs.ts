@@ -141,19 +141,21 @@ export async function writeFixtureRuns(
     inputs[`train:${run.name}`] = trainDir;
     inputs[`evaluate:${run.name}`] = evaluateDir;
 
+    // Like the train stage, a diverged run keeps the epochs before the one whose loss stopped
+    // being finite, and says where in train.json's `divergence`.
     const diverged = run.status === "diverged";
-    const epochs = Array.from({ length: run.epochs }, (_, i) => {
+    const completed = diverged ? run.epochs - 1 : run.epochs;
+    const epochs = Array.from({ length: completed }, (_, i) => {
       const e = i + 1;
       const progress = 1 - Math.exp(-0.9 * e);
       const val = Math.min(0.999, run.top1 * (0.9 + 0.1 * progress) + (rand() - 0.5) * 0.01);
-      const lost = diverged && e >= 2;
       return {
         epoch: e,
-        train_loss: lost ? null : 2.3 * Math.exp(-0.8 * e) + 0.2 + rand() * 0.02,
-        train_acc: lost ? null : Math.min(0.999, val + 0.02),
-        val_loss: lost ? null : 2.3 * Math.exp(-0.7 * e) + 0.25 + rand() * 0.02,
-        val_top1: lost ? 0.1 : val,
-        val_top5: lost ? 0.5 : Math.min(1, val + 0.08),
+        train_loss: 2.3 * Math.exp(-0.8 * e) + 0.2 + rand() * 0.02,
+        train_acc: Math.min(0.999, val + 0.02),
+        val_loss: 2.3 * Math.exp(-0.7 * e) + 0.25 + rand() * 0.02,
+        val_top1: val,
+        val_top5: Math.min(1, val + 0.08),
         lr: 0.001 * 0.5 ** Math.floor(i / 2),
         seconds: 20 + rand() * 2,
         images_per_sec: 2400 + rand() * 100,
@@ -166,8 +168,11 @@ export async function writeFixtureRuns(
       join(trainDir, "train.json"),
       JSON.stringify({
         status: run.status ?? "ok",
-        flags: diverged ? ["loss-not-finite"] : [],
-        epochs: run.epochs,
+        flags: run.top1 < 0.15 && !diverged ? ["stuck-at-chance"] : [],
+        message: diverged ? "Training diverged at epoch 3, batch 17 of 469" : null,
+        divergence: diverged ? { epoch: run.epochs, batch: 17, loss: "NaN", lr: 0.5 } : null,
+        epochs: completed,
+        planned_epochs: run.plannedEpochs ?? run.epochs,
         seconds: epochs.reduce((a, e) => a + e.seconds, 0),
         images_per_sec: 2450.5 + index,
         params,

@@ -77,14 +77,15 @@ Deno.test("runFlags() tells diverged, stuck, early-stopped and reduced runs apar
   ]);
   assert.deepEqual(results.map((r) => runFlags(r)), [
     [{ kind: "reduced", text: "reduced: 2 of 10 epochs, 10 % of training data" }],
-    [
-      { kind: "diverged", text: "diverged: training loss not finite from epoch 2" },
-      { kind: "other", text: "loss-not-finite" },
-    ],
+    [{ kind: "diverged", text: "diverged in epoch 3, loss NaN at lr 0.5" }],
     [{ kind: "stuck", text: "stuck at chance: test top-1 10.40 % (chance 10.00 %)" }],
     [{ kind: "early-stopped", text: "early-stopped after 3 of 10 epochs" }],
   ]);
-  assert.deepEqual(runFlags(results[2], { stuckFactor: 1 }), [], "10.4 % is above chance itself");
+  assert.deepEqual(
+    runFlags(results[2], { stuckFactor: 1 }),
+    [{ kind: "stuck", text: "stuck at chance for a while during training" }],
+    "10.4 % is above chance itself, but the train stage saw it stuck",
+  );
 });
 
 Deno.test("rankRuns() orders best first and puts runs without the metric last", async () => {

@@ -119,7 +119,7 @@ Deno.test("writeReport() on fixture runs", async (t) => {
     assert.equal(note("alexnet-seed=1"), "reduced: 2 of 10 epochs, 10 % of training data");
     assert.equal(
       note("vgg-lr=0.5-seed=1"),
-      "⚠ diverged: training loss not finite from epoch 2; loss-not-finite",
+      "⚠ diverged in epoch 3, loss NaN at lr 0.5",
     );
     assert.equal(note("nin-seed=1"), "⚠ stuck at chance: test top-1 10.40 % (chance 10.00 %)");
     assert.equal(note("lenet-seed=1"), "");
@@ -224,7 +224,7 @@ Deno.test("writeReport() on fixture runs", async (t) => {
   await t.step("the vega-lite specs are saved as JSON with the data inlined", async () => {
     const spec = await readJson(join(out, "charts/val-accuracy.vl.json"));
     assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v6.json");
-    assert.equal(spec.data.values.length, 3 * 4 + 3 * 4 + 2 + 3 + 4);
+    assert.equal(spec.data.values.length, 3 * 4 + 3 * 4 + 2 + 2 + 4);
     const confusion = await readJson(join(out, "charts/confusion.vl.json"));
     assert.equal(confusion.title, "Confusion matrix: alexnet-seed=1");
     assert.equal(confusion.data.values.length, 100);
@@ -232,15 +232,18 @@ Deno.test("writeReport() on fixture runs", async (t) => {
 
   await t.step("the CSV exports hold every epoch and every run at full precision", async () => {
     const epochs = await readCsv(join(out, "metrics/epochs.csv"));
-    assert.equal(epochs.length, STANDARD_RUNS.reduce((a, r) => a + r.epochs, 0));
+    assert.equal(epochs.length, STANDARD_RUNS.reduce((a, r) => a + r.epochs, 0) - 1);
     const history = await readJson(join(inputs["train:lenet-seed=3"], "history.json"));
     const rows = epochs.filter((r) => r.run === "lenet-seed=3");
     assert.deepEqual(
       rows.map((r) => Number(r.val_top1)),
       history.epochs.map((e: { val_top1: number }) => e.val_top1),
     );
-    const vgg = epochs.find((r) => r.run === "vgg-lr=0.5-seed=1" && r.epoch === "2");
-    assert.equal(vgg?.train_loss, "", "a non-finite loss is an empty cell");
+    assert.deepEqual(
+      epochs.filter((r) => r.run === "vgg-lr=0.5-seed=1").map((r) => r.epoch),
+      ["1", "2"],
+      "the diverging epoch has no row",
+    );
     const final = await readCsv(join(out, "metrics/final.csv"));
     assert.equal(final.length, STANDARD_RUNS.length);
     for (const row of final) {
@@ -267,11 +270,10 @@ Deno.test("writeReport() on fixture runs", async (t) => {
     assert.equal(json.runs.length, STANDARD_RUNS.length);
     const vgg = json.runs.find((r: { run: string }) => r.run === "vgg-lr=0.5-seed=1");
     assert.equal(vgg.test_loss, null);
-    assert.deepEqual(vgg.flags, [
-      "diverged: training loss not finite from epoch 2",
-      "loss-not-finite",
-    ]);
-    assert.equal(vgg.history.length, 3);
+    assert.deepEqual(vgg.flags, ["diverged in epoch 3, loss NaN at lr 0.5"]);
+    assert.equal(vgg.history.length, 2);
+    assert.equal(vgg.epochs, 2);
+    assert.equal(vgg.planned_epochs, 3);
   });
 
   await Deno.remove(root, { recursive: true });

@@ -7,6 +7,7 @@ import type { RunResult } from "../load_run_results.ts";
 import { rankMetricLabels, rankRuns, rankValue } from "../rank_runs.ts";
 import type { ReportData } from "../report_data.ts";
 import type { Block } from "../report_document.ts";
+import { plannedEpochs } from "../run_flags.ts";
 
 /** Column headers of the results table (tests parse the table by these). */
 export const RESULTS_HEADERS = [
@@ -101,10 +102,4 @@ function resultRow(data: ReportData, r: RunResult): string[] {
 export function modelName(r: RunResult): string {
   const model = r.run.params.model as Record<string, unknown> | undefined;
   return typeof model?.name === "string" ? model.name : "—";
-}
-
-/** The run's `train.epochs` param, or null. */
-export function plannedEpochs(r: RunResult): number | null {
-  const train = r.run.params.train as Record<string, unknown> | undefined;
-  return typeof train?.epochs === "number" ? train.epochs : null;
 }

@@ -5,6 +5,7 @@
 import { canonicalJson } from "../group_by_seed.ts";
 import { formatMetric } from "../format_metric.ts";
 import type { RunResult } from "../load_run_results.ts";
+import type { ModelSummary } from "../run_files_schema.ts";
 import type { ReportData } from "../report_data.ts";
 import type { Block } from "../report_document.ts";
 import { modelName } from "./results_section.ts";
@@ -37,7 +38,8 @@ export function summariesAppendix(data: ReportData): Block[] {
       {
         kind: "paragraph",
         text: `${formatMetric("integer", summary.totalParams)} parameters ` +
-          `(${formatMetric("integer", summary.trainableParams)} trainable)${multAdds}.`,
+          `(${formatMetric("integer", summary.trainableParams)} trainable)${multAdds}.` +
+          memory(summary),
       },
       {
         kind: "table",
@@ -72,4 +74,11 @@ function formatShape(shape: unknown): string {
     return `[${shape.map((d) => (d === null ? "b" : String(d))).join(", ")}]`;
   }
   return String(shape);
+}
+
+function memory(summary: ModelSummary): string {
+  if (summary.totalMB === undefined || summary.batchSize === undefined) return "";
+  const mb = (v: number | undefined) => (v === undefined ? "—" : `${v.toFixed(1)} MB`);
+  return ` Estimated memory at batch size ${summary.batchSize}: ${mb(summary.totalMB)} ` +
+    `(parameters ${mb(summary.paramsMB)}, forward/backward ${mb(summary.forwardBackwardMB)}).`;
 }

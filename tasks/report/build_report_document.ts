@@ -12,6 +12,7 @@ import { perClassSection } from "./sections/per_class_section.ts";
 import { provenanceAppendix } from "./sections/provenance_appendix.ts";
 import { resultsSection } from "./sections/results_section.ts";
 import { seedsSection } from "./sections/seeds_section.ts";
+import { setupSection } from "./sections/setup_section.ts";
 import { summariesAppendix } from "./sections/summaries_appendix.ts";
 
 /** Options of {@linkcode buildReportDocument}. */
@@ -21,7 +22,7 @@ export interface BuildReportDocumentOptions {
 }
 
 /**
- * Builds the report: results, seeds, flags, ablations, charts, per-class accuracy, per-epoch
+ * Builds the report: results, seeds, flags, setup, ablations, charts, per-class accuracy, per-epoch
  * validation accuracy, then the appendices (model summaries, provenance).
  */
 export function buildReportDocument(
@@ -36,6 +37,7 @@ export function buildReportDocument(
   if (on.results) blocks.push(...resultsSection(data));
   if (on.seeds) blocks.push(...seedsSection(data));
   if (on.flags) blocks.push(...flagsSection(data));
+  if (on.setup) blocks.push(...setupSection(data));
   if (on.ablations) blocks.push(...ablationsSection(data));
   const charts = chartsSection(data);
   blocks.push(...charts);

@@ -16,6 +16,8 @@ const sectionsSchema = z.strictObject({
   results: z.boolean().default(true),
   /** Mean ± std over runs that differ only by their seed. */
   seeds: z.boolean().default(true),
+  /** Settings shared by all runs and the ones that differ, as dotted keys. */
+  setup: z.boolean().default(true),
   /** Diverged, stuck, early-stopped and reduced runs. */
   flags: z.boolean().default(true),
   /** One table (and chart) per sweep group. */

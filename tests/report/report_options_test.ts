@@ -17,6 +17,7 @@ Deno.test("reportOptionsSchema fills every default from an empty report: section
       results: true,
       seeds: true,
       flags: true,
+      setup: true,
       ablations: true,
       epochs: true,
       per_class: true,

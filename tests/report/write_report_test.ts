@@ -157,6 +157,33 @@ Deno.test("writeReport() on fixture runs", async (t) => {
     },
   );
 
+  await t.step("the setup lists shared settings once and the differing ones per run", () => {
+    const shared = tableStartingWith(markdown, "Setting", "Value");
+    assert.deepEqual(shared.rows, [
+      ["`backend`", "wasm"],
+      ["`data.dataset`", "fashion-mnist"],
+      ["`train.batch_size`", "128"],
+      ["`train.lr`", "0.001"],
+      ["`train.optimizer`", "adam"],
+    ]);
+    const varying = tableStartingWith(markdown, "Run", "`model.conv_dropout`");
+    assert.deepEqual(varying.headers.slice(1), [
+      "`model.conv_dropout`",
+      "`model.fc_dropout`",
+      "`model.name`",
+      "`seed`",
+      "`train.epochs`",
+    ]);
+    assert.deepEqual(varying.rows[4], [
+      "cnn-conv_dropout=0.2-fc_dropout=0.2-seed=1",
+      "0.2",
+      "0.2",
+      "cnn",
+      "1",
+      "4",
+    ]);
+  });
+
   await t.step("the per-epoch table has one column per run and a final test row", async () => {
     const table = tableStartingWith(markdown, "Epoch", "lenet-seed=1");
     assert.equal(table.headers.length, 1 + 8, "8 runs per table by default");

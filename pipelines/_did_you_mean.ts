@@ -12,9 +12,21 @@ export function levenshtein(a: string, b: string): number {
   return previous[b.length];
 }
 
+/** Distance of a word to a candidate, also trying the candidate's `_`/`-`/`.`-separated parts. */
+function distance(word: string, candidate: string): number {
+  const w = word.toLowerCase();
+  const c = candidate.toLowerCase();
+  const parts = c.split(/[_.-]/).filter((p) => p.length > 2);
+  const partDistance = /[_.-]/.test(c) && parts.length > 0
+    ? Math.min(...parts.map((p) => levenshtein(w, p) + 1))
+    : Infinity;
+  return Math.min(levenshtein(w, c), partDistance);
+}
+
 /**
- * Returns `did you mean 'x'?` for the closest candidate when it is close (at most a third of the
- * letters differ, or two), else the list of allowed values (or "" with `listWhenFar: false`).
+ * Returns `did you mean 'x'?` (or `'x' or 'y'` for a tie) for the closest candidates when close
+ * (at most a third of the letters differ, or two; a misspelt part such as `dropot` → `fc_dropout`
+ * counts), else the list of allowed values (or "" with `listWhenFar: false`).
  */
 export function didYouMean(
   word: string,
@@ -22,13 +34,12 @@ export function didYouMean(
   options: { listWhenFar?: boolean } = {},
 ): string {
   if (candidates.length === 0) return "";
-  let best = candidates[0];
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = levenshtein(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  const scored = candidates.map((c) => ({ c, d: distance(word, c) }));
+  const best = Math.min(...scored.map((s) => s.d));
+  if (best <= Math.max(2, Math.ceil(word.length / 3))) {
+    const closest = scored.filter((s) => s.d === best).map((s) => `'${s.c}'`);
+    if (closest.length <= 3) return `did you mean ${closest.join(" or ")}?`;
   }
-  if (bestDistance <= Math.max(2, Math.ceil(word.length / 3))) return `did you mean '${best}'?`;
   if (options.listWhenFar === false) return "";
   return `allowed: ${candidates.map((c) => `'${c}'`).join(", ")}`;
 }

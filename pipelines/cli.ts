@@ -24,7 +24,9 @@ export interface RunCliOptions {
 /**
  * The command line of the pipeline: `run <config>... [--jobs N] [--cache-dir DIR] [--dry-run]
  * [--force [GLOB]] [--only RUN-GLOB] [--isolate]` and `status <config>...`.
- * @returns the exit code: 0 ok, 1 a stage failed, 2 bad config or arguments. Never exits itself.
+ * @returns the exit code: 0 ok, 1 a stage failed (or an unexpected engine error), 2 bad config or
+ * arguments, including errors thrown while the project computes runtime facts or plans stages
+ * (set `CNNLAB_DEBUG=1` to see their stack). Never exits itself.
  */
 export async function runCli(
   project: Project,
@@ -39,7 +41,17 @@ export async function runCli(
       out(USAGE);
       return 0;
     }
-    const plan = await planPipeline(project, cli.configs);
+    let plan;
+    try {
+      plan = await planPipeline(project, cli.configs);
+    } catch (error) {
+      // The project's runtime facts or planner refused the config (e.g. a backend this machine
+      // lacks): that is a configuration problem, exit 2, with the project's own message.
+      if (error instanceof ConfigError || !(error instanceof Error)) throw error;
+      throw new ConfigError(
+        Deno.env.get("CNNLAB_DEBUG") ? error.stack ?? error.message : error.message,
+      );
+    }
     const stages = cli.only === undefined
       ? plan.stages
       : selectStagesForRuns(plan.stages, cli.only);

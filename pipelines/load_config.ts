@@ -1,4 +1,4 @@
-import { basename, extname } from "node:path";
+import { basename, extname, isAbsolute, normalize } from "node:path";
 import { canonicalJson } from "./canonical_json.ts";
 import { locateInChain } from "./config_locator.ts";
 import { expandRuns } from "./expand_runs.ts";
@@ -17,9 +17,11 @@ export type LoadedConfig = Omit<ResolvedConfig, "runtime">;
  * @throws {ConfigError} with `file:line:col` for anything wrong in the file(s).
  */
 export function loadConfig(
-  file: string,
+  given: string,
   project: Pick<Project, "runSchema" | "reportSchema">,
 ): LoadedConfig {
+  // `./configs/a.yaml` and `configs/a.yaml` are one config: report params hold the path.
+  const file = isAbsolute(given) ? given : normalize(given);
   const chain = loadConfigChain(file);
   const name = chain.merged.name ?? basename(file, extname(file));
   const runs = expandRuns(chain, project.runSchema);

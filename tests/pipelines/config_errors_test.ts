@@ -89,3 +89,25 @@ Deno.test("runCli() returns 2 with a usage hint for bad arguments", async () => 
     assert.equal(errors[0].split("\n")[0], message);
   }
 });
+
+Deno.test("runCli() returns 2 with the project's message when its runtime facts refuse the config", async () => {
+  const dir = writeFiles({
+    "a.yaml": "defaults: { model: { name: tiny }, train: { lr: 0.1 } }\nexperiments: { a: {} }\n",
+  });
+  const project = {
+    ...createFakeProject(),
+    runtimeFacts: () =>
+      Promise.reject(new Error("Cannot use backend 'webgpu' as no GPU adapter was found")),
+  };
+  const errors: string[] = [];
+  try {
+    const code = await runCli(project, ["status", join(dir, "a.yaml")], {
+      out: () => {},
+      err: (t) => errors.push(t),
+    });
+    assert.equal(code, 2);
+    assert.deepEqual(errors, ["Cannot use backend 'webgpu' as no GPU adapter was found"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

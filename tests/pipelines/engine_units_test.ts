@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { didYouMean, levenshtein } from "../../pipelines/_did_you_mean.ts";
+import { canonicalJson } from "../../pipelines/canonical_json.ts";
+import { hashModuleCode } from "../../pipelines/code_hash.ts";
+import { deepMerge } from "../../pipelines/deep_merge.ts";
+import { explainChange } from "../../pipelines/explain_change.ts";
+import type { FingerprintObject } from "../../pipelines/fingerprint.ts";
+import { fingerprintOf } from "../../pipelines/fingerprint.ts";
+import { globToRegExp } from "../../pipelines/glob.ts";
+import { sha256 } from "../../pipelines/sha256.ts";
+
+Deno.test("canonicalJson() sorts keys at every depth and drops undefined members", () => {
+  assert.equal(
+    canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined } }),
+    '{"a":{"d":[3,{"y":2,"z":1}]},"b":1}',
+  );
+  assert.equal(canonicalJson({ x: 0.1 }), canonicalJson(JSON.parse('{"x":0.10}')));
+  assert.throws(() => canonicalJson({ x: NaN }), /Cannot fingerprint the number NaN/);
+});
+
+Deno.test("fingerprintOf() is the SHA-256 of the canonical fingerprint object", () => {
+  const object: FingerprintObject = {
+    engine: 1,
+    kind: "train",
+    params: { lr: 0.1 },
+    inputs: { data: "ab" },
+    code: { "./train.ts": "cd" },
+    runtime: { backend: "wasm" },
+  };
+  assert.equal(fingerprintOf(object), sha256(canonicalJson(object)));
+  assert.notEqual(
+    fingerprintOf(object),
+    fingerprintOf({ ...object, runtime: { backend: "webgpu" } }),
+  );
+});
+
+Deno.test("hashModuleCode() follows relative imports transitively and ignores bare, npm: and node: ones", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cnnlab-code-" });
+  try {
+    await Deno.mkdir(join(dir, "lib"));
+    const files: Record<string, string> = {
+      "stage.ts":
+        `import { z } from "zod";\nimport { a } from "./lib/a.ts";\nexport * from "../outside.ts";\n` +
+        `import type {\n  B,\n} from './lib/b.ts';\nconst lazy = () => import("./lib/c.ts");\nimport "node:fs";\n`,
+      "lib/a.ts": `export { c } from "./c.ts";\nexport const a = 1;\n`,
+      "lib/b.ts": "export type B = number;\n",
+      "lib/c.ts": `// import { gone } from "./gone.ts";\nexport const c = 2;\n`,
+    };
+    for (const [name, text] of Object.entries(files)) {
+      await Deno.writeTextFile(join(dir, name), text);
+    }
+    await Deno.writeTextFile(join(dir, "..", "outside.ts"), "export const o = 3;\n").catch(
+      () => {},
+    );
+    const hashes = await hashModuleCode(pathToFileURL(join(dir, "stage.ts")));
+    assert.deepEqual(Object.keys(hashes), [
+      "../outside.ts",
+      "./lib/a.ts",
+      "./lib/b.ts",
+      "./lib/c.ts",
+      "./lib/gone.ts",
+      "./stage.ts",
+    ]);
+    assert.equal(hashes["./lib/a.ts"], sha256(files["lib/a.ts"]));
+    assert.equal(hashes["./lib/gone.ts"], "missing");
+    await Deno.remove(join(dir, "..", "outside.ts"));
+    await assert.rejects(
+      () => hashModuleCode(pathToFileURL(join(dir, "nope.ts"))),
+      new RegExp(`Cannot hash stage module ${join(dir, "nope.ts")} as it does not exist`),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deepMerge() merges maps key by key and replaces lists and scalars", () => {
+  const base = { model: { name: "lenet", channels: [6, 16] }, train: { lr: 0.1 } };
+  const merged = deepMerge(base, { model: { channels: [8] }, train: { epochs: 3 } });
+  assert.deepEqual(merged, {
+    model: { name: "lenet", channels: [8] },
+    train: { lr: 0.1, epochs: 3 },
+  });
+  assert.deepEqual(base.model.channels, [6, 16], "inputs are not mutated");
+});
+
+Deno.test("explainChange() names changed params, inputs, code files and runtime facts", () => {
+  const before: FingerprintObject = {
+    engine: 1,
+    kind: "train",
+    params: { train: { lr: 0.1, epochs: 2 }, tags: ["a", "b"] },
+    inputs: { data: "1", split: "2" },
+    code: { "./train.ts": "x", "./old.ts": "y" },
+    runtime: { backend: "wasm", tfjs: "4.22.0" },
+  };
+  const after: FingerprintObject = {
+    ...before,
+    params: { train: { lr: 0.2, epochs: 2, clip: 1 }, tags: ["a", "c"] },
+    inputs: { data: "9", split: "2" },
+    code: { "./train.ts": "z", "./new.ts": "w" },
+    runtime: { backend: "webgpu", tfjs: "4.22.0" },
+  };
+  assert.deepEqual(explainChange(before, after, { inputIds: { data: "data:mnist" } }), [
+    'param tags: removed ["b"], added ["c"]',
+    "param train.clip added: 1",
+    "param train.lr: 0.1 → 0.2",
+    "input 'data' (data:mnist) changed",
+    "code ./new.ts added",
+    "code ./old.ts removed",
+    "code ./train.ts changed",
+    'runtime backend: "wasm" → "webgpu"',
+  ]);
+  assert.deepEqual(explainChange(before, before), []);
+});
+
+Deno.test("didYouMean() suggests the closest key, ties, misspelt parts, or lists the allowed values", () => {
+  assert.equal(levenshtein("kitten", "sitting"), 3);
+  assert.equal(didYouMean("optimzer", ["optimizer", "lr"]), "did you mean 'optimizer'?");
+  assert.equal(
+    didYouMean("dropot", ["conv_dropout", "fc_dropout", "padding"]),
+    "did you mean 'conv_dropout' or 'fc_dropout'?",
+  );
+  assert.equal(didYouMean("zzz", ["lr", "epochs"]), "allowed: 'lr', 'epochs'");
+  assert.equal(didYouMean("zzz", ["lr", "epochs"], { listWhenFar: false }), "");
+});
+
+Deno.test("globToRegExp() matches whole ids with * and ? and nothing else special", () => {
+  assert.ok(globToRegExp("train:*").test("train:lenet-lr=0.1"));
+  assert.ok(globToRegExp("*seed=?").test("evaluate:a-seed=1"));
+  assert.ok(!globToRegExp("train:*").test("evaluate:train:x"));
+  assert.ok(globToRegExp("a.b(c)").test("a.b(c)"));
+  assert.ok(!globToRegExp("a.b").test("axb"));
+});

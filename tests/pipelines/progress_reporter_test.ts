@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import {
+  createConsoleReporter,
+  formatDuration,
+  formatProgress,
+} from "../../pipelines/progress_reporter.ts";
+
+Deno.test("formatProgress() draws a bar with rate and ETA", () => {
+  assert.equal(
+    formatProgress("train:a", { done: 5, total: 20, unit: "epochs", note: "loss 0.31" }, 2.5),
+    "[train:a] █████░░░░░░░░░░░░░░░ 5/20 epochs 2.50 epochs/s ETA 0:06 loss 0.31",
+  );
+  assert.equal(
+    formatProgress("data:x", { done: 0, total: 3, unit: "files" }, undefined),
+    "[data:x] ░░░░░░░░░░░░░░░░░░░░ 0/3 files -- files/s ETA --",
+  );
+  assert.equal(formatDuration(3725), "1:02:05");
+});
+
+Deno.test("without a TTY the reporter prints plain progress lines at most once per interval, and the last step", () => {
+  let clock = 0;
+  const lines: string[] = [];
+  const reporter = createConsoleReporter({
+    tty: false,
+    intervalMs: 1000,
+    now: () => clock,
+    write: (t) => lines.push(t),
+  });
+  for (let done = 0; done <= 10; done++) {
+    reporter.progress("train:a", { done, total: 10, unit: "batches" });
+    clock += 300;
+  }
+  reporter.log("train:a", "epoch 1 done");
+  assert.deepEqual(lines, [
+    "[train:a] ░░░░░░░░░░░░░░░░░░░░ 0/10 batches -- batches/s ETA --\n",
+    "[train:a] ████████░░░░░░░░░░░░ 4/10 batches 3.33 batches/s ETA 0:02\n",
+    "[train:a] ████████████████░░░░ 8/10 batches 3.33 batches/s ETA 0:01\n",
+    "[train:a] ████████████████████ 10/10 batches 3.33 batches/s ETA 0:00\n",
+    "[train:a] epoch 1 done\n",
+  ]);
+});
+
+Deno.test("in a TTY the reporter redraws one status line and prints logs above it", () => {
+  let clock = 0;
+  const out: string[] = [];
+  const reporter = createConsoleReporter({
+    tty: true,
+    now: () => clock,
+    write: (t) => out.push(t),
+  });
+  reporter.progress("train:a", { done: 1, total: 4, unit: "epochs" });
+  clock = 1000;
+  reporter.progress("train:a", { done: 2, total: 4, unit: "epochs" });
+  reporter.log("train:a", "checkpoint saved");
+  reporter.done("train:a");
+  assert.deepEqual(out, [
+    "[train:a] █████░░░░░░░░░░░░░░░ 1/4 epochs -- epochs/s ETA --",
+    "\r\x1b[2K",
+    "[train:a] ██████████░░░░░░░░░░ 2/4 epochs 1.00 epochs/s ETA 0:02",
+    "\r\x1b[2K",
+    "[train:a] checkpoint saved\n",
+    "[train:a] ██████████░░░░░░░░░░ 2/4 epochs 1.00 epochs/s ETA 0:02",
+    "\r\x1b[2K",
+  ]);
+});

@@ -9,10 +9,7 @@
 import { join } from "node:path";
 import type { StageContext } from "../../pipelines/types.ts";
 import { useBackend } from "../backends/mod.ts";
-// Direct imports, not mod.ts: the stage's code hash covers only the modules it really uses.
-import { batches } from "../datasets/batches.ts";
-import { loadDataArtifact } from "../datasets/load_data_artifact.ts";
-import { loadSplitArtifact } from "../datasets/split_artifact.ts";
+import { batches, loadDataArtifact, loadSplitArtifact } from "../datasets/mod.ts";
 import { buildModel, loadModelWeights } from "../models/mod.ts";
 import { evaluateModel } from "../train/evaluate_model.ts";
 import { provenance } from "../train/provenance.ts";

@@ -3,9 +3,11 @@
  * defaulted to what the model needs for this data set.
  * @module
  */
-import type { BatchPreprocess } from "../datasets/batches.ts";
-import type { PreprocessOptions } from "../datasets/options_schemas.ts";
-import { preprocessedShape } from "../datasets/preprocessed_shape.ts";
+import {
+  type BatchPreprocess,
+  preprocessedShape,
+  type PreprocessOptions,
+} from "../datasets/mod.ts";
 import { type ModelOptions, requiredInputShape } from "../models/mod.ts";
 
 /** What {@link resolvePreprocess} returns. */

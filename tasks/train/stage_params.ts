@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { augmentOptionsSchema, preprocessOptionsSchema } from "../datasets/options_schemas.ts";
+import { augmentOptionsSchema, preprocessOptionsSchema } from "../datasets/mod.ts";
 import { modelOptionsSchema } from "../models/mod.ts";
 import { evaluateOptionsSchema, trainOptionsSchema } from "./train_options.ts";
 

@@ -5,6 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
+// Side effect: tfjs-layers registers every op's gradient, which tfjs-core alone does not.
+import "@tensorflow/tfjs-layers";
 import type { BatchStream } from "./batch.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { clipByGlobalNorm } from "./clip_by_global_norm.ts";

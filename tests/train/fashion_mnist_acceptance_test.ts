@@ -12,7 +12,9 @@ import { run as train } from "../../tasks/stages/train_stage.ts";
 import { stageContext, subdir } from "./_stage_context.ts";
 
 const FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
-const MODEL = { name: "lenet" };
+// Lab report 000's LeNet (conv-BN-pool ×2, FC 120-84) with ReLU: the sigmoid default reaches only
+// ~70-73 % after 313 steps (tfjs's own model.fit: 69.4 %), far from converged; ReLU gets 82.8 %.
+const MODEL = { name: "lenet", activation: "relu" };
 const PREPROCESS = { normalize: "train" };
 
 Deno.test("LeNet trained 1 epoch on 10,000 Fashion-MNIST images on wasm reaches ≥ 80 % test top-1", async () => {
@@ -43,8 +45,8 @@ Deno.test("LeNet trained 1 epoch on 10,000 Fashion-MNIST images on wasm reaches 
         inputs,
         params: {
           model: MODEL,
-          // Adam at 3e-3 (lab report 000 used 4e-3 at batch 128): one epoch is only 157 steps.
-          train: { optimizer: "adam", lr: 0.003, batch_size: 64, epochs: 1 },
+          // Adam at 3e-3 (lab report 000 used 4e-3 at batch 128), batch 32: 313 steps in the epoch.
+          train: { optimizer: "adam", lr: 0.003, batch_size: 32, epochs: 1 },
           preprocess: PREPROCESS,
           augment: {},
           seed: 0,

@@ -2,9 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import type { Json } from "../../pipelines/types.ts";
-import { writeDataArtifact } from "../../tasks/datasets/write_data_artifact.ts";
-import { writeSplitArtifact } from "../../tasks/datasets/split_artifact.ts";
-import type { ImageSet } from "../../tasks/datasets/image_set.ts";
+import { type ImageSet, writeDataArtifact, writeSplitArtifact } from "../../tasks/datasets/mod.ts";
 import { run as evaluate } from "../../tasks/stages/evaluate_stage.ts";
 import { run as train } from "../../tasks/stages/train_stage.ts";
 import { mulberry32 } from "../../tasks/train/seeded_math_random.ts";
@@ -169,8 +167,9 @@ Deno.test("the train stage succeeds on a diverging run and records status diverg
   try {
     const inputs = await fixtureArtifacts(root);
     const trainOut = await subdir(root, "train");
-    // A std of 1e-38 blows the normalized pixels up to ~1e38: the first conv overflows to Inf.
-    const params = trainParams({ preprocess: { normalize: { mean: [0], std: [1e-38] } } });
+    // A std of 1e-45 makes the normalizing scale 1 / (255 · std) overflow to Infinity: black
+    // pixels become 0 · ∞ = NaN, and so does the very first loss.
+    const params = trainParams({ preprocess: { normalize: { mean: [0], std: [1e-45] } } });
     const t = stageContext({
       outDir: trainOut,
       workDir: await subdir(root, "work"),

@@ -89,6 +89,15 @@ function random(seed: number): () => number {
   };
 }
 
+/**
+ * A made-up 64-hex fingerprint; fixture dirs sit where the engine's cache puts stage outputs,
+ * `entries/<fingerprint>/out`.
+ */
+export function fixtureFingerprint(kind: "train" | "evaluate", index: number): string {
+  const head = (kind === "train" ? "7a" : "e4") + index.toString(16).padStart(2, "0");
+  return head + "0123456789abcdef".repeat(4).slice(head.length);
+}
+
 /** The params the report stage receives for these runs. */
 export function fixtureParams(runs: readonly FixtureRun[], options: Record<string, unknown> = {}) {
   return {
@@ -134,8 +143,8 @@ export async function writeFixtureRuns(
   const inputs: Record<string, string> = {};
   for (const [index, run] of runs.entries()) {
     const rand = random(1000 + index * 7919 + run.seed);
-    const trainDir = join(root, "train", run.name.replaceAll("/", "_"));
-    const evaluateDir = join(root, "evaluate", run.name.replaceAll("/", "_"));
+    const trainDir = join(root, "entries", fixtureFingerprint("train", index), "out");
+    const evaluateDir = join(root, "entries", fixtureFingerprint("evaluate", index), "out");
     await Deno.mkdir(join(trainDir, "weights"), { recursive: true });
     await Deno.mkdir(evaluateDir, { recursive: true });
     inputs[`train:${run.name}`] = trainDir;

@@ -3,7 +3,12 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { decode } from "fast-png";
 import { writeReport } from "../../tasks/report/write_report.ts";
-import { fixtureParams, STANDARD_RUNS, writeFixtureRuns } from "./_fixture_runs.ts";
+import {
+  fixtureFingerprint,
+  fixtureParams,
+  STANDARD_RUNS,
+  writeFixtureRuns,
+} from "./_fixture_runs.ts";
 import {
   parseAccuracy,
   parseDuration,
@@ -217,8 +222,8 @@ Deno.test("writeReport() on fixture runs", async (t) => {
       "lenet-seed=1",
       "lenet",
       "1",
-      "`lenet-seed=1`",
-      "`lenet-seed=1`",
+      `\`${fixtureFingerprint("train", 0).slice(0, 16)}\``,
+      `\`${fixtureFingerprint("evaluate", 0).slice(0, 16)}\``,
       "wasm",
     ]);
   });

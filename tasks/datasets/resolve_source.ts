@@ -61,7 +61,7 @@ export async function resolveSource(
   const candidates: [DatasetSource["kind"], string | undefined, string][] = [
     [
       "env",
-      env.CNNLAB_DATA && join(resolve(cwd, env.CNNLAB_DATA), dataset),
+      env.CNNLAB_DATA ? join(resolve(cwd, env.CNNLAB_DATA), dataset) : undefined,
       "$CNNLAB_DATA/" + dataset,
     ],
     ["data-dir", join(cwd, "data", dataset), "./data/" + dataset],

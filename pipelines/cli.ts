@@ -4,6 +4,7 @@ import { ConfigError } from "./config_error.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
 import { planPipeline } from "./plan_pipeline.ts";
 import { planTable } from "./plan_table.ts";
+import { publishedMatches } from "./publish_outputs.ts";
 import { createConsoleReporter } from "./progress_reporter.ts";
 import type { Reporter } from "./progress_reporter.ts";
 import { runPipeline } from "./run_pipeline.ts";
@@ -64,10 +65,17 @@ export async function runCli(
       }: ${runs} runs, ${stages.length} stages, cache ${layout.root}`,
     );
     if (cli.command === "status" || cli.dryRun) {
-      const items = await Promise.all(stages.map(async (stage) => ({
-        stage,
-        assessment: await assessStage(layout, stage, forced?.(stage) ?? false),
-      })));
+      const items = await Promise.all(stages.map(async (stage) => {
+        const assessment = await assessStage(layout, stage, forced?.(stage) ?? false);
+        const restore: string[] = [];
+        if (assessment.fresh && assessment.check.ok) {
+          for (const target of stage.publish) {
+            const files = assessment.check.manifest.files;
+            if (!await publishedMatches(target, files)) restore.push(target);
+          }
+        }
+        return { stage, assessment, restore };
+      }));
       out(planTable(items));
       return 0;
     }

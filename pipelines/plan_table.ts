@@ -9,21 +9,27 @@ const MAX_REASONS = 4;
 export interface PlannedOutcome {
   stage: PlannedStage;
   assessment: Assessment;
+  /** Publish folders of a fresh stage that are missing or differ (they will be restored). */
+  restore?: string[];
 }
 
 /**
- * The `status` / `--dry-run` listing: every stage as `fresh` or `will run` with the reasons,
- * then a count line such as `3 fresh, 4 will run`.
+ * The `status` / `--dry-run` listing: every stage as `fresh`, `will restore` (cached, but a
+ * publish folder is missing or differs) or `will run`, with the reasons, then a count line such
+ * as `3 fresh, 0 will restore, 4 will run`.
  */
 export function planTable(items: readonly PlannedOutcome[]): string {
-  const rows = items.map(({ stage, assessment }) => {
-    const reasons = assessment.reasons.slice(0, MAX_REASONS);
-    const more = assessment.reasons.length - reasons.length;
-    if (more > 0) reasons.push(`… and ${more} more`);
-    return [stage.id, assessment.fresh ? "fresh" : "will run", reasons.join("; ")];
+  const stateOf = (i: PlannedOutcome) =>
+    !i.assessment.fresh ? "will run" : i.restore?.length ? "will restore" : "fresh";
+  const rows = items.map((item) => {
+    const all = item.assessment.fresh
+      ? (item.restore ?? []).map((p) => `publish folder ${p} is missing or differs`)
+      : item.assessment.reasons;
+    const reasons = all.slice(0, MAX_REASONS);
+    if (all.length > reasons.length) reasons.push(`… and ${all.length - reasons.length} more`);
+    return [item.stage.id, stateOf(item), reasons.join("; ")];
   });
-  const fresh = items.filter((i) => i.assessment.fresh).length;
-  return `${formatTable(["stage", "state", "why"], rows)}\n${fresh} fresh, ${
-    items.length - fresh
-  } will run`;
+  const count = (state: string) => items.filter((i) => stateOf(i) === state).length;
+  const counts = ["fresh", "will restore", "will run"].map((s) => `${count(s)} ${s}`);
+  return `${formatTable(["stage", "state", "why"], rows)}\n${counts.join(", ")}`;
 }

@@ -5,7 +5,11 @@ import { hashTree } from "./hash_tree.ts";
 /** Whether publishing had to copy anything. */
 export type PublishResult = "unchanged" | "copied";
 
-async function matches(target: string, files: Record<string, FileHash>): Promise<boolean> {
+/** True when `target` holds exactly `files` (same names, same SHA-256). */
+export async function publishedMatches(
+  target: string,
+  files: Record<string, FileHash>,
+): Promise<boolean> {
   try {
     const present = await hashTree(target);
     const names = Object.keys(files);
@@ -27,7 +31,7 @@ export async function publishOutputs(
   target: string,
 ): Promise<PublishResult> {
   const destination = resolve(target);
-  if (await matches(destination, files)) return "unchanged";
+  if (await publishedMatches(destination, files)) return "unchanged";
   await Deno.remove(destination, { recursive: true }).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });

@@ -41,7 +41,9 @@ function parseTable(
   const outcomes: Record<string, string> = {};
   const why: Record<string, string> = {};
   for (const line of out.split("\n").slice(2)) {
-    const match = line.match(/^(\S+)\s+(run|fresh|restored|failed|skipped|will run)(?:\s+(.*))?$/);
+    const match = line.match(
+      /^(\S+)\s+(run|fresh|restored|failed|skipped|will run|will restore)(?:\s+(.*))?$/,
+    );
     if (!match) continue;
     outcomes[match[1]] = match[2];
     why[match[1]] = match[3] ?? "";

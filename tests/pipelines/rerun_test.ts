@@ -24,7 +24,7 @@ Deno.test("an unchanged rerun runs 0 stages and says every stage is fresh", asyn
   assert.deepEqual(countOutcomes(second.outcomes), { fresh: 7 });
   const status = await box.run(["status", config]);
   assert.deepEqual(countOutcomes(status.outcomes), { fresh: 7 });
-  assert.match(status.out, /7 fresh, 0 will run$/);
+  assert.match(status.out, /7 fresh, 0 will restore, 0 will run$/);
 });
 
 Deno.test("changing one run's lr reruns exactly its train and evaluate and the report, and says why", async () => {
@@ -125,6 +125,12 @@ Deno.test("a deleted publish folder is restored from the cache without running t
   const published = join(box.publishRoot, "two", "report.md");
   const before = await Deno.readTextFile(published);
   await Deno.remove(join(box.publishRoot, "two"), { recursive: true });
+  const status = await box.run(["status", config]);
+  assert.equal(status.outcomes["report:two"], "will restore");
+  assert.equal(
+    status.why["report:two"],
+    `publish folder ${join(box.publishRoot, "two")} is missing or differs`,
+  );
   const rerun = await box.run(["run", config]);
   assert.equal(rerun.outcomes["report:two"], "restored");
   assert.equal(await Deno.readTextFile(published), before);

@@ -128,6 +128,10 @@ Deno.test("writeReport() on fixture runs", async (t) => {
     );
     assert.equal(note("nin-seed=1"), "⚠ stuck at chance: test top-1 10.40 % (chance 10.00 %)");
     assert.equal(note("lenet-seed=1"), "");
+    assert.match(
+      markdown,
+      /\n9 runs of `fixture`\. Best by test top-1: \*\*alexnet-seed=1\*\* \(test top-1 91\.20 %, top-5 \d+\.\d\d %, loss \d\.\d{4}\)\. ⚠ 2 diverged or stuck \(see Notes\)\. 1 reduced \(see Notes\)\.\n/,
+    );
   });
 
   await t.step("runs that differ only by seed show mean ± sample std", async () => {

@@ -32,7 +32,10 @@ export function resultsSection(data: ReportData): Block[] {
   const { options, config } = data.params;
   const f = data.format;
   const ordered = options.sort === "rank" ? rankRuns(data.results, options.rank_by) : data.results;
-  const flagged = data.results.filter((r) => data.flags.get(r)!.length > 0).length;
+  const count = (kinds: string[]) =>
+    data.results.filter((r) => data.flags.get(r)!.some((f) => kinds.includes(f.kind))).length;
+  const flagged = count(["diverged", "stuck"]);
+  const reduced = count(["reduced"]);
   const intro = [
     `${data.results.length} run${data.results.length === 1 ? "" : "s"} of \`${config.name}\`.`,
   ];
@@ -45,7 +48,14 @@ export function resultsSection(data: ReportData): Block[] {
       : tests;
     intro.push(`Best by ${rankMetricLabels[options.rank_by]}: **${data.best.run.name}** (${by}).`);
   }
-  if (flagged > 0) intro.push(`${flagged} flagged (see Notes).`);
+  if (flagged > 0) intro.push(`⚠ ${flagged} diverged or stuck (see Notes).`);
+  if (reduced > 0) {
+    intro.push(
+      reduced === data.results.length
+        ? "All runs are reduced (see Notes)."
+        : `${reduced} reduced (see Notes).`,
+    );
+  }
   return [
     { kind: "heading", level: 2, text: "Results" },
     { kind: "paragraph", text: intro.join(" ") },

@@ -30,9 +30,14 @@ export function summariesAppendix(data: ReportData): Block[] {
     const shown = names.length > 4
       ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more`
       : names.join(", ");
-    const multAdds = summary.multAdds
-      ? `, ${formatMetric("integer", summary.multAdds)} mult-adds per image`
-      : "";
+    // summary.json counts mult-adds for one batch of `batchSize` (torchinfo's convention).
+    const batch = summary.batchSize;
+    const multAdds = !summary.multAdds
+      ? ""
+      : batch
+      ? `, ${formatMetric("integer", summary.multAdds / batch)} mult-adds per image ` +
+        `(${formatMetric("integer", summary.multAdds)} per batch of ${batch})`
+      : `, ${formatMetric("integer", summary.multAdds)} mult-adds`;
     blocks.push(
       { kind: "heading", level: 3, text: `${modelName(runs[0])} (${shown})` },
       {
@@ -43,7 +48,13 @@ export function summariesAppendix(data: ReportData): Block[] {
       },
       {
         kind: "table",
-        headers: ["Layer", "Type", "Output shape", "Params", "Mult-adds"],
+        headers: [
+          "Layer",
+          "Type",
+          "Output shape",
+          "Params",
+          batch ? `Mult-adds (batch of ${batch})` : "Mult-adds",
+        ],
         align: ["left", "left", "left", "right", "right"],
         rows: [
           ...summary.rows.map((row) => [

@@ -60,7 +60,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Rep
   const write = options.write ?? ((text: string) => Deno.stderr.writeSync(encoder.encode(text)));
   const interval = options.intervalMs ?? 10_000;
   const now = options.now ?? Date.now;
-  const first = new Map<string, { done: number; time: number }>();
+  const first = new Map<string, { done: number; time: number; unit: string; last: number }>();
   const lastPrint = new Map<string, number>();
   let statusLine = "";
   const clear = () => statusLine && write("\r\x1b[2K");
@@ -72,7 +72,13 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Rep
     },
     progress(stage, update) {
       const t = now();
-      const start = first.get(stage) ?? { done: update.done, time: t };
+      // A new unit, or a counter that went back, starts a new rate measurement.
+      const previous = first.get(stage);
+      const fresh = !previous || previous.unit !== update.unit || update.done < previous.last;
+      const start = fresh
+        ? { done: update.done, time: t, unit: update.unit, last: update.done }
+        : previous;
+      start.last = update.done;
       first.set(stage, start);
       const elapsed = (t - start.time) / 1000;
       const rate = elapsed > 0 ? (update.done - start.done) / elapsed : undefined;

@@ -125,6 +125,9 @@ export async function runPipeline(
       };
     }
     await pool.acquire();
+    // Time spent waiting for a free slot is not the stage's time.
+    const begun = performance.now();
+    const elapsed = () => (performance.now() - begun) / 1000;
     try {
       if (signal.aborted) throw new Error("interrupted");
       const pending = await startEntry(layout, stage.fingerprint);
@@ -153,7 +156,7 @@ export async function runPipeline(
         return {
           stage,
           outcome: "failed",
-          seconds: seconds(),
+          seconds: elapsed(),
           reasons: assessment.reasons,
           error: `Stage ${describeStage(stage)} failed: ${message}`,
         };
@@ -165,11 +168,11 @@ export async function runPipeline(
         id: stage.id,
         object: stage.object,
         started: begin,
-        seconds: seconds(),
+        seconds: elapsed(),
       });
       await publishAll(stage, manifest, layout.entry(stage.fingerprint));
       await remember(stage);
-      return { stage, outcome: "run", seconds: seconds(), reasons: assessment.reasons };
+      return { stage, outcome: "run", seconds: elapsed(), reasons: assessment.reasons };
     } finally {
       pool.release();
     }

@@ -63,3 +63,26 @@ Deno.test("in a TTY the reporter redraws one status line and prints logs above i
     "\r\x1b[2K",
   ]);
 });
+
+Deno.test("a stage that switches to a new unit gets a new rate measurement", () => {
+  let clock = 0;
+  const lines: string[] = [];
+  const reporter = createConsoleReporter({
+    tty: false,
+    intervalMs: 0,
+    now: () => clock,
+    write: (t) => lines.push(t),
+  });
+  reporter.progress("report:x", { done: 0, total: 2, unit: "runs" });
+  clock = 10_000;
+  reporter.progress("report:x", { done: 2, total: 2, unit: "runs" });
+  reporter.progress("report:x", { done: 0, total: 4, unit: "charts" });
+  clock = 12_000;
+  reporter.progress("report:x", { done: 4, total: 4, unit: "charts" });
+  assert.deepEqual(lines.map((l) => l.split("] ")[1].split(" ").slice(1, 5).join(" ")), [
+    "0/2 runs -- runs/s",
+    "2/2 runs 0.20 runs/s",
+    "0/4 charts -- charts/s",
+    "4/4 charts 2.00 charts/s",
+  ]);
+});

@@ -27,7 +27,7 @@ function batchNorm(args: NativeKernelArgs) {
   });
   if (!fits || channels === 0) return cpuFallback("FusedBatchNorm", args);
   const values = f32(backend, x);
-  const out = new Float32Array(values.length);
+  const out = backend.allocFloat32(values.length);
   const eps = (args.attrs as { varianceEpsilon?: number }).varianceEpsilon ?? 0.001;
   backend.native.check(backend.native.symbols.cn_batchnorm(
     values.length / channels,

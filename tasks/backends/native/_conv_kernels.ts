@@ -66,7 +66,7 @@ function convForward(args: NativeKernelArgs, depthwise: boolean, fused: boolean,
     else if (b.length === 1) biasValues = new Float32Array(ci.outChannels).fill(b[0]);
     else return cpuFallback(name, args);
   }
-  const y = new Float32Array(ci.batchSize * ci.outHeight * ci.outWidth * ci.outChannels);
+  const y = backend.allocFloat32(ci.batchSize * ci.outHeight * ci.outWidth * ci.outChannels);
   const p = convParams(ci, depthwise, biasValues !== noBias, act);
   backend.native.check(
     backend.native.symbols.cn_conv_fwd(
@@ -96,7 +96,7 @@ function convBackpropInput(args: NativeKernelArgs, depthwise: boolean, name: str
   }
   const backend = args.backend;
   const ci = info(a, a.inputShape, filter.shape, depthwise);
-  const dx = new Float32Array(sizeOf(a.inputShape));
+  const dx = backend.allocFloat32(sizeOf(a.inputShape));
   backend.native.check(
     backend.native.symbols.cn_conv_bwd_data(
       convParams(ci, depthwise, false, 0),
@@ -116,7 +116,7 @@ function convBackpropFilter(args: NativeKernelArgs, depthwise: boolean, name: st
   }
   const backend = args.backend;
   const ci = info(a, x.shape, a.filterShape, depthwise);
-  const dw = new Float32Array(sizeOf(a.filterShape));
+  const dw = backend.allocFloat32(sizeOf(a.filterShape));
   backend.native.check(
     backend.native.symbols.cn_conv_bwd_weights(
       convParams(ci, depthwise, false, 0),

@@ -38,7 +38,7 @@ function binary(op: number, name: string) {
     const outShape = broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
     if (outShape.length > maxRank) return cpuFallback(name, args);
     const backend = args.backend;
-    const out = new Float32Array(sizeOf(outShape));
+    const out = backend.allocFloat32(sizeOf(outShape));
     if (out.length > 0) {
       backend.native.check(backend.native.symbols.cn_binary(
         op,
@@ -61,7 +61,7 @@ function unary(op: number, name: string, alphaOf: (args: NativeKernelArgs) => nu
     if (!allFloat32(x)) return cpuFallback(name, args);
     const backend = args.backend;
     const values = f32(backend, x);
-    const out = new Float32Array(values.length);
+    const out = backend.allocFloat32(values.length);
     backend.native.check(
       backend.native.symbols.cn_unary(op, values.length, values, out, alphaOf(args)),
     );
@@ -74,7 +74,7 @@ function addN(args: NativeKernelArgs) {
   if (tensors.length < 2 || !allFloat32(...tensors)) return cpuFallback("AddN", args);
   const backend = args.backend;
   const shape = tensors[0].shape;
-  const out = new Float32Array(sizeOf(shape));
+  const out = backend.allocFloat32(sizeOf(shape));
   const dims = Int32Array.from(shape.length === 0 ? [1] : shape);
   const strides = broadcastStrides(Array.from(dims), Array.from(dims));
   for (let i = 1; i < tensors.length; i++) {
@@ -93,23 +93,29 @@ function addN(args: NativeKernelArgs) {
   return output(backend, shape, out);
 }
 
-// A strided copy of x into a new tensor of `outShape`, reading x at `strides`.
-function copy(args: NativeKernelArgs, outShape: number[], strides: number[]) {
+/** A strided copy of input `x` into a new buffer of `outShape`, reading x at `strides` from `offset`. */
+export function stridedCopy(
+  args: NativeKernelArgs,
+  outShape: number[],
+  strides: number[],
+  offset = 0,
+): Float32Array {
   const backend = args.backend;
-  const out = new Float32Array(sizeOf(outShape));
+  const out = backend.allocFloat32(sizeOf(outShape));
   if (out.length > 0) {
     backend.native.check(backend.native.symbols.cn_copy(
       strides.length,
       Int32Array.from(outShape),
       Int32Array.from(strides),
-      f32(backend, args.inputs.x),
+      f32(backend, args.inputs.x).subarray(offset),
       out,
     ));
   }
   return out;
 }
 
-function contiguousStrides(shape: number[]): number[] {
+/** Element strides of a contiguous tensor of `shape`. */
+export function contiguousStrides(shape: number[]): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -131,7 +137,7 @@ function tile(args: NativeKernelArgs) {
     strides.push(0, d === 1 ? 0 : xStrides[i]);
   });
   const outShape = x.shape.map((d, i) => d * reps[i]);
-  return output(args.backend, outShape, copy(args, view, strides));
+  return output(args.backend, outShape, stridedCopy(args, view, strides));
 }
 
 function transpose(args: NativeKernelArgs) {
@@ -141,7 +147,7 @@ function transpose(args: NativeKernelArgs) {
   const xStrides = contiguousStrides(x.shape);
   const outShape = perm.map((p) => x.shape[p]);
   const strides = perm.map((p) => x.shape[p] === 1 ? 0 : xStrides[p]);
-  return output(args.backend, outShape, copy(args, outShape, strides));
+  return output(args.backend, outShape, stridedCopy(args, outShape, strides));
 }
 
 const alphaAttr = (args: NativeKernelArgs) => (args.attrs as { alpha?: number }).alpha ?? 0;

@@ -25,6 +25,10 @@ const symbols = {
     result: "i32",
   },
   cn_copy: { parameters: ["i32", "buffer", "buffer", "buffer", "buffer"], result: "i32" },
+  cn_pad: {
+    parameters: ["i32", "buffer", "buffer", "buffer", "buffer", "buffer", "f32"],
+    result: "i32",
+  },
   cn_unary: { parameters: ["i32", "i32", "buffer", "buffer", "f32"], result: "i32" },
   cn_reduce: { parameters: ["i32", "i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
   cn_batchnorm: {
@@ -87,6 +91,9 @@ export function openNativeLibrary(
       reason: `Cannot load the native backend as ${path} does not exist: ${installHint}`,
     };
   }
+  // Spinning OpenMP workers steal the core the JavaScript thread needs between kernels (measured
+  // 5-10x slower element-wise ops on 2 busy cores); libgomp reads this when the shim loads it.
+  if (Deno.env.get("OMP_WAIT_POLICY") === undefined) Deno.env.set("OMP_WAIT_POLICY", "PASSIVE");
   let lib: Deno.DynamicLibrary<typeof symbols>;
   try {
     lib = Deno.dlopen(path, symbols);

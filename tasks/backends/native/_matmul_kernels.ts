@@ -45,7 +45,7 @@ function matMul(args: NativeKernelArgs, fused: boolean, name: string) {
     if (biasValues.length !== 1 && biasValues.length !== n) return cpuFallback(name, args);
   }
   const batch = Math.max(batchA, batchB);
-  const c = new Float32Array(batch * m * n);
+  const c = backend.allocFloat32(batch * m * n);
   const p = Int32Array.from([
     batchA,
     batchB,

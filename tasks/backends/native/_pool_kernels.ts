@@ -34,7 +34,9 @@ function poolForward(args: NativeKernelArgs, isMax: boolean, name: string) {
   if (!allFloat32(x) || x.shape.length !== 4) return cpuFallback(name, args);
   const backend = args.backend;
   const info = poolInfo(args, x.shape);
-  const y = new Float32Array(info.batchSize * info.outHeight * info.outWidth * info.outChannels);
+  const y = backend.allocFloat32(
+    info.batchSize * info.outHeight * info.outWidth * info.outChannels,
+  );
   backend.native.check(
     backend.native.symbols.cn_pool_fwd(poolParams(info, isMax), f32(backend, x), y),
   );
@@ -46,7 +48,9 @@ function poolBackward(args: NativeKernelArgs, isMax: boolean, name: string) {
   if (!allFloat32(dy, input) || input.shape.length !== 4) return cpuFallback(name, args);
   const backend = args.backend;
   const info = poolInfo(args, input.shape);
-  const dx = new Float32Array(input.shape[0] * input.shape[1] * input.shape[2] * input.shape[3]);
+  const dx = backend.allocFloat32(
+    input.shape[0] * input.shape[1] * input.shape[2] * input.shape[3],
+  );
   backend.native.check(
     backend.native.symbols.cn_pool_bwd(
       poolParams(info, isMax),

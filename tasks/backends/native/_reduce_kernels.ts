@@ -28,7 +28,7 @@ function reduce(op: number, name: string, axisAttr: string) {
     const inner = sizeOf(x.shape.slice(last + 1));
     if (r === 0) return cpuFallback(name, args);
     const backend = args.backend;
-    const out = new Float32Array(outer * inner);
+    const out = backend.allocFloat32(outer * inner);
     if (out.length > 0) {
       backend.native.check(
         backend.native.symbols.cn_reduce(op, outer, r, inner, f32(backend, x), out),

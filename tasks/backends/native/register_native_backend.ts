@@ -15,6 +15,8 @@ import { matMulKernels } from "./_matmul_kernels.ts";
 import { elementwiseKernels } from "./_elementwise_kernels.ts";
 import { reduceKernels } from "./_reduce_kernels.ts";
 import { batchNormKernels } from "./_batchnorm_kernel.ts";
+import { slicePadKernels } from "./_slice_pad_kernels.ts";
+import { withShareCheck } from "./_share_check.ts";
 
 /** Options of {@linkcode registerNativeBackend}. */
 export interface RegisterNativeBackendOptions {
@@ -25,6 +27,11 @@ export interface RegisterNativeBackendOptions {
    * (`$OMP_NUM_THREADS` or every core).
    */
   threads?: number;
+  /**
+   * Bytes of freed kernel outputs kept for reuse (0 disables the pool). Default:
+   * `$CNNLAB_NATIVE_POOL_BYTES`, else 512 MiB.
+   */
+  poolBytes?: number;
   /** tfjs backend priority (higher wins in `tf.ready()` without `setBackend`). Default: 1. */
   priority?: number;
 }
@@ -37,6 +44,7 @@ export const nativeKernelNames: readonly string[] = [
   ...elementwiseKernels,
   ...reduceKernels,
   ...batchNormKernels,
+  ...slicePadKernels,
 ].map((k) => k.kernelName);
 
 let registered: { ok: true; onednn: string; threads: number } | undefined;
@@ -70,16 +78,19 @@ export function registerNativeBackend(
     ...elementwiseKernels,
     ...reduceKernels,
     ...batchNormKernels,
+    ...slicePadKernels,
   ];
   for (const k of native) {
     if (getKernel(k.kernelName, "native") === undefined) registerKernel(k);
   }
   for (const k of getKernelsForBackend("cpu")) {
     if (getKernel(k.kernelName, "native") === undefined) {
-      registerKernel({ ...k, backendName: "native" });
+      registerKernel({ ...k, backendName: "native", kernelFunc: withShareCheck(k.kernelFunc) });
     }
   }
-  registerBackend("native", () => new NativeBackend(library), options.priority ?? 1);
+  const envPool = Deno.env.get("CNNLAB_NATIVE_POOL_BYTES");
+  const poolBytes = options.poolBytes ?? (envPool === undefined ? undefined : Number(envPool));
+  registerBackend("native", () => new NativeBackend(library, { poolBytes }), options.priority ?? 1);
   registered = { ok: true, onednn: library.onednnVersion, threads: library.threads };
   return Promise.resolve(registered);
 }

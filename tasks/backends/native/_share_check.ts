@@ -1,0 +1,26 @@
+import type { KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
+import type { NativeBackend } from "./native_backend.ts";
+
+/**
+ * Wraps a cpu kernel so that when one of its outputs is a view of an input's memory (the cpu
+ * Slice returns `subarray`s, for one), that memory is never recycled by the native backend's
+ * buffer pool while the other tensor may still read it.
+ */
+export function withShareCheck(kernelFunc: KernelFunc): KernelFunc {
+  return (args) => {
+    const out = kernelFunc(args);
+    const backend = args.backend as NativeBackend;
+    const inputs = Object.values(args.inputs).filter((t): t is TensorInfo => t != null);
+    const buffers = new Set<ArrayBufferLike>();
+    for (const t of inputs) {
+      const v = backend.data.get(t.dataId)?.values;
+      if (ArrayBuffer.isView(v)) buffers.add(v.buffer);
+    }
+    if (buffers.size === 0) return out;
+    for (const t of Array.isArray(out) ? out : [out]) {
+      const v = backend.data.get(t.dataId)?.values;
+      if (ArrayBuffer.isView(v) && buffers.has(v.buffer)) backend.markShared(v);
+    }
+    return out;
+  };
+}

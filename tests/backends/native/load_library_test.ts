@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { openNativeLibrary } from "../../../tasks/backends/native/_library.ts";
+
+const hint = "install oneDNN with 'sudo apt-get install libdnnl-dev' (Homebrew: " +
+  "'brew install onednn'), then run 'deno task setup' to build the shim";
+
+Deno.test("openNativeLibrary() explains a missing library and how to install it", () => {
+  const r = openNativeLibrary("/nonexistent/libcnnlab_native.so");
+  assert.deepEqual(r, {
+    ok: false,
+    reason:
+      `Cannot load the native backend as /nonexistent/libcnnlab_native.so does not exist: ${hint}`,
+  });
+});
+
+Deno.test("openNativeLibrary() reports a file that is not a loadable library", () => {
+  const path = Deno.makeTempFileSync({ suffix: ".so" });
+  try {
+    Deno.writeTextFileSync(path, "not a library");
+    const r = openNativeLibrary(path);
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.ok(r.reason.startsWith(`Cannot load the native backend from ${path} as `), r.reason);
+      assert.ok(r.reason.endsWith(hint), r.reason);
+    }
+  } finally {
+    Deno.removeSync(path);
+  }
+});
+
+Deno.test("openNativeLibrary() loads the built shim and reports oneDNN's version", () => {
+  const r = openNativeLibrary();
+  assert.ok(r.ok, r.ok ? "" : r.reason);
+  if (r.ok) {
+    assert.match(r.library.onednnVersion, /^\d+\.\d+\.\d+$/);
+    assert.ok(r.library.threads >= 1);
+    r.library.close();
+  }
+});
+
+Deno.test("a failing shim call throws the oneDNN message instead of crashing", () => {
+  const r = openNativeLibrary();
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  // A 3x3 filter on a 1x1 input with no padding has no valid output: oneDNN rejects it.
+  const p = Int32Array.from([1, 1, 1, 1, 1, 1, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0]);
+  const status = r.library.symbols.cn_conv_fwd(
+    p,
+    new Float32Array(1),
+    new Float32Array(9),
+    new Float32Array(1),
+    new Float32Array(1),
+    0,
+  );
+  assert.equal(status, -1);
+  assert.throws(
+    () => r.library.check(status),
+    /^Error: Native backend kernel failed in conv2d forward: oneDNN status/,
+  );
+  r.library.close();
+});

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { compareBackends, ensureNative, randomArray } from "./_compare.ts";
+import type { NativeBackend } from "../../../tasks/backends/native/mod.ts";
+
+Deno.test("slice and pad match the cpu backend, including as each other's gradients", async () => {
+  const slices: [number[], number[], number[]][] = [
+    [[4, 34, 34, 8], [0, 3, 3, 0], [4, 28, 28, 8]],
+    [[3, 5, 7], [1, 0, 2], [2, 5, 3]],
+    [[10], [4], [-1]],
+    [[2, 3, 4, 5], [0, 0, 0, 4], [2, 3, 4, 1]],
+  ];
+  for (const [i, [shape, begin, size]] of slices.entries()) {
+    const err = await compareBackends([{ shape, seed: i + 1 }], (x) => tf.slice(x, begin, size));
+    assert.equal(err, 0, `slice [${shape}] at [${begin}] size [${size}]`);
+  }
+  const pads: [number[], [number, number][], number][] = [
+    [[4, 28, 28, 1], [[0, 0], [3, 3], [3, 3], [0, 0]], 0],
+    [[3, 5, 7], [[1, 2], [0, 0], [2, 1]], 0.5],
+    [[2, 7, 7, 6], [[0, 0], [0, 0], [0, 0], [5, 5]], 0],
+  ];
+  for (const [i, [shape, paddings, value]] of pads.entries()) {
+    const err = await compareBackends(
+      [{ shape, seed: i + 10 }],
+      (
+        x,
+      ) => [
+        tf.pad(x, paddings, value),
+        tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.pad(a, paddings))))(x),
+      ],
+    );
+    assert.equal(err, 0, `pad [${shape}] by ${JSON.stringify(paddings)}`);
+  }
+});
+
+Deno.test("values read with dataSync() stay intact after their tensor's buffer is disposed", async () => {
+  await ensureNative();
+  await tf.setBackend("native");
+  const a = tf.tensor(randomArray(100_000, 1), [100_000]);
+  const t = tf.mul(a, 2);
+  const read = t.dataSync();
+  const copy = Float32Array.from(read);
+  t.dispose();
+  for (let i = 0; i < 5; i++) tf.mul(a, 3 + i).dispose();
+  assert.deepEqual(read, copy);
+  a.dispose();
+});
+
+Deno.test("disposed kernel outputs are reused instead of allocated again", async () => {
+  await ensureNative();
+  await tf.setBackend("native");
+  const backend = tf.backend() as NativeBackend;
+  const a = tf.tensor(randomArray(50_000, 2), [50_000]);
+  const first = tf.add(a, a);
+  const before = backend.pooledBytes();
+  first.dispose();
+  assert.equal(backend.pooledBytes(), before + 200_000);
+  const second = tf.add(a, 1);
+  assert.equal(backend.pooledBytes(), before);
+  assert.equal(second.dataSync()[0], Math.fround(randomArray(1, 2)[0] + 1));
+  // A tensor the user created from their own array never enters the pool.
+  a.dispose();
+  assert.equal(backend.pooledBytes(), before);
+  second.dispose();
+});
+
+Deno.test("a cpu kernel's view of a pooled buffer keeps that buffer out of the pool", async () => {
+  await ensureNative();
+  await tf.setBackend("native");
+  const backend = tf.backend() as NativeBackend;
+  const x = tf.add(tf.tensor(randomArray(20_000, 3), [2, 10_000]), 0);
+  const row = tf.unstack(x)[1]; // the cpu Unpack kernel slices rows as subarray views
+  const expected = Float32Array.from(row.dataSync());
+  const pooled = backend.pooledBytes();
+  x.dispose();
+  assert.equal(backend.pooledBytes(), pooled);
+  for (let i = 0; i < 3; i++) tf.mul(tf.ones([2, 10_000]), i).dispose();
+  assert.deepEqual(row.dataSync(), expected);
+  row.dispose();
+});

@@ -39,7 +39,7 @@ async function fixtureArtifacts(root: string) {
       shape: [12, 12, 1],
       counts: { train: 128, test: 40 },
       classNames: CLASSES,
-      source: { kind: "fixture", location: "generated" },
+      source: { kind: "path", location: "generated" },
       sha256: {},
       files: [],
       classCounts: { train: [32, 32, 32, 32], test: [10, 10, 10, 10] },

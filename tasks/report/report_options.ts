@@ -77,6 +77,10 @@ export const reportOptionsSchema = z.strictObject({
   stuck_factor: z.number().min(1).default(1.5),
   /** Most runs per per-epoch table before it is split into several tables. Default: 8. */
   epoch_table_columns: z.int().min(1).max(50).default(8),
+  /** Longest per-epoch table; longer histories show every k-th epoch plus the last and best. */
+  epoch_table_rows: z.int().min(2).max(1000).default(25),
+  /** Most classes in the confusion matrix and per-class table (the most confused are kept). */
+  max_classes: z.int().min(2).max(1000).default(30),
   /** Show row-normalized rates (true) or raw counts (false) in the confusion matrix. */
   confusion_normalize: z.boolean().default(true),
   /** Width and height of one chart's plot area in pixels. Default: 480 × 280. */

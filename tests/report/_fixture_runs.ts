@@ -29,7 +29,9 @@ export interface FixtureRun {
   experiment: string;
   seed: number;
   model: string;
-  /** Final test top-1 the confusion matrix is built to reach (rounded to 1/1000). */
+  /** Classes of the dataset. Default: 10 (Fashion-MNIST's names). */
+  classes?: number;
+  /** Final test top-1 the confusion matrix is built to reach (rounded to 1 / images). */
   top1: number;
   epochs: number;
   plannedEpochs?: number;
@@ -222,22 +224,27 @@ export async function writeFixtureRuns(
       }),
     );
 
-    // Confusion: 100 images per class, `correct` spread so the trace is exactly top1 × 1000.
-    const correctTotal = Math.round(run.top1 * 1000);
-    const confusion = CLASS_NAMES.map((_, c) => {
-      const correct = Math.floor(correctTotal / 10) + (c < correctTotal % 10 ? 1 : 0);
-      const row = new Array(10).fill(0);
+    // Confusion: 100 images per class, `correct` spread so the trace is exactly top1 × images.
+    const classes = run.classes ?? 10;
+    const names = classes === 10
+      ? CLASS_NAMES
+      : Array.from({ length: classes }, (_, c) => `class-${String(c).padStart(3, "0")}`);
+    const images = 100 * classes;
+    const correctTotal = Math.round(run.top1 * images);
+    const confusion = names.map((_, c) => {
+      const correct = Math.floor(correctTotal / classes) + (c < correctTotal % classes ? 1 : 0);
+      const row = new Array(classes).fill(0);
       row[c] = correct;
       let wrong = 100 - correct;
       while (wrong > 0) {
-        const j = Math.floor(rand() * 10);
+        const j = Math.floor(rand() * classes);
         if (j === c) continue;
         row[j]++;
         wrong--;
       }
       return row;
     });
-    const top1 = correctTotal / 1000;
+    const top1 = correctTotal / images;
     await Deno.writeTextFile(
       join(evaluateDir, "metrics.json"),
       JSON.stringify({
@@ -246,9 +253,9 @@ export async function writeFixtureRuns(
         top5: Math.min(1, top1 + 0.07 + rand() * 0.01),
         per_class: confusion.map((row, c) => row[c] / 100),
         confusion,
-        class_names: CLASS_NAMES,
+        class_names: names,
         images_per_sec: 9000 + index,
-        count: 1000,
+        count: images,
         backend: "wasm",
       }),
     );

@@ -5,12 +5,15 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { RunResult } from "../load_run_results.ts";
 import type { ChartBlock } from "../report_document.ts";
+import { confusedClasses } from "../confused_classes.ts";
 import { chartConfig, type ChartSize, VEGA_LITE_SCHEMA } from "./chart_config.ts";
 
 /** Options of {@linkcode confusionChart}. */
 export interface ConfusionChartOptions {
   /** Colour by the share of each true class (true) or by raw counts (false). Default: true. */
   normalize?: boolean;
+  /** Most classes shown; above it, the most confused classes are kept. Default: 30. */
+  maxClasses?: number;
 }
 
 /** Above this many classes the cells carry no text (it would not fit). */
@@ -26,16 +29,23 @@ export function confusionChart(
   options: ConfusionChartOptions = {},
 ): ChartBlock {
   const normalize = options.normalize ?? true;
-  const names = result.metrics.class_names;
-  const values = result.metrics.confusion.flatMap((row, actual) => {
+  const { confusion, class_names: allNames } = result.metrics;
+  const shown = confusedClasses(confusion, options.maxClasses ?? 30);
+  const names = shown.map((i) => allNames[i]);
+  // Shares stay relative to the whole row, so a cut matrix shows true rates.
+  const values = shown.flatMap((actual) => {
+    const row = confusion[actual];
     const total = row.reduce((a, b) => a + b, 0);
-    return row.map((count, predicted) => ({
-      actual: names[actual],
-      predicted: names[predicted],
-      count,
-      rate: total > 0 ? count / total : 0,
+    return shown.map((predicted) => ({
+      actual: allNames[actual],
+      predicted: allNames[predicted],
+      count: row[predicted],
+      rate: total > 0 ? row[predicted] / total : 0,
     }));
   });
+  const cut = shown.length < allNames.length
+    ? ` (the ${shown.length} most confused of ${allNames.length} classes)`
+    : "";
   const field = normalize ? "rate" : "count";
   const side = Math.max(size.height, Math.min(size.width, 14 * names.length));
   const max = Math.max(...values.map((v) => v[field]));
@@ -65,7 +75,7 @@ export function confusionChart(
   };
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
-    title: `Confusion matrix: ${result.run.name}`,
+    title: `Confusion matrix: ${result.run.name}${cut}`,
     width: side,
     height: side,
     data: { values },

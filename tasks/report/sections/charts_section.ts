@@ -31,7 +31,10 @@ export function chartsSection(data: ReportData): Block[] {
   if (options.charts.confusion && data.best) {
     blocks.push(
       { kind: "heading", level: 2, text: "Confusion matrix of the best run" },
-      confusionChart(data.best, size, { normalize: options.confusion_normalize }),
+      confusionChart(data.best, size, {
+        normalize: options.confusion_normalize,
+        maxClasses: options.max_classes,
+      }),
     );
   }
   return blocks;

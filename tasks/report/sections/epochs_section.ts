@@ -9,7 +9,8 @@ import type { Block } from "../report_document.ts";
 /**
  * Rows are epochs, columns runs, split into several tables of at most
  * `options.epoch_table_columns` runs; a last row gives the test top-1. Each run's best
- * validation epoch is bold.
+ * validation epoch is bold. Past `options.epoch_table_rows` epochs only every k-th epoch, the
+ * last and the best ones are shown.
  * @returns no blocks when no run has a history
  */
 export function epochsSection(data: ReportData): Block[] {
@@ -21,7 +22,7 @@ export function epochsSection(data: ReportData): Block[] {
   ];
   for (let start = 0; start < runs.length; start += per) {
     const chunk = runs.slice(start, start + per);
-    const epochs = [...new Set(chunk.flatMap((r) => r.history.map((e) => e.epoch)))].sort((a, b) =>
+    const all = [...new Set(chunk.flatMap((r) => r.history.map((e) => e.epoch)))].sort((a, b) =>
       a - b
     );
     const bestEpoch = chunk.map((r) => {
@@ -35,6 +36,13 @@ export function epochsSection(data: ReportData): Block[] {
       }
       return best;
     });
+    const maxRows = data.params.options.epoch_table_rows;
+    const step = Math.ceil(all.length / maxRows);
+    const epochs = step <= 1
+      ? all
+      : all.filter((epoch, i) =>
+        i % step === step - 1 || i === all.length - 1 || bestEpoch.includes(epoch)
+      );
     const rows = epochs.map((epoch) => [
       String(epoch),
       ...chunk.map((r, i) => {
@@ -49,7 +57,19 @@ export function epochsSection(data: ReportData): Block[] {
       headers: ["Epoch", ...chunk.map((r) => r.run.name)],
       align: ["right", ...chunk.map(() => "right" as const)],
       rows,
+      notes: step > 1
+        ? [
+          `Every ${ordinal(step)} epoch, the last and each run's best (bold); ` +
+          "metrics/epochs.csv has every epoch.",
+        ]
+        : [],
     });
   }
   return blocks;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${["th", "st", "nd", "rd"][n % 10] ?? "th"}`;
 }

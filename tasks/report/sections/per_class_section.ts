@@ -2,6 +2,7 @@
  * Per-class accuracy of the best run, read off its confusion matrix.
  * @module
  */
+import { confusedClasses } from "../confused_classes.ts";
 import { formatMetric } from "../format_metric.ts";
 import type { ReportData } from "../report_data.ts";
 import type { Block } from "../report_document.ts";
@@ -14,7 +15,9 @@ export function perClassSection(data: ReportData): Block[] {
   const best = data.best;
   if (!best) return [];
   const { confusion, class_names: names } = best.metrics;
-  const rows = confusion.map((row, i) => {
+  const shown = confusedClasses(confusion, data.params.options.max_classes);
+  const rows = shown.map((i) => {
+    const row = confusion[i];
     const total = row.reduce((a, b) => a + b, 0);
     let confused = -1;
     row.forEach((count, j) => {
@@ -30,6 +33,13 @@ export function perClassSection(data: ReportData): Block[] {
   });
   return [
     { kind: "heading", level: 3, text: `Per-class accuracy: ${best.run.name}` },
+    ...(shown.length < names.length
+      ? [{
+        kind: "paragraph" as const,
+        text: `The ${shown.length} most confused of ${names.length} classes; ` +
+          "metrics/per_class.csv has all of them.",
+      }]
+      : []),
     {
       kind: "table",
       headers: ["Class", "Images", "Correct", "Accuracy", "Most often predicted instead"],

@@ -98,7 +98,8 @@ export async function runCli(
     out(summaryTable(results));
     const failed = results.filter((r) => r.outcome === "failed");
     failed.forEach((r) => err(r.error!));
-    return failed.length ? 1 : 0;
+    if (controller.signal.aborted) err("Interrupted: stages that had not started were skipped");
+    return failed.length || controller.signal.aborted ? 1 : 0;
   } catch (error) {
     if (error instanceof ConfigError) {
       err(error.message);

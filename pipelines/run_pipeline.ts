@@ -1,26 +1,25 @@
-import { appendFileSync } from "node:fs";
-import { join } from "node:path";
 import { assessStage } from "./assess_stage.ts";
 import type { CacheLayout } from "./cache_layout.ts";
-import { abandonEntry, commitEntry, removeStaleTemps, startEntry } from "./cache_entry.ts";
+import { removeStaleTemps } from "./cache_entry.ts";
+import { computeStage } from "./compute_stage.ts";
 import { executeInProcess } from "./execute_stage.ts";
 import type { StageExecutor } from "./execute_stage.ts";
-import type { Manifest } from "./manifest.ts";
 import { silentReporter } from "./progress_reporter.ts";
 import type { Reporter } from "./progress_reporter.ts";
-import { publishOutputs } from "./publish_outputs.ts";
 import { executeInChild } from "./spawn_stage.ts";
+import { publishStage, rememberStage } from "./stage_bookkeeping.ts";
 import type { PlannedStage } from "./stage_graph.ts";
-import { readStageRecord, writeStageRecord } from "./stage_record.ts";
 
-/** What happened to a stage: fresh (cached), restored (cached, published anew), run, failed, skipped (an input failed). */
+export { describeStage } from "./compute_stage.ts";
+
+/** What happened to a stage: fresh (cached), restored (cached, published anew), run, failed, skipped (an input failed, or interrupted). */
 export type Outcome = "fresh" | "restored" | "run" | "failed" | "skipped";
 
 /** One stage's result. */
 export interface StageResult {
   stage: PlannedStage;
   outcome: Outcome;
-  /** Wall time spent on the stage in this invocation (checks, running, publishing). */
+  /** Wall time of the stage in this invocation (running and committing; 0 when fresh). */
   seconds: number;
   /** Why it ran (empty when fresh). */
   reasons: string[];
@@ -39,40 +38,21 @@ export interface RunPipelineOptions {
   forced?: (stage: PlannedStage) => boolean;
   /** Where logs and progress go. Default: silent. */
   reporter?: Reporter;
-  /** Aborting stops running stages (they fail) and starts no new ones. */
+  /** Aborting stops running stages (they fail) and starts no new ones (they are skipped). */
   signal?: AbortSignal;
   /** Overrides how stages execute (tests). Default: in-process or child process per `isolate`. */
   executor?: StageExecutor;
 }
 
-/** A counting semaphore for `--jobs`. */
-function slots(count: number) {
-  let free = count;
-  const waiting: (() => void)[] = [];
-  return {
-    async acquire() {
-      if (free > 0) free--;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
-    },
-    release() {
-      const next = waiting.shift();
-      if (next) next();
-      else free++;
-    },
-  };
-}
-
-/** `train:x (run x)` for failure messages. */
-export function describeStage(stage: PlannedStage): string {
-  return stage.runs.length ? `${stage.id} (run ${stage.runs.join(", ")})` : stage.id;
-}
-
 /**
  * Brings every stage up to date in dependency order: verified cache entries are used as they are
  * (fresh, or restored when a publish folder had to be refreshed); the rest run, up to `jobs` at a
- * time, each into a temp folder that becomes its cache entry only on success. A failed stage
- * leaves no entry and its dependents are skipped; independent stages still complete.
+ * time, the earliest ready stage first (so `--jobs 1` runs in a fixed order), each into a temp
+ * folder that becomes its cache entry only on success. A failed stage leaves no entry and its
+ * dependents are skipped; independent stages still complete.
+ * @param stages every stage after its inputs, inputs included (as `buildStageGraph` returns).
  * @returns one result per stage, in the order given.
+ * @throws {Error} when a stage's input is not in `stages`.
  */
 export async function runPipeline(
   stages: readonly PlannedStage[],
@@ -80,104 +60,74 @@ export async function runPipeline(
 ): Promise<StageResult[]> {
   const { layout } = options;
   const jobs = options.jobs ?? 1;
-  const isolate = options.isolate ?? jobs > 1;
-  const executor = options.executor ?? (isolate ? executeInChild : executeInProcess);
+  const executor = options.executor ??
+    ((options.isolate ?? jobs > 1) ? executeInChild : executeInProcess);
   const reporter = options.reporter ?? silentReporter;
   const signal = options.signal ?? new AbortController().signal;
-  const pool = slots(jobs);
+  const known = new Set(stages);
+  for (const stage of stages) {
+    const missing = Object.values(stage.inputs).find((input) => !known.has(input));
+    if (missing) {
+      throw new Error(`Cannot run stage ${stage.id} as its input ${missing.id} is not in the plan`);
+    }
+  }
   await removeStaleTemps(layout);
-  const done = new Map<PlannedStage, Promise<StageResult>>();
+  // An entry's validity depends only on its own fingerprint, so every check can run at once.
+  const assessments = new Map(
+    await Promise.all(
+      stages.map(async (s) =>
+        [s, await assessStage(layout, s, options.forced?.(s) ?? false)] as const
+      ),
+    ),
+  );
+  const results = new Map<PlannedStage, StageResult>();
+  const running = new Map<PlannedStage, Promise<void>>();
+  const waiting = [...stages];
 
-  const publishAll = async (stage: PlannedStage, manifest: Manifest, dir: string) => {
-    let copied = false;
-    for (const target of stage.publish) {
-      if (await publishOutputs(join(dir, "out"), manifest.files, target) === "copied") {
-        copied = true;
-      }
-    }
-    return copied;
-  };
-  // Records are rewritten only when they change, so a fully cached rerun writes nothing.
-  const remember = (stage: PlannedStage) =>
-    Promise.all(stage.ids.map(async (id) => {
-      if ((await readStageRecord(layout, id))?.fingerprint === stage.fingerprint) return;
-      await writeStageRecord(layout, { id, fingerprint: stage.fingerprint, object: stage.object });
-    }));
-
-  const settle = async (stage: PlannedStage): Promise<StageResult> => {
-    const upstream = await Promise.all(Object.values(stage.inputs).map((s) => done.get(s)!));
-    const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
-    const assessment = await assessStage(layout, stage, options.forced?.(stage) ?? false);
-    if (assessment.check.ok && assessment.fresh) {
-      const copied = await publishAll(stage, assessment.check.manifest, assessment.check.dir);
-      await remember(stage);
-      return { stage, outcome: copied ? "restored" : "fresh", seconds: seconds(), reasons: [] };
-    }
-    const broken = upstream.find((r) => r.outcome === "failed" || r.outcome === "skipped");
-    if (broken) {
-      return {
+  while (waiting.length > 0 || running.size > 0) {
+    let settled = false;
+    for (const stage of [...waiting]) {
+      const inputs = Object.values(stage.inputs).map((input) => results.get(input));
+      if (inputs.some((r) => r === undefined)) continue;
+      const assessment = assessments.get(stage)!;
+      const broken = inputs.find((r) => r!.outcome === "failed" || r!.outcome === "skipped");
+      const skip = (error: string): StageResult => ({
         stage,
         outcome: "skipped",
         seconds: 0,
         reasons: assessment.reasons,
-        error: `input ${broken.stage.id} did not complete`,
-      };
-    }
-    await pool.acquire();
-    // Time spent waiting for a free slot is not the stage's time.
-    const begun = performance.now();
-    const elapsed = () => (performance.now() - begun) / 1000;
-    try {
-      if (signal.aborted) throw new Error("interrupted");
-      const pending = await startEntry(layout, stage.fingerprint);
-      const log = (line: string) => {
-        reporter.log(stage.id, line);
-        appendFileSync(pending.logFile, line + "\n");
-      };
-      log(`running: ${assessment.reasons.join("; ")}`);
-      const begin = new Date();
-      try {
-        await executor({
-          module: stage.node.module.href,
-          outDir: pending.outDir,
-          inputs: Object.fromEntries(
-            Object.entries(stage.inputs).map((
-              [name, s],
-            ) => [name, join(layout.entry(s.fingerprint), "out")]),
-          ),
-          params: stage.node.params,
-          workDir: pending.workDir,
-          runtime: stage.node.runtime ?? null,
-        }, { log, progress: (update) => reporter.progress(stage.id, update), signal });
-      } catch (error) {
-        await abandonEntry(pending);
-        const message = error instanceof Error ? error.message : String(error);
-        return {
-          stage,
-          outcome: "failed",
-          seconds: elapsed(),
-          reasons: assessment.reasons,
-          error: `Stage ${describeStage(stage)} failed: ${message}`,
-        };
-      } finally {
-        reporter.done(stage.id);
-      }
-      const manifest = await commitEntry(layout, pending, {
-        fingerprint: stage.fingerprint,
-        id: stage.id,
-        object: stage.object,
-        started: begin,
-        seconds: elapsed(),
+        error,
       });
-      await publishAll(stage, manifest, layout.entry(stage.fingerprint));
-      await remember(stage);
-      return { stage, outcome: "run", seconds: elapsed(), reasons: assessment.reasons };
-    } finally {
-      pool.release();
+      let result: StageResult | undefined;
+      if (assessment.fresh && assessment.check.ok) {
+        const copied = await publishStage(stage, assessment.check.manifest, assessment.check.dir);
+        await rememberStage(layout, stage);
+        result = { stage, outcome: copied ? "restored" : "fresh", seconds: 0, reasons: [] };
+      } else if (broken) {
+        result = skip(`input ${broken.stage.id} did not complete`);
+      } else if (signal.aborted) {
+        result = skip("interrupted");
+      } else if (running.size < jobs) {
+        waiting.splice(waiting.indexOf(stage), 1);
+        running.set(
+          stage,
+          computeStage(stage, { layout, executor, reporter, signal, assessment }).then((r) => {
+            results.set(stage, r);
+            running.delete(stage);
+          }),
+        );
+        continue;
+      } else {
+        continue;
+      }
+      waiting.splice(waiting.indexOf(stage), 1);
+      results.set(stage, result);
+      settled = true;
     }
-  };
-
-  for (const stage of stages) done.set(stage, settle(stage));
-  return await Promise.all(stages.map((s) => done.get(s)!));
+    if (!settled && running.size > 0) await Promise.race(running.values());
+    else if (!settled && running.size === 0 && waiting.length > 0) {
+      throw new Error(`Cannot run stage ${waiting[0].id} as its inputs form a cycle`);
+    }
+  }
+  return stages.map((s) => results.get(s)!);
 }

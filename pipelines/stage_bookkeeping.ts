@@ -1,0 +1,35 @@
+import { join } from "node:path";
+import type { CacheLayout } from "./cache_layout.ts";
+import type { Manifest } from "./manifest.ts";
+import { publishOutputs } from "./publish_outputs.ts";
+import type { PlannedStage } from "./stage_graph.ts";
+import { readStageRecord, writeStageRecord } from "./stage_record.ts";
+
+/**
+ * Copies an entry's outputs to each of the stage's publish folders that differ.
+ * @returns true when anything was copied.
+ */
+export async function publishStage(
+  stage: PlannedStage,
+  manifest: Manifest,
+  entryDir: string,
+): Promise<boolean> {
+  let copied = false;
+  for (const target of stage.publish) {
+    if (await publishOutputs(join(entryDir, "out"), manifest.files, target) === "copied") {
+      copied = true;
+    }
+  }
+  return copied;
+}
+
+/**
+ * Records the fingerprint object under each of the stage's ids (for later "why" answers).
+ * Records are rewritten only when they change, so a fully cached rerun writes nothing.
+ */
+export async function rememberStage(layout: CacheLayout, stage: PlannedStage): Promise<void> {
+  for (const id of stage.ids) {
+    if ((await readStageRecord(layout, id))?.fingerprint === stage.fingerprint) continue;
+    await writeStageRecord(layout, { id, fingerprint: stage.fingerprint, object: stage.object });
+  }
+}

@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { cacheLayout } from "../../pipelines/cache_layout.ts";
+import type { StageJob } from "../../pipelines/execute_stage.ts";
+import { runPipeline } from "../../pipelines/run_pipeline.ts";
+import { buildStageGraph } from "../../pipelines/stage_graph.ts";
+import type { StageNode } from "../../pipelines/types.ts";
+
+const MODULE = new URL("../fixtures/pipelines/stages/data.ts", import.meta.url);
+
+/** A root node with `count` independent inputs. */
+function fanIn(count: number): StageNode {
+  const inputs: Record<string, StageNode> = {};
+  for (let i = 0; i < count; i++) {
+    inputs[`w${i}`] = { id: `work:${i}`, kind: "work", module: MODULE, params: { i }, inputs: {} };
+  }
+  return { id: "join", kind: "join", module: MODULE, params: null, inputs };
+}
+
+Deno.test("runPipeline() runs at most `jobs` stages at once and a stage only after its inputs", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cnnlab-runner-" });
+  try {
+    const stages = await buildStageGraph([fanIn(5)]);
+    let running = 0;
+    let peak = 0;
+    const finished: string[] = [];
+    const executor = async (job: StageJob) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 20));
+      await Deno.writeTextFile(join(job.outDir, "x.json"), JSON.stringify(job.params));
+      finished.push(JSON.stringify(job.params));
+      running--;
+    };
+    const results = await runPipeline(stages, {
+      layout: cacheLayout(join(dir, "c")),
+      jobs: 2,
+      executor,
+    });
+    assert.equal(peak, 2);
+    assert.equal(finished.at(-1), "null", "the join stage runs last");
+    assert.deepEqual(results.map((r) => r.outcome), ["run", "run", "run", "run", "run", "run"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runPipeline() skips stages that had not started when the run is interrupted", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cnnlab-runner-" });
+  try {
+    const stages = await buildStageGraph([fanIn(3)]);
+    const controller = new AbortController();
+    const executor = async (job: StageJob) => {
+      await Deno.writeTextFile(join(job.outDir, "x.json"), "{}");
+      controller.abort();
+    };
+    const results = await runPipeline(stages, {
+      layout: cacheLayout(join(dir, "c")),
+      executor,
+      signal: controller.signal,
+    });
+    assert.deepEqual(results.map((r) => [r.stage.id, r.outcome, r.error]), [
+      ["work:0", "run", undefined],
+      ["work:1", "skipped", "interrupted"],
+      ["work:2", "skipped", "interrupted"],
+      ["join", "skipped", "input work:1 did not complete"],
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("buildStageGraph() merges nodes with equal fingerprints and rejects one id for two stages", async () => {
+  const a: StageNode = { id: "data:x", kind: "data", module: MODULE, params: { d: 1 }, inputs: {} };
+  const b: StageNode = { id: "data:y", kind: "data", module: MODULE, params: { d: 1 }, inputs: {} };
+  const user: StageNode = { id: "u", kind: "u", module: MODULE, params: null, inputs: { a, b } };
+  const stages = await buildStageGraph([user]);
+  assert.equal(stages.length, 2);
+  assert.deepEqual(stages[0].ids, ["data:x", "data:y"]);
+  const clash: StageNode = { ...b, id: "data:x", params: { d: 2 } };
+  await assert.rejects(
+    () => buildStageGraph([a, clash]),
+    /Cannot plan stage data:x as two different stages have that id: the planner must give each its own id/,
+  );
+});

@@ -17,8 +17,11 @@ export interface CacheLayout {
 }
 
 /** The cache folder: the `--cache-dir` flag, else `$CNNLAB_CACHE`, else `.cache` in the cwd. */
-export function resolveCacheDir(flag?: string): string {
-  return resolve(flag ?? Deno.env.get("CNNLAB_CACHE") ?? ".cache");
+export function resolveCacheDir(
+  flag?: string,
+  env: string | undefined = Deno.env.get("CNNLAB_CACHE"),
+): string {
+  return resolve(flag ?? (env || undefined) ?? ".cache");
 }
 
 /** The paths of a cache folder (nothing is created). */

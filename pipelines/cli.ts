@@ -59,11 +59,11 @@ export async function runCli(
     const forced = cli.force === undefined ? undefined : forcedStages(stages, cli.force);
     const layout = cacheLayout(resolveCacheDir(cli.cacheDir));
     const runs = plan.configs.reduce((n, c) => n + c.runs.length, 0);
-    err(
-      `${
-        plan.configs.map((c) => c.name).join(", ")
-      }: ${runs} runs, ${stages.length} stages, cache ${layout.root}`,
-    );
+    const names = plan.configs.map((c) => c.name).join(", ");
+    err(`${names}: ${runs} runs, ${stages.length} stages, cache ${layout.root}`);
+    for (const config of plan.configs) {
+      err(`${config.name} runtime: ${JSON.stringify(config.runtime)}`);
+    }
     if (cli.command === "status" || cli.dryRun) {
       const items = await Promise.all(stages.map(async (stage) => {
         const assessment = await assessStage(layout, stage, forced?.(stage) ?? false);

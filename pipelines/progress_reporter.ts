@@ -21,6 +21,8 @@ export interface ConsoleReporterOptions {
   intervalMs?: number;
   /** Clock in ms. Default: `Date.now`. */
   now?: () => number;
+  /** Terminal width; the redrawn line is cut to fit so it never wraps. Default: the console's. */
+  columns?: () => number;
 }
 
 /** `1:05`, `2:03:09`. */
@@ -60,6 +62,13 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Rep
   const write = options.write ?? ((text: string) => Deno.stderr.writeSync(encoder.encode(text)));
   const interval = options.intervalMs ?? 10_000;
   const now = options.now ?? Date.now;
+  const columns = options.columns ?? (() => {
+    try {
+      return Deno.consoleSize().columns;
+    } catch {
+      return 120;
+    }
+  });
   const first = new Map<string, { done: number; time: number; unit: string; last: number }>();
   const lastPrint = new Map<string, number>();
   let statusLine = "";
@@ -85,7 +94,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Rep
       const line = formatProgress(stage, update, rate);
       if (tty) {
         clear();
-        statusLine = line;
+        statusLine = [...line].slice(0, Math.max(20, columns() - 1)).join("");
         write(statusLine);
         return;
       }

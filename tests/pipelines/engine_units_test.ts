@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { didYouMean, levenshtein } from "../../pipelines/_did_you_mean.ts";
+import { resolveCacheDir } from "../../pipelines/cache_layout.ts";
 import { canonicalJson } from "../../pipelines/canonical_json.ts";
 import { hashModuleCode } from "../../pipelines/code_hash.ts";
 import { deepMerge } from "../../pipelines/deep_merge.ts";
@@ -131,4 +132,11 @@ Deno.test("globToRegExp() matches whole ids with * and ? and nothing else specia
   assert.ok(!globToRegExp("train:*").test("evaluate:train:x"));
   assert.ok(globToRegExp("a.b(c)").test("a.b(c)"));
   assert.ok(!globToRegExp("a.b").test("axb"));
+});
+
+Deno.test("resolveCacheDir() prefers the flag, then CNNLAB_CACHE, then .cache in the cwd", () => {
+  assert.equal(resolveCacheDir("/x/flag", "/y/env"), "/x/flag");
+  assert.equal(resolveCacheDir(undefined, "/y/env"), "/y/env");
+  assert.equal(resolveCacheDir(undefined, ""), join(Deno.cwd(), ".cache"));
+  assert.equal(resolveCacheDir(undefined, undefined), join(Deno.cwd(), ".cache"));
 });

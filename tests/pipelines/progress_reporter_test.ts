@@ -86,3 +86,15 @@ Deno.test("a stage that switches to a new unit gets a new rate measurement", () 
     "4/4 charts 2.00 charts/s",
   ]);
 });
+
+Deno.test("in a TTY the redrawn line is cut to the terminal width so it never wraps", () => {
+  const out: string[] = [];
+  const reporter = createConsoleReporter({
+    tty: true,
+    columns: () => 31,
+    now: () => 0,
+    write: (t) => out.push(t),
+  });
+  reporter.progress("train:a-very-long-run-name", { done: 1, total: 4, unit: "epochs" });
+  assert.deepEqual(out, ["[train:a-very-long-run-name] █"]);
+});

@@ -77,6 +77,11 @@ export const reportOptionsSchema = z.strictObject({
   stuck_factor: z.number().min(1).default(1.5),
   /** Most runs per per-epoch table before it is split into several tables. Default: 8. */
   epoch_table_columns: z.int().min(1).max(50).default(8),
+  /**
+   * Metrics of the ablation tables and charts: the test set, or validation at each run's best
+   * epoch (as lab report 002 tabulates). Default: test.
+   */
+  ablation_metrics: z.enum(["test", "best_val"]).default("test"),
   /** Longest per-epoch table; longer histories show every k-th epoch plus the last and best. */
   epoch_table_rows: z.int().min(2).max(1000).default(25),
   /** Most classes in the confusion matrix and per-class table (the most confused are kept). */

@@ -9,6 +9,7 @@ Deno.test("reportOptionsSchema fills every default from an empty report: section
     decimals: 2,
     stuck_factor: 1.5,
     epoch_table_columns: 8,
+    ablation_metrics: "test",
     epoch_table_rows: 25,
     max_classes: 30,
     confusion_normalize: true,

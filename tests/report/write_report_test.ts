@@ -354,3 +354,33 @@ Deno.test("writeReport() honours options: fraction accuracies, rank order, forma
   assert.ok(!markdown.includes("[PNG]"), "no PNG link when PNGs are off");
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("ablation tables show validation metrics at each run's best epoch when asked", async () => {
+  const root = await Deno.makeTempDir({ prefix: "report-test-" });
+  const runs = STANDARD_RUNS.filter((r) => r.sweep);
+  const inputs = await writeFixtureRuns(join(root, "in"), runs);
+  const out = join(root, "out");
+  await Deno.mkdir(out);
+  const options = { ablation_metrics: "best_val", accuracy: "fraction", formats: { png: false } };
+  await writeReport(fixtureParams(runs, options), inputs, out);
+  const markdown = await Deno.readTextFile(join(out, "report.md"));
+  const table = tableStartingWith(markdown, "`model.conv_dropout`", "`model.fc_dropout`");
+  for (const [i, run] of runs.entries()) {
+    const { epochs } = await readJson(join(inputs[`train:${run.name}`], "history.json"));
+    const best = epochs.reduce((a: EpochLike, e: EpochLike) => (e.val_top1 > a.val_top1 ? e : a));
+    const [, , loss, top1, top5] = table.rows[i];
+    assert.equal(loss, best.val_loss.toFixed(4));
+    assert.equal(top1.replaceAll("**", ""), best.val_top1.toFixed(4));
+    assert.equal(top5, best.val_top5.toFixed(4));
+  }
+  assert.match(markdown, /Validation metrics at each run's best epoch \(by top-1\)\. Runs: /);
+  const spec = await readJson(join(out, "charts/ablation-cnn-dropout.vl.json"));
+  assert.equal(spec.layer[0].encoding.y.title, "best validation accuracy");
+  await Deno.remove(root, { recursive: true });
+});
+
+interface EpochLike {
+  val_loss: number;
+  val_top1: number;
+  val_top5: number;
+}

@@ -4,17 +4,29 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import type { AblationGroup } from "../ablation_groups.ts";
-import { groupStats } from "../group_stats.ts";
+import { groupStats, type MetricSource } from "../group_stats.ts";
 import type { ChartBlock } from "../report_document.ts";
 import { chartConfig, type ChartSize, VEGA_LITE_SCHEMA } from "./chart_config.ts";
+
+/** Options of {@linkcode ablationChart}. */
+export interface AblationChartOptions {
+  /** Test metrics or validation metrics at each run's best epoch. Default: "test". */
+  source?: MetricSource;
+}
 
 /**
  * Grouped bars (top-1, top-5) per swept value in sweep order, ± std error bars when the values
  * were run with several seeds.
  */
-export function ablationChart(group: AblationGroup, size: ChartSize): ChartBlock {
+export function ablationChart(
+  group: AblationGroup,
+  size: ChartSize,
+  options: AblationChartOptions = {},
+): ChartBlock {
+  const source = options.source ?? "test";
+  const split = source === "test" ? "test" : "best validation";
   const values = group.points.flatMap((point, order) => {
-    const stats = groupStats(point.results);
+    const stats = groupStats(point.results, source);
     return (["top-1", "top-5"] as const).map((metric) => {
       const stat = metric === "top-1" ? stats.top1 : stats.top5;
       const mean = Number.isFinite(stat.mean) ? stat.mean : 0;
@@ -54,7 +66,7 @@ export function ablationChart(group: AblationGroup, size: ChartSize): ChartBlock
           y: {
             field: "mean",
             type: "quantitative",
-            title: withSeeds ? "test accuracy (mean ± std)" : "test accuracy",
+            title: withSeeds ? `${split} accuracy (mean ± std)` : `${split} accuracy`,
             axis: { format: ".0%" },
             scale: { domain: [0, 1] },
           },

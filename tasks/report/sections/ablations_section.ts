@@ -20,7 +20,7 @@ export function ablationsSection(data: ReportData): Block[] {
   const f = data.format;
   const blocks: Block[] = [{ kind: "heading", level: 2, text: "Ablations" }];
   for (const group of data.ablations) {
-    const stats = group.points.map((p) => groupStats(p.results));
+    const stats = group.points.map((p) => groupStats(p.results, options.ablation_metrics));
     const withSeeds = group.points.some((p) => p.results.length > 1);
     const bestTop1 = Math.max(
       ...stats.map((s) => (Number.isFinite(s.top1.mean) ? s.top1.mean : -1)),
@@ -53,11 +53,18 @@ export function ablationsSection(data: ReportData): Block[] {
           formatMeanStd("accuracy", s.top5, f),
         ];
       }),
-      notes: [`Runs: ${group.points.flatMap((p) => p.results.map((r) => r.run.name)).join(", ")}.`],
+      notes: [
+        (options.ablation_metrics === "test"
+          ? "Test-set metrics. "
+          : "Validation metrics at each run's best epoch (by top-1). ") +
+        `Runs: ${group.points.flatMap((p) => p.results.map((r) => r.run.name)).join(", ")}.`,
+      ],
     });
     if (options.charts.ablations) {
       blocks.push(
-        ablationChart(group, { width: options.chart_width, height: options.chart_height }),
+        ablationChart(group, { width: options.chart_width, height: options.chart_height }, {
+          source: options.ablation_metrics,
+        }),
       );
     }
   }

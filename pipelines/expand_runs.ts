@@ -20,10 +20,16 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
   node[keys[keys.length - 1]] = value;
 }
 
+/**
+ * A sweep value as it appears in a run name. Run names become stage ids and file names, so no
+ * quotes, braces, spaces or '/': lists are `a,b`, maps `k:v,k:v`.
+ */
 function formatNameValue(value: Json): string {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
-    ? String(value)
-    : JSON.stringify(value);
+  if (Array.isArray(value)) return value.map(formatNameValue).join(",");
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).map(([k, v]) => `${k}:${formatNameValue(v)}`).join(",");
+  }
+  return String(value).replace(/[\s/]+/g, "_");
 }
 
 /** `conv_dropout=0.1-fc_dropout=0.5`: last key segment, or the whole path when that is ambiguous. */

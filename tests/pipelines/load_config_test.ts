@@ -164,3 +164,28 @@ Deno.test("loadConfig() gives one run per experiment with its own seed param whe
     assert.deepEqual(runs.map((r) => [r.name, r.seed]), [["a", 4], ["b", 9]]);
   });
 });
+
+Deno.test("loadConfig() writes list, map and path-like sweep values into run names without quotes or slashes", () => {
+  const open = {
+    runSchema: z.strictObject({ s: z.record(z.string(), z.unknown()) }),
+    reportSchema: z.object({}),
+  };
+  withFiles({
+    "v.yaml": `defaults: { s: {} }
+experiments: { a: {} }
+sweep:
+  name: v
+  mode: zip
+  params:
+    s.schedule: [{ type: step, gamma: 0.1 }, { type: cosine }]
+    s.resize: [[32, 32], [64, 64]]
+    s.path: ["data/x y", "z"]
+`,
+  }, (dir) => {
+    const names = loadConfig(join(dir, "v.yaml"), open).runs.map((r) => r.name);
+    assert.deepEqual(names, [
+      "a-schedule=type:step,gamma:0.1-resize=32,32-path=data_x_y",
+      "a-schedule=type:cosine-resize=64,64-path=z",
+    ]);
+  });
+});

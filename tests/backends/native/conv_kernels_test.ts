@@ -28,6 +28,24 @@ const cases: ConvCase[] = [
   { n: 2, h: 6, w: 5, c: 3, k: [3, 3], out: 4, stride: 2, dilation: 1, pad: explicit },
   { n: 4, h: 5, w: 5, c: 8, k: [1, 1], out: 16, stride: 2, dilation: 1, pad: "valid" },
   { n: 2, h: 14, w: 14, c: 1, k: [7, 7], out: 8, stride: 2, dilation: 1, pad: "same" },
+  // Filters wider than the padded map: the shim drops the taps that only see padding.
+  { n: 3, h: 1, w: 1, c: 8, k: [3, 3], out: 5, stride: 1, dilation: 1, pad: "same" },
+  { n: 2, h: 2, w: 3, c: 4, k: [5, 5], out: 3, stride: 1, dilation: 1, pad: "same" },
+  {
+    n: 2,
+    h: 1,
+    w: 4,
+    c: 3,
+    k: [3, 3],
+    out: 2,
+    stride: 2,
+    dilation: 1,
+    pad: [[0, 0], [1, 1], [
+      1,
+      1,
+    ], [0, 0]],
+  },
+  { n: 2, h: 3, w: 3, c: 2, k: [3, 3], out: 4, stride: 1, dilation: 2, pad: "same" },
 ];
 
 const tolerance = 1e-4;

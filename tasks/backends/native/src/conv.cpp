@@ -1,6 +1,8 @@
 // Convolutions in tfjs layouts: activations NHWC, filters HWIO ([kh, kw, in, out]) or, for
 // depthwise, [kh, kw, in, multiplier]. oneDNN picks its own weight layout ("any"); user weights
 // are reordered into it on every call because training changes them every step anyway.
+#include <algorithm>
+
 #include "common.hpp"
 
 using namespace dnnl;
@@ -13,10 +15,14 @@ namespace {
 // Mirrors the Int32Array that _conv_params.ts builds.
 struct Conv {
   int64_t n, ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, groups, has_bias, act;
+  // Filter taps actually used (see crop_taps) and the full filter size the user buffer has.
+  int64_t kh0 = 0, kw0 = 0, kh_full, kw_full;
   explicit Conv(const int32_t* p)
       : n(p[0]), ih(p[1]), iw(p[2]), ic(p[3]), oh(p[4]), ow(p[5]), oc(p[6]), kh(p[7]), kw(p[8]),
         sh(p[9]), sw(p[10]), dh(p[11]), dw(p[12]), pt(p[13]), pl(p[14]), pb(p[15]), pr(p[16]),
-        groups(p[17]), has_bias(p[18]), act(p[19]) {}
+        groups(p[17]), has_bias(p[18]), act(p[19]), kh_full(p[7]), kw_full(p[8]) {
+    crop_taps();
+  }
   memory::desc src() const { return {{n, ic, ih, iw}, dt::f32, tag::nhwc}; }
   memory::desc dst() const { return {{n, oc, oh, ow}, dt::f32, tag::nhwc}; }
   memory::desc bias() const { return {{oc}, dt::f32, tag::x}; }
@@ -24,16 +30,56 @@ struct Conv {
     if (groups == 1) return {{oc, ic, kh, kw}, dt::f32, tag::any};
     return {{groups, oc / groups, ic / groups, kh, kw}, dt::f32, tag::any};
   }
-  // The tfjs filter buffer described by strides, so no copy is needed to hand it over.
+  // The used taps of the tfjs filter buffer, described by strides so no copy is needed.
   memory::desc user_weights() const {
-    if (groups == 1) return {{oc, ic, kh, kw}, dt::f32, dims{1, oc, kw * ic * oc, ic * oc}};
+    if (groups == 1) return {{oc, ic, kh, kw}, dt::f32, dims{1, oc, kw_full * ic * oc, ic * oc}};
     const int64_t m = oc / groups;
-    return {{groups, m, 1, kh, kw}, dt::f32, dims{m, 1, 1, kw * oc, oc}};
+    return {{groups, m, 1, kh, kw}, dt::f32, dims{m, 1, 1, kw_full * oc, oc}};
   }
+  // Offset of the first used tap in the tfjs filter buffer.
+  int64_t user_weights_offset() const {
+    const int64_t per_tap = groups == 1 ? ic * oc : oc;
+    return (kh0 * kw_full + kw0) * per_tap;
+  }
+  int64_t user_weights_size() const {
+    return kh_full * kw_full * (groups == 1 ? ic * oc : oc);
+  }
+  bool cropped() const { return kh != kh_full || kw != kw_full; }
   dims strides() const { return {sh, sw}; }
   dims dilates() const { return {dh - 1, dw - 1}; }
   dims pad_l() const { return {pt, pl}; }
   dims pad_r() const { return {pb, pr}; }
+
+  // Drops filter rows/columns that only ever meet padding (a 3x3 filter on a 1x1 map with
+  // padding 1 uses its centre tap alone): oneDNN would multiply them by zeros, and for such
+  // shapes it even falls back to a slow gemm-based filter gradient.
+  void crop_taps() {
+    int64_t lo_h, hi_h, lo_w, hi_w;
+    if (!used_taps(kh, ih, oh, sh, dh, pt, lo_h, hi_h)) return;
+    if (!used_taps(kw, iw, ow, sw, dw, pl, lo_w, hi_w)) return;
+    const int64_t new_pt = pt - lo_h * dh, new_pl = pl - lo_w * dw;
+    const int64_t new_kh = hi_h - lo_h + 1, new_kw = hi_w - lo_w + 1;
+    const int64_t new_pb = (oh - 1) * sh + (new_kh - 1) * dh + 1 - ih - new_pt;
+    const int64_t new_pr = (ow - 1) * sw + (new_kw - 1) * dw + 1 - iw - new_pl;
+    if (new_pt < 0 || new_pl < 0 || new_pb < 0 || new_pr < 0) return;
+    if (new_kh == kh && new_kw == kw) return;
+    kh0 = lo_h, kw0 = lo_w, kh = new_kh, kw = new_kw;
+    pt = new_pt, pl = new_pl, pb = new_pb, pr = new_pr;
+  }
+
+  static bool used_taps(int64_t k, int64_t in, int64_t out, int64_t s, int64_t d, int64_t p,
+                        int64_t& lo, int64_t& hi) {
+    lo = -1, hi = -1;
+    for (int64_t t = 0; t < k; ++t) {
+      const int64_t c = t * d - p;  // input index of output 0 for tap t
+      const int64_t first = c >= 0 ? 0 : (-c + s - 1) / s;  // first output reaching index >= 0
+      if (first < out && first * s + c < in) {
+        if (lo < 0) lo = t;
+        hi = t;
+      }
+    }
+    return lo >= 0;
+  }
 };
 
 primitive_attr activation_attr(int64_t act, float alpha) {
@@ -83,8 +129,9 @@ int cn_conv_fwd(const int32_t* p, const float* x, const float* w, const float* b
     const Conv c(p);
     auto pd = forward_pd(c, prop_kind::forward_inference, c.has_bias, activation_attr(c.act, alpha));
     memory src(c.src(), cn::eng(), const_cast<float*>(x));
-    memory wts = as_layout(memory(c.user_weights(), cn::eng(), const_cast<float*>(w)),
-                           pd.weights_desc());
+    memory wts = as_layout(
+        memory(c.user_weights(), cn::eng(), const_cast<float*>(w) + c.user_weights_offset()),
+        pd.weights_desc());
     memory dst(c.dst(), cn::eng(), y);
     std::unordered_map<int, memory> args{
         {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DST, dst}};
@@ -102,8 +149,9 @@ int cn_conv_bwd_data(const int32_t* p, const float* dy, const float* w, float* d
     convolution_backward_data::desc d(algorithm::convolution_direct, c.src(), c.any_weights(),
                                       c.dst(), c.strides(), c.dilates(), c.pad_l(), c.pad_r());
     convolution_backward_data::primitive_desc pd(d, cn::eng(), hint);
-    memory wts = as_layout(memory(c.user_weights(), cn::eng(), const_cast<float*>(w)),
-                           pd.weights_desc());
+    memory wts = as_layout(
+        memory(c.user_weights(), cn::eng(), const_cast<float*>(w) + c.user_weights_offset()),
+        pd.weights_desc());
     convolution_backward_data(pd).execute(
         cn::strm(), {{DNNL_ARG_DIFF_DST, memory(c.dst(), cn::eng(), const_cast<float*>(dy))},
                      {DNNL_ARG_WEIGHTS, wts},
@@ -120,7 +168,8 @@ int cn_conv_bwd_weights(const int32_t* p, const float* x, const float* dy, float
     convolution_backward_weights::desc d(algorithm::convolution_direct, c.src(), c.any_weights(),
                                          c.dst(), c.strides(), c.dilates(), c.pad_l(), c.pad_r());
     convolution_backward_weights::primitive_desc pd(d, cn::eng(), hint);
-    memory user(c.user_weights(), cn::eng(), dw);
+    if (c.cropped()) std::fill(dw, dw + c.user_weights_size(), 0.f);
+    memory user(c.user_weights(), cn::eng(), dw + c.user_weights_offset());
     const bool direct = pd.diff_weights_desc() == user.get_desc();
     memory out = direct ? user : memory(pd.diff_weights_desc(), cn::eng());
     convolution_backward_weights(pd).execute(

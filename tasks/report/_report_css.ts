@@ -14,6 +14,8 @@ pre code { background: none; padding: 0; }
 table { border-collapse: collapse; font-size: 13px; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; white-space: nowrap; }
 th { background: #f3f5f7; text-align: left; position: sticky; top: 0; }
+th[data-sort="desc"]::after { content: " ▼"; font-size: 10px; }
+th[data-sort="asc"]::after { content: " ▲"; font-size: 10px; }
 td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
 td.center, th.center { text-align: center; }
 td.wrap { white-space: normal; min-width: 18em; }

@@ -4,6 +4,7 @@
  */
 import { packageFile } from "./_package_file.ts";
 import { REPORT_CSS } from "./_report_css.ts";
+import { SORT_TABLES_SCRIPT } from "./_sort_tables_script.ts";
 import type { Block, ReportDocument, TableBlock } from "./report_document.ts";
 import { chartBlocks } from "./report_document.ts";
 
@@ -17,7 +18,7 @@ const LIBRARIES: [string, string][] = [
 /**
  * Builds report.html: the same blocks as report.md, charts embedded with vega-embed (SVG
  * renderer, export actions only), and no external resource at all, so the file can be mailed or
- * opened offline.
+ * opened offline. Clicking a table header sorts the table by that column.
  *
  * After rendering, the page fills `#report-status` with `data-state` "ok" or "error",
  * `data-rendered` / `data-total` chart counts and every console error, uncaught exception and
@@ -51,6 +52,7 @@ ${body}
 </main>
 <script type="application/json" id="report-specs">${jsonForScript(specs)}</script>
 <script>${EMBED_CHARTS}</script>
+<script>${SORT_TABLES_SCRIPT}</script>
 </body>
 </html>
 `;

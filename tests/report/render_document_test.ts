@@ -74,5 +74,9 @@ Deno.test("renderHtml() escapes text, keeps bold and code, and embeds specs safe
     html.includes('"t":"\\u003c/script>\\u003cb>"'),
     "no spec can close its script element",
   );
-  assert.equal(html.match(/<\/script>/g)!.length, 6, "capture, three libraries, specs, embedding");
+  assert.equal(
+    html.match(/<\/script>/g)!.length,
+    7,
+    "capture, three libraries, specs, embedding, table sorting",
+  );
 });

@@ -39,6 +39,38 @@ Deno.test("report.html in headless Chromium", async (t) => {
     assert.ok(page.dom.includes("<td><strong>alexnet-seed=1</strong></td>"));
   });
 
+  await t.step(
+    "sorts a table by the clicked column, numbers as numbers and dashes last",
+    async () => {
+      const probe = `<script>
+      const table = document.querySelector("main table");
+      const header = (name) => [...table.querySelectorAll("th")].find((th) => th.textContent === name);
+      const column = () => [...table.tBodies[0].rows].map((r) => r.cells[0].textContent).join(",");
+      header("Test top-1").click();
+      const byTop1 = column();
+      header("Loss").click();
+      header("Loss").click();
+      const pre = document.createElement("pre");
+      pre.id = "probe";
+      pre.textContent = byTop1 + " / " + column();
+      document.body.append(pre);
+    </script>`;
+      const path = join(out, "sort.html");
+      await Deno.writeTextFile(path, insertBeforeLast(html, "</body>", probe));
+      const page = await loadInChromium(path);
+      const [byTop1, byLoss] = page.dom.match(/<pre id="probe">([^<]*)<\/pre>/)![1].split(" / ");
+      assert.equal(
+        byTop1,
+        "alexnet-seed=1,cnn-conv_dropout=0.2-fc_dropout=0.2-seed=1,lenet-seed=3,lenet-seed=1," +
+          "lenet-seed=2,cnn-conv_dropout=0-fc_dropout=0-seed=1,cnn-conv_dropout=0.3-fc_dropout=0.7-seed=1," +
+          "nin-seed=1,vgg-lr=0.5-seed=1",
+      );
+      assert.equal(byLoss.split(",").at(-1), "vgg-lr=0.5-seed=1", "no loss (—) sorts last");
+      assert.equal(byLoss.split(",")[0], "alexnet-seed=1", "lowest loss first when ascending");
+      assert.equal(page.state, "ok");
+    },
+  );
+
   await t.step("reports a chart whose spec vega-lite rejects", async () => {
     const broken = html.replace('"mark":{"type":"rect"}', '"mark":{"type":"no-such-mark"}');
     assert.notEqual(broken, html);
@@ -51,9 +83,10 @@ Deno.test("report.html in headless Chromium", async (t) => {
   });
 
   await t.step("reports a console error and an uncaught exception on the page", async () => {
-    const broken = html.replace(
+    const broken = insertBeforeLast(
+      html,
       "</main>",
-      '<script>console.error("something failed"); setTimeout(() => { throw new Error("late"); });</script></main>',
+      '<script>console.error("something failed"); setTimeout(() => { throw new Error("late"); });</script>',
     );
     const path = join(out, "console.html");
     await Deno.writeTextFile(path, broken);
@@ -79,3 +112,10 @@ Deno.test("report.html in headless Chromium", async (t) => {
 
   await Deno.remove(root, { recursive: true });
 });
+
+/** Inserts `text` before the last `marker` (the inlined libraries may contain the marker too). */
+function insertBeforeLast(html: string, marker: string, text: string): string {
+  const at = html.lastIndexOf(marker);
+  assert.ok(at >= 0, marker);
+  return html.slice(0, at) + text + html.slice(at);
+}

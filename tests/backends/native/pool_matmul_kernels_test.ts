@@ -35,6 +35,19 @@ Deno.test("maxPool and avgPool forward and gradients match the cpu backend", asy
   }
 });
 
+Deno.test("maxPool gradient goes to the first maximum of a window, as on cpu", async () => {
+  // Rounded inputs make ties common; dy must land on the same cell of each tied window.
+  const err = await compareBackends(
+    [{ shape: [3, 9, 9, 4], seed: 44 }],
+    (x) =>
+      tf.grad((a: tf.Tensor) => {
+        const y = tf.maxPool(a as tf.Tensor4D, 3, 2, "same");
+        return tf.sum(tf.mul(y, tf.sin(tf.reshape(tf.range(0, y.size), y.shape))));
+      })(tf.round(x)),
+  );
+  assert.equal(err, 0);
+});
+
 Deno.test("avgPool gradient divides by the cells each padded window covers", async () => {
   await ensureNative();
   await tf.setBackend("native");

@@ -10,7 +10,8 @@ import { seedGroupLabels } from "./seed_group_labels.ts";
 
 /**
  * Solid lines for training loss, dashed for validation loss; non-finite losses (a diverging run)
- * are left out rather than stretching the axis to infinity.
+ * are left out rather than stretching the axis to infinity, and the axis turns logarithmic when
+ * losses span more than a factor of 30.
  * @returns null when no run has a finite loss
  */
 export function lossChart(data: ReportData, size: ChartSize): ChartBlock | null {
@@ -26,11 +27,15 @@ export function lossChart(data: ReportData, size: ChartSize): ChartBlock | null 
           group: groupOf.get(r)!,
           epoch: e.epoch,
           split,
-          loss,
+          loss: loss as number,
         }))
     )
   );
   if (values.length === 0) return null;
+  const losses = values.map((v) => v.loss);
+  const min = Math.min(...losses);
+  // A run blowing up (loss 10³ before NaN) would flatten every other curve on a linear axis.
+  const log = min > 0 && Math.max(...losses) / min > 30;
   const groups = new Set(values.map((v) => v.group)).size;
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
@@ -45,8 +50,8 @@ export function lossChart(data: ReportData, size: ChartSize): ChartBlock | null 
       y: {
         field: "loss",
         type: "quantitative",
-        title: "cross-entropy loss",
-        scale: { zero: false },
+        title: log ? "cross-entropy loss (log scale)" : "cross-entropy loss",
+        scale: log ? { type: "log" } : { zero: false },
       },
       color: {
         field: "group",

@@ -45,7 +45,9 @@ Deno.test("maxPool gradient goes to the first maximum of a window, as on cpu", a
         return tf.sum(tf.mul(y, tf.sin(tf.reshape(tf.range(0, y.size), y.shape))));
       })(tf.round(x)),
   );
-  assert.equal(err, 0);
+  // A misplaced tie would be off by a whole dy (error ~1); overlapping windows may only add
+  // their contributions in another order.
+  assert.ok(err < 1e-6, `relative error ${err}`);
 });
 
 Deno.test("avgPool gradient divides by the cells each padded window covers", async () => {

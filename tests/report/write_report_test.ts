@@ -167,13 +167,11 @@ Deno.test("writeReport() on fixture runs", async (t) => {
   );
 
   await t.step("the setup lists shared settings once and the differing ones per run", () => {
-    const shared = tableStartingWith(markdown, "Setting", "Value");
+    const shared = tableStartingWith(markdown, "Section", "Settings");
     assert.deepEqual(shared.rows, [
       ["`backend`", "wasm"],
-      ["`data.dataset`", "fashion-mnist"],
-      ["`train.batch_size`", "128"],
-      ["`train.lr`", "0.001"],
-      ["`train.optimizer`", "adam"],
+      ["`data`", "dataset=fashion-mnist"],
+      ["`train`", "batch_size=128, lr=0.001, optimizer=adam"],
     ]);
     const varying = tableStartingWith(markdown, "Run", "`model.conv_dropout`");
     assert.deepEqual(varying.headers.slice(1), [

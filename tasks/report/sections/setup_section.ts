@@ -34,14 +34,22 @@ export function setupSection(data: ReportData): Block[] {
   const varying = keys.filter((k) => !shared.includes(k));
   const blocks: Block[] = [{ kind: "heading", level: 2, text: "Setup" }];
   if (shared.length > 0) {
+    // One row per top-level section keeps ~40 defaults readable: `train` → "lr=0.01, …".
+    const sections = new Map<string, string[]>();
+    for (const key of shared) {
+      const dot = key.indexOf(".");
+      const section = dot < 0 ? key : key.slice(0, dot);
+      const text = dot < 0 ? flat[0].get(key)! : `${key.slice(dot + 1)}=${flat[0].get(key)}`;
+      sections.set(section, [...(sections.get(section) ?? []), text]);
+    }
     blocks.push({
       kind: "paragraph",
       text: data.results.length > 1 ? "Settings shared by all runs:" : "Settings:",
     }, {
       kind: "table",
-      headers: ["Setting", "Value"],
+      headers: ["Section", "Settings"],
       align: ["left", "left"],
-      rows: shared.map((k) => [`\`${k}\``, flat[0].get(k)!]),
+      rows: [...sections].map(([section, texts]) => [`\`${section}\``, texts.join(", ")]),
     });
   }
   if (varying.length > 0) {

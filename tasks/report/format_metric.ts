@@ -6,7 +6,7 @@
 import type { MeanStd } from "./mean_std.ts";
 
 /** What kind of number is formatted. */
-export type MetricKind = "accuracy" | "loss" | "integer" | "seconds" | "rate" | "lr";
+export type MetricKind = "accuracy" | "loss" | "integer" | "count" | "seconds" | "rate" | "lr";
 
 /** Options of {@linkcode formatMetric}. */
 export interface FormatMetricOptions {
@@ -22,6 +22,7 @@ export const MISSING = "—";
 /**
  * Formats one number.
  * - accuracy: `98.12 %` or `0.9812`; loss: 4 decimals; integer: thousands separated by commas;
+ * - count: a whole number as is, else one decimal (a mean number of epochs);
  * - seconds: `12.3 s`, `4 min 05 s`, `1 h 02 min`; rate: images/s with no decimals above 100;
  * - lr: 3 significant digits (`0.001`, `1.50e-5`).
  * @returns the text, or "—" for null, NaN and ±Infinity
@@ -42,6 +43,8 @@ export function formatMetric(
       return value.toFixed(4);
     case "integer":
       return Math.round(value).toLocaleString("en-US");
+    case "count":
+      return Number.isInteger(value) ? String(value) : value.toFixed(1);
     case "seconds":
       return formatSeconds(value);
     case "rate":
@@ -63,7 +66,9 @@ export function formatMeanStd(
   options: FormatMetricOptions = {},
 ): string {
   if (stat.n === 0) return MISSING;
-  if (stat.std === null) return formatMetric(kind, stat.mean, options);
+  if (stat.std === null || (kind === "count" && stat.std === 0)) {
+    return formatMetric(kind, stat.mean, options);
+  }
   if (kind === "accuracy" && (options.accuracy ?? "percent") === "percent") {
     const decimals = options.decimals ?? 2;
     return `${(stat.mean * 100).toFixed(decimals)} ± ${(stat.std * 100).toFixed(decimals)} %`;

@@ -49,6 +49,7 @@ export async function loadInChromium(htmlPath: string): Promise<PageStatus> {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        "--disable-dev-shm-usage",
         `--user-data-dir=${profile}`,
         "--enable-logging=stderr",
         "--v=0",

@@ -44,4 +44,6 @@ Deno.test("formatMeanStd() writes mean ± std with one unit, or the single value
   );
   assert.equal(formatMeanStd("accuracy", meanStd([0.894]), f), "89.40 %");
   assert.equal(formatMeanStd("loss", meanStd([]), f), "—");
+  assert.equal(formatMeanStd("count", meanStd([4, 4, 4]), f), "4", "equal epochs need no ± 0");
+  assert.equal(formatMeanStd("count", meanStd([3, 4, 5]), f), "4 ± 1");
 });

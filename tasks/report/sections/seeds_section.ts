@@ -34,7 +34,7 @@ export function seedsSection(data: ReportData): Block[] {
           formatMeanStd("accuracy", s.top1, f),
           formatMeanStd("accuracy", s.top5, f),
           formatMeanStd("loss", s.loss, f),
-          formatMeanStd("rate", s.epochs, f),
+          formatMeanStd("count", s.epochs, f),
           formatMeanStd("seconds", s.seconds, f),
         ];
       }),

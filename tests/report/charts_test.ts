@@ -1,28 +1,13 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { lossChart } from "../../tasks/report/charts/loss_chart.ts";
 import { lrScheduleChart } from "../../tasks/report/charts/lr_schedule_chart.ts";
 import { testAccuracyChart } from "../../tasks/report/charts/test_accuracy_chart.ts";
-import { loadRunResults } from "../../tasks/report/load_run_results.ts";
-import { prepareReportData } from "../../tasks/report/report_data.ts";
-import { parseReportParams } from "../../tasks/report/report_params.ts";
-import {
-  fixtureParams,
-  type FixtureRun,
-  STANDARD_RUNS,
-  writeFixtureRuns,
-} from "./_fixture_runs.ts";
+import { type FixtureRun, STANDARD_RUNS } from "./_fixture_runs.ts";
+import { fixtureReportData } from "./_fixture_report_data.ts";
 
 const size = { width: 400, height: 200 };
 
-async function reportData(runs: FixtureRun[]) {
-  const root = await Deno.makeTempDir({ prefix: "report-charts-test-" });
-  const inputs = await writeFixtureRuns(join(root, "in"), runs);
-  const params = parseReportParams(fixtureParams(runs));
-  const results = await loadRunResults(params.runs, inputs);
-  await Deno.remove(root, { recursive: true });
-  return prepareReportData(params, results);
-}
+const reportData = (runs: FixtureRun[]) => fixtureReportData(runs);
 
 // deno-lint-ignore no-explicit-any
 const spec = (chart: { spec: unknown } | null) => chart!.spec as any;

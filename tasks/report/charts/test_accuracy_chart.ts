@@ -15,11 +15,15 @@ import { chartConfig, type ChartSize, VEGA_LITE_SCHEMA } from "./chart_config.ts
 export function testAccuracyChart(data: ReportData, size: ChartSize): ChartBlock | null {
   const values = data.seedGroups
     .map((group) => {
-      const stats = groupStats(group.results);
+      // Like the seeds table: a diverged seed's numbers say nothing about the config.
+      const healthy = group.results.filter((r) =>
+        !data.flags.get(r)!.some((f) => f.kind === "diverged")
+      );
+      const stats = groupStats(healthy.length > 0 ? healthy : group.results);
       const std = stats.top1.std ?? 0;
       return {
         run: group.label,
-        seeds: group.results.length,
+        seeds: stats.top1.n,
         top1: stats.top1.mean,
         top5: Number.isFinite(stats.top5.mean) ? stats.top5.mean : null,
         lo: Math.max(0, stats.top1.mean - std),

@@ -4,6 +4,7 @@
  */
 import { formatMeanStd } from "../format_metric.ts";
 import { groupStats } from "../group_stats.ts";
+import type { RunResult } from "../load_run_results.ts";
 import type { ReportData } from "../report_data.ts";
 import type { Block } from "../report_document.ts";
 
@@ -27,10 +28,11 @@ export function seedsSection(data: ReportData): Block[] {
       headers: ["Config", "Seeds", "Test top-1", "Top-5", "Loss", "Epochs", "Train time"],
       align: ["left", "left", "right", "right", "right", "right", "right"],
       rows: groups.map((g) => {
-        const s = groupStats(g.results);
+        const diverged = (r: RunResult) => data.flags.get(r)!.some((f) => f.kind === "diverged");
+        const s = groupStats(g.results.filter((r) => !diverged(r)));
         return [
           g.label,
-          g.results.map((r) => r.run.seed).join(", "),
+          g.results.map((r) => `${r.run.seed}${diverged(r) ? " (diverged)" : ""}`).join(", "),
           formatMeanStd("accuracy", s.top1, f),
           formatMeanStd("accuracy", s.top5, f),
           formatMeanStd("loss", s.loss, f),

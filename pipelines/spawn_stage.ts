@@ -29,13 +29,18 @@ export async function executeInChild(job: StageJob, hooks: StageHooks): Promise<
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const onAbort = () => child.kill("SIGTERM");
+  let escalation: ReturnType<typeof setTimeout> | undefined;
+  // SIGTERM lets the stage stop at its next check of ctx.signal; SIGKILL if it does not.
+  const onAbort = () => {
+    child.kill("SIGTERM");
+    escalation = setTimeout(() => child.kill("SIGKILL"), 5000);
+  };
   hooks.signal.addEventListener("abort", onAbort);
   let error: string | undefined;
   const stderrTail: string[] = [];
   const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(job)));
-  await writer.close();
+  // stdin stays open while the child runs: it closing tells the child that this process died.
+  await writer.write(new TextEncoder().encode(JSON.stringify(job) + "\n"));
   await Promise.all([
     readLines(child.stdout, (line) => {
       if (!line.startsWith(RECORD_MARK)) return hooks.log(line);
@@ -51,6 +56,8 @@ export async function executeInChild(job: StageJob, hooks: StageHooks): Promise<
     }),
   ]);
   const status = await child.status;
+  clearTimeout(escalation);
+  await writer.close().catch(() => {});
   hooks.signal.removeEventListener("abort", onAbort);
   if (status.success) return;
   // deno-lint-ignore no-control-regex

@@ -1,7 +1,8 @@
 /**
- * Child-process entry point: reads a {@linkcode StageJob} as JSON on stdin, runs the stage, and
- * reports on stdout as lines `\x1e{json}`: `{log}`, `{progress}`, `{error}`. Anything else the
- * stage prints is passed on as log lines by the parent. Exit code 0 means success.
+ * Child-process entry point: reads a {@linkcode StageJob} as one JSON line on stdin, runs the
+ * stage, and reports on stdout as lines `\x1e{json}`: `{log}`, `{progress}`, `{error}`. Anything
+ * else the stage prints is passed on as log lines by the parent. Exit code 0 means success; it
+ * exits early when stdin closes (the parent died).
  * Used when `--jobs` > 1 (or `--isolate`): TF.js state is global and stages are CPU-bound, so
  * concurrent stages need their own processes.
  * @module
@@ -16,8 +17,27 @@ const encoder = new TextEncoder();
 const send = (message: unknown) =>
   Deno.stdout.writeSync(encoder.encode(`${RECORD_MARK}${JSON.stringify(message)}\n`));
 
+/**
+ * Reads the job (the first line of stdin), then keeps reading: stdin reaches its end only when
+ * the parent is gone (killed), and then this process must not live on as an orphan.
+ */
+async function readJobAndWatchParent(onParentGone: () => void): Promise<StageJob> {
+  const reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the parent closed stdin before sending the job");
+    text += value;
+  }
+  (async () => {
+    while (!(await reader.read()).done) { /* the parent sends nothing more */ }
+    onParentGone();
+  })();
+  return JSON.parse(text.slice(0, text.indexOf("\n"))) as StageJob;
+}
+
 if (import.meta.main) {
-  const job = JSON.parse(await new Response(Deno.stdin.readable).text()) as StageJob;
+  const job = await readJobAndWatchParent(() => Deno.exit(3));
   const controller = new AbortController();
   Deno.addSignalListener("SIGTERM", () => controller.abort());
   try {

@@ -94,3 +94,38 @@ Deno.test("a process killed mid-stage leaves nothing the next run trusts, and th
   assert.ok(models[0].resumedFrom >= 1, "the checkpoint in workDir survived the kill");
   assert.equal(models[0].history.length, 4 - models[0].resumedFrom);
 });
+
+Deno.test("silent stage processes of a killed --jobs 2 pipeline exit instead of running on as orphans", async () => {
+  await using box = await createSandbox();
+  const config = box.write(
+    "slow2.yaml",
+    SLOW.replace("epochs: 4, sleep_ms: 250", "epochs: 200, sleep_ms: 100, quiet: true") +
+      "  other: { train: { lr: 0.2, epochs: 200, sleep_ms: 100, quiet: true } }\n",
+  );
+  const parent = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "run", config, "--cache-dir", box.cache, "--jobs", "2"],
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    await waitFor(() => checkpointWritten(box.cache), 20_000);
+  } finally {
+    parent.kill("SIGKILL");
+  }
+  await parent.status;
+  // The epoch each started stage has checkpointed ("-" before its first one).
+  const epochs = () =>
+    [...Deno.readDirSync(join(box.cache, "work"))].map((d) => {
+      try {
+        return Deno.readTextFileSync(join(box.cache, "work", d.name, "epoch.txt"));
+      } catch {
+        return "-";
+      }
+    }).sort().join(",");
+  // Give the children time to notice; orphans would go on for 20 s.
+  await new Promise((r) => setTimeout(r, 1500));
+  const settled = epochs();
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(epochs(), settled, "no stage process is still training");
+});

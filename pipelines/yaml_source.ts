@@ -31,7 +31,13 @@ export function readYamlSource(file: string): YamlSource {
 /** Parses YAML text that came from `file`. @throws {ConfigError} on syntax errors. */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+    // `<<: *anchor` merge keys let configs share blocks inside one file.
+    merge: true,
+  });
   const first = doc.errors[0];
   if (first) {
     const { line, col } = lineCounter.linePos(first.pos[0]);

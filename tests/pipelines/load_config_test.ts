@@ -189,3 +189,21 @@ sweep:
     ]);
   });
 });
+
+Deno.test("loadConfig() accepts anchors, merge keys and exponent numbers", () => {
+  withFiles({
+    "m.yaml": `defaults:
+  model: { name: tiny }
+  train: &fast { lr: 1e-3, epochs: 1 }
+experiments:
+  a: {}
+  b: { train: { <<: *fast, epochs: 3 } }
+`,
+  }, (dir) => {
+    const runs = loadConfig(join(dir, "m.yaml"), project).runs;
+    const train = (i: number) =>
+      (runs[i].params as { train: { lr: number; epochs: number } }).train;
+    assert.equal(train(0).lr, 0.001);
+    assert.deepEqual([train(1).lr, train(1).epochs], [0.001, 3]);
+  });
+});

@@ -58,7 +58,9 @@ const FINAL_COLUMNS = [
 
 /**
  * Writes metrics/epochs.csv (one row per run and epoch), metrics/final.csv (one row per run),
- * metrics/per_class.csv (one row per run and class) and metrics/runs.json (all of it, nested).
+ * metrics/per_class.csv (one row per run and class) and metrics/runs.json (params, flags, history
+ * and final metrics per run; confusion matrices stay in the evaluate outputs, as 24 runs of 200
+ * classes would make it megabytes).
  * Missing or non-finite numbers are empty CSV cells and JSON nulls.
  * @param dir the report directory (metrics/ is created in it)
  */
@@ -101,8 +103,6 @@ export async function exportMetrics(data: ReportData, dir: string): Promise<void
     sweep: r.run.sweep ?? null,
     params: r.run.params,
     history: r.history,
-    confusion: r.metrics.confusion,
-    class_names: r.metrics.class_names,
   }));
   const json = { config: data.params.config, rank_by: data.params.options.rank_by, runs };
   await Deno.writeTextFile(

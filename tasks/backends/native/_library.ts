@@ -25,6 +25,20 @@ const symbols = {
     result: "i32",
   },
   cn_copy: { parameters: ["i32", "buffer", "buffer", "buffer", "buffer"], result: "i32" },
+  cn_adam: {
+    parameters: [
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
   cn_pad: {
     parameters: ["i32", "buffer", "buffer", "buffer", "buffer", "buffer", "f32"],
     result: "i32",

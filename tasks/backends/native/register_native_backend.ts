@@ -17,6 +17,7 @@ import { reduceKernels } from "./_reduce_kernels.ts";
 import { batchNormKernels } from "./_batchnorm_kernel.ts";
 import { slicePadKernels } from "./_slice_pad_kernels.ts";
 import { withShareCheck } from "./_share_check.ts";
+import { fusedAdamKernels } from "./fused_adam_update.ts";
 
 /** Options of {@linkcode registerNativeBackend}. */
 export interface RegisterNativeBackendOptions {
@@ -45,6 +46,7 @@ export const nativeKernelNames: readonly string[] = [
   ...reduceKernels,
   ...batchNormKernels,
   ...slicePadKernels,
+  ...fusedAdamKernels,
 ].map((k) => k.kernelName);
 
 let registered: { ok: true; onednn: string; threads: number } | undefined;
@@ -79,6 +81,7 @@ export function registerNativeBackend(
     ...reduceKernels,
     ...batchNormKernels,
     ...slicePadKernels,
+    ...fusedAdamKernels,
   ];
   for (const k of native) {
     if (getKernel(k.kernelName, "native") === undefined) registerKernel(k);

@@ -59,6 +59,8 @@ export async function loadInChromium(htmlPath: string): Promise<PageStatus> {
       ],
       stdout: "piped",
       stderr: "piped",
+      // A hung browser must fail the test, not stall the suite.
+      signal: AbortSignal.timeout(120_000),
     }).output();
     const dom = new TextDecoder().decode(output.stdout);
     const stderr = new TextDecoder().decode(output.stderr);

@@ -54,6 +54,8 @@ struct Conv {
   // padding 1 uses its centre tap alone): oneDNN would multiply them by zeros, and for such
   // shapes it even falls back to a slow gemm-based filter gradient.
   void crop_taps() {
+    // Only for geometry oneDNN would accept as given, so bad input still fails loudly.
+    if (!consistent(ih, oh, kh, sh, dh, pt, pb) || !consistent(iw, ow, kw, sw, dw, pl, pr)) return;
     int64_t lo_h, hi_h, lo_w, hi_w;
     if (!used_taps(kh, ih, oh, sh, dh, pt, lo_h, hi_h)) return;
     if (!used_taps(kw, iw, ow, sw, dw, pl, lo_w, hi_w)) return;
@@ -65,6 +67,12 @@ struct Conv {
     if (new_kh == kh && new_kw == kw) return;
     kh0 = lo_h, kw0 = lo_w, kh = new_kh, kw = new_kw;
     pt = new_pt, pl = new_pl, pb = new_pb, pr = new_pr;
+  }
+
+  static bool consistent(int64_t in, int64_t out, int64_t k, int64_t s, int64_t d, int64_t p0,
+                         int64_t p1) {
+    const int64_t span = in + p0 + p1 - ((k - 1) * d + 1);
+    return span >= 0 && span / s + 1 == out;
   }
 
   static bool used_taps(int64_t k, int64_t in, int64_t out, int64_t s, int64_t d, int64_t p,

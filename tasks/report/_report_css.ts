@@ -5,6 +5,8 @@ export const REPORT_CSS = `
 body { margin: 0; font: 15px/1.5 "DejaVu Sans", system-ui, sans-serif; color: #1d232b; background: #fff; }
 main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 64px; }
 h1 { font-size: 26px; margin: 0 0 12px; }
+nav.toc { font-size: 13px; color: var(--muted); margin: 0 0 8px; }
+nav.toc a { color: var(--accent); text-decoration: none; }
 h2 { font-size: 20px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 16px; margin: 24px 0 8px; }
 code { font: 13px/1.4 "DejaVu Sans Mono", ui-monospace, monospace; background: #f3f5f7; padding: 1px 4px; border-radius: 3px; }

@@ -31,7 +31,12 @@ export async function renderHtml(document: ReportDocument): Promise<string> {
     LIBRARIES.map(([pkg, file]) => Deno.readTextFile(packageFile(pkg, file))),
   );
   const specs = Object.fromEntries(chartBlocks(document).map((c) => [c.name, c.spec]));
-  const body = document.blocks.map(renderBlock).join("\n");
+  const ids = headingIds(document.blocks);
+  const body = document.blocks.map((b, i) => renderBlock(b, ids.get(i))).join("\n");
+  const sections = document.blocks.flatMap((b, i) =>
+    b.kind === "heading" && b.level === 2 ? [`<a href="#${ids.get(i)}">${inline(b.text)}</a>`] : []
+  );
+  const toc = sections.length > 2 ? `<nav class="toc">${sections.join(" · ")}</nav>` : "";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -45,6 +50,7 @@ ${libraries.map((code) => `<script>${inlineScript(code)}</script>`).join("\n")}
 <body>
 <main>
 <h1>${escapeHtml(document.title)}</h1>
+${toc}
 ${body}
 <p id="report-status" data-state="pending" data-rendered="0" data-total="${
     Object.keys(specs).length
@@ -113,10 +119,26 @@ const EMBED_CHARTS = `
 })();
 `;
 
-function renderBlock(block: Block): string {
+/** Block index → a unique, URL-safe id for every heading ("Results" → "results"). */
+function headingIds(blocks: readonly Block[]): Map<number, string> {
+  const ids = new Map<number, string>();
+  const used = new Set<string>();
+  blocks.forEach((block, i) => {
+    if (block.kind !== "heading") return;
+    const base = block.text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") ||
+      "section";
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    used.add(id);
+    ids.set(i, id);
+  });
+  return ids;
+}
+
+function renderBlock(block: Block, id?: string): string {
   switch (block.kind) {
     case "heading":
-      return `<h${block.level}>${inline(block.text)}</h${block.level}>`;
+      return `<h${block.level} id="${id}">${inline(block.text)}</h${block.level}>`;
     case "paragraph":
       return `<p>${inline(block.text)}</p>`;
     case "list":

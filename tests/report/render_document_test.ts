@@ -69,6 +69,8 @@ Deno.test("renderHtml() escapes text, keeps bold and code, and embeds specs safe
   );
   assert.ok(html.includes('<td>a|b</td><td class="right"><strong>98.00 %</strong></td>'));
   assert.ok(html.includes('<div id="chart-val-accuracy"></div>'));
+  assert.ok(html.includes('<h2 id="results">Results</h2>'));
+  assert.ok(!html.includes('<nav class="toc">'), "no contents line for a single section");
   assert.ok(html.includes('data-total="2"'));
   assert.ok(
     html.includes('"t":"\\u003c/script>\\u003cb>"'),

@@ -37,6 +37,10 @@ Deno.test("report.html in headless Chromium", async (t) => {
       assert.ok(page.dom.includes(`>${cell}</td>`), cell);
     }
     assert.ok(page.dom.includes("<td><strong>alexnet-seed=1</strong></td>"));
+    assert.match(
+      page.dom,
+      /<nav class="toc"><a href="#results">Results<\/a> · <a href="#across-seeds">Across seeds<\/a> · /,
+    );
   });
 
   await t.step(

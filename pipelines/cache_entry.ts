@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { isProcessAlive } from "./_process_alive.ts";
 import type { CacheLayout } from "./cache_layout.ts";
 import type { FingerprintObject } from "./fingerprint.ts";
 import { hashTree } from "./hash_tree.ts";
@@ -98,15 +99,7 @@ export async function removeStaleTemps(layout: CacheLayout): Promise<void> {
   for (const name of names) {
     const pid = Number(name.split(".")[1]);
     if (!Number.isInteger(pid) || pid === Deno.pid) continue;
-    // /proc tells whether the writer is alive on Linux; elsewhere leave the folder alone.
-    const alive = (() => {
-      try {
-        Deno.statSync(`/proc/${pid}`);
-        return true;
-      } catch (error) {
-        return !(error instanceof Deno.errors.NotFound) || Deno.build.os !== "linux";
-      }
-    })();
+    const alive = isProcessAlive(pid);
     if (!alive) await Deno.remove(join(layout.tmp, name), { recursive: true }).catch(() => {});
   }
 }

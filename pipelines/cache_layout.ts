@@ -7,6 +7,7 @@ import { sha256 } from "./sha256.ts";
  * - `work/<fingerprint>/` the stage's persistent scratch (checkpoints), deleted after success
  * - `tmp/<fingerprint>.<pid>.<n>/` an entry being written; renamed into `entries/` when complete
  * - `records/<hash of id>.json` the last fingerprint object seen for a stage id (for "why")
+ * - `locks/<fingerprint>.lock` the pid of the process computing that stage right now
  */
 export interface CacheLayout {
   root: string;
@@ -14,6 +15,7 @@ export interface CacheLayout {
   work(fingerprint: string): string;
   tmp: string;
   record(id: string): string;
+  lock(fingerprint: string): string;
 }
 
 /** The cache folder: the `--cache-dir` flag, else `$CNNLAB_CACHE`, else `.cache` in the cwd. */
@@ -32,5 +34,6 @@ export function cacheLayout(root: string): CacheLayout {
     work: (fingerprint) => join(root, "work", fingerprint),
     tmp: join(root, "tmp"),
     record: (id) => join(root, "records", `${sha256(id).slice(0, 32)}.json`),
+    lock: (fingerprint) => join(root, "locks", `${fingerprint}.lock`),
   };
 }

@@ -7,6 +7,8 @@ import type { StageExecutor } from "./execute_stage.ts";
 import type { Reporter } from "./progress_reporter.ts";
 import type { StageResult } from "./run_pipeline.ts";
 import { publishStage, rememberStage } from "./stage_bookkeeping.ts";
+import { lockStage } from "./stage_lock.ts";
+import { verifyEntry } from "./verify_entry.ts";
 import type { PlannedStage } from "./stage_graph.ts";
 
 /** Options of {@linkcode computeStage}. */
@@ -17,6 +19,8 @@ export interface ComputeStageOptions {
   signal: AbortSignal;
   /** Why it runs (logged first, returned in the result). */
   assessment: Assessment;
+  /** Recompute even if another process has meanwhile produced the entry. Default: false. */
+  forced?: boolean;
 }
 
 /** `train:x (run x)` for failure messages. */
@@ -27,10 +31,42 @@ export function describeStage(stage: PlannedStage): string {
 /**
  * Runs one stage into a temp folder and, on success, commits it as the cache entry, publishes it
  * and records its fingerprint. On failure the temp folder is deleted (the work folder stays).
- * @returns the result: `run` or `failed` (with a message naming stage and run). Never throws
- * for a stage failure.
+ * Holds the stage's lock meanwhile; if another process held it and produced the entry, the
+ * stage is fresh after all.
+ * @returns the result: `run`, `failed` (with a message naming stage and run), `fresh`, or
+ * `skipped` when interrupted while waiting for the lock. Never throws for a stage failure.
  */
 export async function computeStage(
+  stage: PlannedStage,
+  options: ComputeStageOptions,
+): Promise<StageResult> {
+  const { layout, reporter } = options;
+  let lock;
+  try {
+    lock = await lockStage(layout, stage.fingerprint, {
+      signal: options.signal,
+      onWait: (pid) =>
+        reporter.log(stage.id, `waiting for process ${pid}, which is computing this stage`),
+    });
+  } catch (error) {
+    const reasons = options.assessment.reasons;
+    return { stage, outcome: "skipped", seconds: 0, reasons, error: (error as Error).message };
+  }
+  try {
+    // Another pipeline sharing the cache may have produced the entry while we waited.
+    const check = options.forced ? undefined : await verifyEntry(layout, stage.fingerprint);
+    if (check?.ok) {
+      await publishStage(stage, check.manifest, check.dir);
+      await rememberStage(layout, stage);
+      return { stage, outcome: "fresh", seconds: 0, reasons: [] };
+    }
+    return await computeLocked(stage, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function computeLocked(
   stage: PlannedStage,
   options: ComputeStageOptions,
 ): Promise<StageResult> {

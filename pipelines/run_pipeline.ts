@@ -111,7 +111,14 @@ export async function runPipeline(
         waiting.splice(waiting.indexOf(stage), 1);
         running.set(
           stage,
-          computeStage(stage, { layout, executor, reporter, signal, assessment }).then((r) => {
+          computeStage(stage, {
+            layout,
+            executor,
+            reporter,
+            signal,
+            assessment,
+            forced: options.forced?.(stage) ?? false,
+          }).then((r) => {
             results.set(stage, r);
             running.delete(stage);
           }),

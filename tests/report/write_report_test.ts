@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { decode } from "fast-png";
 import { writeReport } from "../../tasks/report/write_report.ts";
+import { checkPublishedReport } from "./_check_published_report.ts";
 import {
   fixtureFingerprint,
   fixtureParams,
@@ -111,6 +112,26 @@ Deno.test("writeReport() on fixture runs", async (t) => {
         );
         assert.equal(row[9], train.backend);
       }
+    },
+  );
+
+  await t.step(
+    "the written report agrees with its own final.csv and links only existing charts",
+    async () => {
+      assert.deepEqual(await checkPublishedReport(out), []);
+      const tampered = join(root, "tampered");
+      await Deno.mkdir(join(tampered, "metrics"), { recursive: true });
+      await Deno.copyFile(join(out, "metrics/final.csv"), join(tampered, "metrics/final.csv"));
+      await Deno.writeTextFile(
+        join(tampered, "report.md"),
+        markdown.replace("| 89.40 % |", "| 89.41 % |"),
+      );
+      assert.deepEqual(await checkPublishedReport(tampered), [
+        "lenet-seed=1: Test top-1 shows 89.41 % but final.csv has 0.894",
+        ...[...markdown.matchAll(/\]\((charts\/[^)]+)\)/g)].map((m) =>
+          `report.md links to ${m[1]}, which does not exist`
+        ),
+      ]);
     },
   );
 

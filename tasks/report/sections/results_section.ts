@@ -33,7 +33,7 @@ export function resultsSection(data: ReportData): Block[] {
   const f = data.format;
   const ordered = options.sort === "rank" ? rankRuns(data.results, options.rank_by) : data.results;
   const count = (kinds: string[]) =>
-    data.results.filter((r) => data.flags.get(r)!.some((f) => kinds.includes(f.kind))).length;
+    data.results.filter((r) => data.flags.get(r)!.some((flag) => kinds.includes(flag.kind))).length;
   const flagged = count(["diverged", "stuck"]);
   const reduced = count(["reduced"]);
   const intro = [

@@ -83,7 +83,9 @@ export async function runCli(
     const onInterrupt = () => controller.abort();
     Deno.addSignalListener("SIGINT", onInterrupt);
     let results;
+    let begun = 0;
     try {
+      begun = performance.now();
       results = await runPipeline(stages, {
         layout,
         jobs: cli.jobs,
@@ -95,7 +97,7 @@ export async function runCli(
     } finally {
       Deno.removeSignalListener("SIGINT", onInterrupt);
     }
-    out(summaryTable(results));
+    out(summaryTable(results, (performance.now() - begun) / 1000));
     const failed = results.filter((r) => r.outcome === "failed");
     failed.forEach((r) => err(r.error!));
     if (controller.signal.aborted) err("Interrupted: stages that had not started were skipped");

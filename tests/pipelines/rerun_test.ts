@@ -16,7 +16,7 @@ Deno.test("an unchanged rerun runs 0 stages and says every stage is fresh", asyn
     "evaluate:b": "run",
     "report:two": "run",
   });
-  assert.match(first.out, /7 run, 0 restored, 0 fresh, 0 failed, 0 skipped$/);
+  assert.match(first.out, /\n7 run, 0 restored, 0 fresh, 0 failed, 0 skipped in \d+\.\d s$/);
   const report = await Deno.readTextFile(join(box.publishRoot, "two", "report.md"));
   assert.match(report, /\| evaluate:a \| 0\.\d{4} \|/);
   const second = await box.run(["run", config]);

@@ -403,3 +403,21 @@ interface EpochLike {
   val_top1: number;
   val_top5: number;
 }
+
+Deno.test("writeReport() writes byte-identical files when run twice on the same inputs", async () => {
+  const root = await Deno.makeTempDir({ prefix: "report-test-" });
+  const runs = STANDARD_RUNS.slice(0, 4);
+  const inputs = await writeFixtureRuns(join(root, "in"), runs);
+  const outputs = [join(root, "a"), join(root, "b")];
+  const written = [];
+  for (const out of outputs) {
+    await Deno.mkdir(out);
+    written.push(await writeReport(fixtureParams(runs), inputs, out));
+  }
+  assert.deepEqual(written[0], written[1]);
+  for (const file of written[0].files) {
+    const [a, b] = await Promise.all(outputs.map((o) => Deno.readFile(join(o, file))));
+    assert.deepEqual(a, b, file);
+  }
+  await Deno.remove(root, { recursive: true });
+});

@@ -1,10 +1,9 @@
-import { assessStage } from "./assess_stage.ts";
 import { cacheLayout, resolveCacheDir } from "./cache_layout.ts";
 import { ConfigError } from "./config_error.ts";
+import { explainStages } from "./explain_stages.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
 import { planPipeline } from "./plan_pipeline.ts";
 import { planTable } from "./plan_table.ts";
-import { publishedMatches } from "./publish_outputs.ts";
 import { createConsoleReporter } from "./progress_reporter.ts";
 import type { Reporter } from "./progress_reporter.ts";
 import { runPipeline } from "./run_pipeline.ts";
@@ -65,27 +64,15 @@ export async function runCli(
       err(`${config.name} runtime: ${JSON.stringify(config.runtime)}`);
     }
     if (cli.command === "status" || cli.dryRun) {
-      const items = await Promise.all(stages.map(async (stage) => {
-        const assessment = await assessStage(layout, stage, forced?.(stage) ?? false);
-        const restore: string[] = [];
-        if (assessment.fresh && assessment.check.ok) {
-          for (const target of stage.publish) {
-            const files = assessment.check.manifest.files;
-            if (!await publishedMatches(target, files)) restore.push(target);
-          }
-        }
-        return { stage, assessment, restore };
-      }));
-      out(planTable(items));
+      out(planTable(await explainStages(stages, layout, forced)));
       return 0;
     }
     const controller = new AbortController();
     const onInterrupt = () => controller.abort();
     Deno.addSignalListener("SIGINT", onInterrupt);
+    const begun = performance.now();
     let results;
-    let begun = 0;
     try {
-      begun = performance.now();
       results = await runPipeline(stages, {
         layout,
         jobs: cli.jobs,

@@ -18,6 +18,9 @@ export async function renderSvg(spec: TopLevelSpec, name = "chart"): Promise<str
   try {
     const compiled = compile(spec).spec;
     view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Warn });
+    // Gradient and clip ids count up per process; restart them so a chart's SVG is the same
+    // whatever was rendered before it.
+    vega.resetSVGDefIds();
     return await view.toSVG();
   } catch (error) {
     throw new Error(`Cannot render chart '${name}' to SVG: ${(error as Error).message}`);

@@ -77,8 +77,8 @@ export function resultsSection(data: ReportData): Block[] {
       ],
       rows: ordered.map((r) => resultRow(data, r)),
       notes: [
-        "Test metrics come from the evaluate stage on the held-out test set; train time and " +
-        "images/s are for training (all epochs, including validation passes).",
+        "Test metrics come from the evaluate stage on the held-out test set. Train time covers " +
+        "all epochs including their validation passes; images/s counts training passes only.",
       ],
     },
   ];

@@ -56,6 +56,83 @@ function seedList(
   return seeds;
 }
 
+/** One run before validation. */
+interface Candidate {
+  name: string;
+  experiment: string;
+  point?: SweepPoint;
+  seed?: number;
+  params: Record<string, unknown>;
+}
+
+/** Lists every run with its merged, unvalidated params, in file order. */
+function candidates(chain: ConfigChain, experiments: string[], runSchema: z.ZodType): Candidate[] {
+  const { merged, sources } = chain;
+  const sweeps = expandSweeps(merged.sweep, { sources, experiments, runSchema });
+  const seeds = seedList(merged.seeds, chain);
+  return experiments.flatMap((experiment) => {
+    const base = deepMerge(merged.defaults ?? {}, merged.experiments![experiment]);
+    const mine = sweeps.filter((s) => s.experiments.includes(experiment));
+    const points = mine.length ? mine.flatMap((s) => s.points) : [undefined];
+    return points.flatMap((point) =>
+      seeds.map((seed) => {
+        const params = structuredClone(base) as Record<string, unknown>;
+        for (const [key, value] of Object.entries(point?.values ?? {})) setPath(params, key, value);
+        if (seed !== undefined) params.seed = seed;
+        let name = point ? `${experiment}-${pointLabel(point)}` : experiment;
+        if (seeds.length > 1) name += `-seed=${seed}`;
+        return { name, experiment, point, seed, params };
+      })
+    );
+  });
+}
+
+/** @throws {ConfigError} at the second producer of a run name. */
+function checkUniqueNames(runs: Candidate[], chain: ConfigChain): void {
+  const producedBy = new Map<string, string>();
+  for (const { name, point, experiment } of runs) {
+    const source = point ? `sweep '${point.block}'` : `experiment '${experiment}'`;
+    const previous = producedBy.get(name);
+    if (previous !== undefined) {
+      const at = point
+        ? locateInChain(chain.sources, point.at)
+        : locateInChain(chain.sources, ["experiments", experiment], { key: true });
+      throw configError(
+        at,
+        `run name '${name}' is produced twice (by ${previous} and ${source}): make the sweep values or experiment names differ`,
+      );
+    }
+    producedBy.set(name, source);
+  }
+}
+
+/** Validates one run's params. @throws {ConfigError} at the line that set the bad value. */
+function validateRun(run: Candidate, chain: ConfigChain, runSchema: z.ZodType): ExpandedRun {
+  const parsed = runSchema.safeParse(run.params);
+  if (!parsed.success) {
+    const origin: RunOrigin = {
+      experiment: run.experiment,
+      sweep: run.point && { at: run.point.at, indices: run.point.indices },
+      seeded: run.seed !== undefined,
+    };
+    throw formatZodIssue(parsed.error.issues[0], {
+      schema: runSchema,
+      input: run.params,
+      locate: runParamsLocator(chain.sources, origin),
+      context: `run '${run.name}'`,
+    });
+  }
+  const params = parsed.data as Json;
+  const seedParam = isPlainObject(params) ? params.seed : undefined;
+  return {
+    name: run.name,
+    experiment: run.experiment,
+    ...(run.point ? { sweep: { name: run.point.block, values: run.point.values } } : {}),
+    seed: typeof seedParam === "number" ? seedParam : run.seed ?? 0,
+    params,
+  };
+}
+
 /**
  * Expands a merged config into runs: experiments × (their sweep points, or the experiment alone
  * when no sweep block names it) × seeds; each run's params (defaults ⊕ experiment ⊕ sweep values
@@ -63,70 +140,13 @@ function seedList(
  * @throws {ConfigError} pointing at the file and line of the offending value.
  */
 export function expandRuns(chain: ConfigChain, runSchema: z.ZodType): ExpandedRun[] {
-  const { merged, sources } = chain;
-  const experiments = Object.keys(merged.experiments ?? {});
+  const experiments = Object.keys(chain.merged.experiments ?? {});
   if (experiments.length === 0) {
-    const at = locateInChain(sources, ["experiments"], { key: true });
-    const current = merged.experiments ? "current value is {}" : "it is missing";
+    const at = locateInChain(chain.sources, ["experiments"], { key: true });
+    const current = chain.merged.experiments ? "current value is {}" : "it is missing";
     throw configError(at, `'experiments' must name at least one experiment: ${current}`);
   }
-  const sweeps = expandSweeps(merged.sweep, { sources, experiments, runSchema });
-  const seeds = seedList(merged.seeds, chain);
-  const runs: ExpandedRun[] = [];
-  const producedBy = new Map<string, string>();
-  for (const experiment of experiments) {
-    const base = deepMerge(merged.defaults ?? {}, merged.experiments![experiment]) as Record<
-      string,
-      unknown
-    >;
-    const mine = sweeps.filter((s) => s.experiments.includes(experiment));
-    const points: (SweepPoint | undefined)[] = mine.length
-      ? mine.flatMap((s) => s.points)
-      : [undefined];
-    for (const point of points) {
-      for (const seed of seeds) {
-        const params = structuredClone(base);
-        for (const [key, value] of Object.entries(point?.values ?? {})) setPath(params, key, value);
-        if (seed !== undefined) params.seed = seed;
-        let name = point ? `${experiment}-${pointLabel(point)}` : experiment;
-        if (seeds.length > 1) name += `-seed=${seed}`;
-        const origin: RunOrigin = {
-          experiment,
-          sweep: point && { at: point.at, indices: point.indices },
-          seeded: seed !== undefined,
-        };
-        const source = point ? `sweep '${point.block}'` : `experiment '${experiment}'`;
-        const previous = producedBy.get(name);
-        if (previous !== undefined) {
-          const at = point
-            ? locateInChain(sources, point.at)
-            : locateInChain(sources, ["experiments", experiment], { key: true });
-          throw configError(
-            at,
-            `run name '${name}' is produced twice (by ${previous} and ${source}): make the sweep values or experiment names differ`,
-          );
-        }
-        producedBy.set(name, source);
-        const parsed = runSchema.safeParse(params);
-        if (!parsed.success) {
-          throw formatZodIssue(parsed.error.issues[0], {
-            schema: runSchema,
-            input: params,
-            locate: runParamsLocator(sources, origin),
-            context: `run '${name}'`,
-          });
-        }
-        const validated = parsed.data as Json;
-        const seedParam = isPlainObject(validated) ? validated.seed : undefined;
-        runs.push({
-          name,
-          experiment,
-          ...(point ? { sweep: { name: point.block, values: point.values } } : {}),
-          seed: typeof seedParam === "number" ? seedParam : seed ?? 0,
-          params: validated,
-        });
-      }
-    }
-  }
-  return runs;
+  const runs = candidates(chain, experiments, runSchema);
+  checkUniqueNames(runs, chain);
+  return runs.map((run) => validateRun(run, chain, runSchema));
 }

@@ -85,6 +85,9 @@ export async function runCli(
       Deno.removeSignalListener("SIGINT", onInterrupt);
     }
     out(summaryTable(results, (performance.now() - begun) / 1000));
+    if (results.every((r) => r.outcome === "fresh" || r.outcome === "restored")) {
+      err(`Nothing to run: all ${results.length} stages are up to date`);
+    }
     const failed = results.filter((r) => r.outcome === "failed");
     failed.forEach((r) => err(r.error!));
     if (controller.signal.aborted) err("Interrupted: stages that had not started were skipped");

@@ -22,6 +22,7 @@ Deno.test("an unchanged rerun runs 0 stages and says every stage is fresh", asyn
   const second = await box.run(["run", config]);
   assert.equal(second.code, 0);
   assert.deepEqual(countOutcomes(second.outcomes), { fresh: 7 });
+  assert.equal(second.err.at(-1), "Nothing to run: all 7 stages are up to date");
   const status = await box.run(["status", config]);
   assert.deepEqual(countOutcomes(status.outcomes), { fresh: 7 });
   assert.match(status.out, /7 fresh, 0 will restore, 0 will run$/);

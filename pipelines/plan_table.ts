@@ -1,4 +1,4 @@
-import { formatTable } from "./format_table.ts";
+import { formatTable, stageLabel } from "./format_table.ts";
 import type { Assessment } from "./assess_stage.ts";
 import type { PlannedStage } from "./stage_graph.ts";
 
@@ -27,7 +27,7 @@ export function planTable(items: readonly PlannedOutcome[]): string {
       : item.assessment.reasons;
     const reasons = all.slice(0, MAX_REASONS);
     if (all.length > reasons.length) reasons.push(`… and ${all.length - reasons.length} more`);
-    return [item.stage.id, stateOf(item), reasons.join("; ")];
+    return [stageLabel(item.stage), stateOf(item), reasons.join("; ")];
   });
   const count = (state: string) => items.filter((i) => stateOf(i) === state).length;
   const counts = ["fresh", "will restore", "will run"].map((s) => `${count(s)} ${s}`);

@@ -1,4 +1,4 @@
-import { formatTable } from "./format_table.ts";
+import { formatTable, stageLabel } from "./format_table.ts";
 import type { Outcome, StageResult } from "./run_pipeline.ts";
 
 const ORDER: Outcome[] = ["run", "restored", "fresh", "failed", "skipped"];
@@ -9,7 +9,7 @@ const ORDER: Outcome[] = ["run", "restored", "fresh", "failed", "skipped"];
  * time is given.
  */
 export function summaryTable(results: readonly StageResult[], totalSeconds?: number): string {
-  const rows = results.map((r) => [r.stage.id, r.outcome, `${r.seconds.toFixed(1)}s`]);
+  const rows = results.map((r) => [stageLabel(r.stage), r.outcome, `${r.seconds.toFixed(1)}s`]);
   const counts = ORDER.map((o) => `${results.filter((r) => r.outcome === o).length} ${o}`);
   const total = totalSeconds === undefined ? "" : ` in ${totalSeconds.toFixed(1)} s`;
   return `${formatTable(["stage", "outcome", "time"], rows)}\n${counts.join(", ")}${total}`;

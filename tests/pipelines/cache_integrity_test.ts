@@ -117,3 +117,13 @@ Deno.test("--jobs 2 runs stages in child processes with the same results as in-p
   await box.run(["run", config]);
   assert.equal(await Deno.readTextFile(join(box.publishRoot, "two", "report.md")), report);
 });
+
+Deno.test("a stage failing in a child process (--jobs 2) reports the stage's own error", async () => {
+  await using box = await createSandbox();
+  const config = box.write("fail.yaml", TWO_RUNS.replace("lr: 0.2 }", "lr: 0.2, fail: true }"));
+  const result = await box.run(["run", config, "--jobs", "2"]);
+  assert.equal(result.code, 1);
+  assert.equal(result.outcomes["train:b"], "failed");
+  assert.equal(result.outcomes["report:fail"], "skipped");
+  assert.equal(result.err.at(-1), "Stage train:b (run b) failed: loss is NaN at epoch 1");
+});

@@ -136,3 +136,15 @@ Deno.test("a deleted publish folder is restored from the cache without running t
   assert.equal(rerun.outcomes["report:two"], "restored");
   assert.equal(await Deno.readTextFile(published), before);
 });
+
+Deno.test("two experiments with identical params share their stages, and tables name both ids", async () => {
+  await using box = await createSandbox();
+  const config = box.write(
+    "same.yaml",
+    "defaults: { model: { name: tiny }, train: { lr: 0.1 } }\nexperiments: { a: {}, twin: {} }\n",
+  );
+  const result = await box.run(["run", config]);
+  assert.match(result.out, /^train:a \(same as train:twin\)\s+run/m);
+  assert.match(result.out, /^evaluate:a \(same as evaluate:twin\)\s+run/m);
+  assert.match(result.out, /\n4 run, 0 restored, 0 fresh/);
+});

@@ -5,10 +5,12 @@ import { sha256 } from "./sha256.ts";
 /** Per stage module: file (relative to the module's folder, `./train.ts`) → SHA-256 of its source. */
 export type CodeHashes = Record<string, string>;
 
-// Static `import … from "x"`, `export … from "x"`, `import "x"` and literal `import("x")`.
+// Static `import … from "x"`, `export … from "x"`, `import "x"` and literal `import("x")`;
+// group 1 is set for `import type` / `export type`, which cannot change what a stage computes
+// (so editing a types-only file, such as pipelines/types.ts, does not invalidate every stage).
 const SPECIFIERS = [
-  /(?:^|[^\w$.])(?:import|export)\s+(?:type\s+)?(?:[^'"`;]*?\s+from\s+)?["']([^"']+)["']/g,
-  /(?:^|[^\w$.])import\s*\(\s*["']([^"']+)["']\s*[,)]/g,
+  /(?:^|[^\w$.])(?:import|export)\s+(type\s+)?(?:[^'"`;]*?\s+from\s+)?["']([^"']+)["']/g,
+  /(?:^|[^\w$.])import\s*\(()\s*["']([^"']+)["']\s*[,)]/g,
 ];
 const SCANNED = /\.(?:[mc]?[jt]sx?)$/;
 
@@ -29,8 +31,8 @@ async function readFileInfo(path: string): Promise<FileInfo> {
   const localImports: string[] = [];
   if (SCANNED.test(path)) {
     for (const pattern of SPECIFIERS) {
-      for (const match of text.matchAll(pattern)) {
-        const specifier = match[1];
+      for (const [, typeOnly, specifier] of text.matchAll(pattern)) {
+        if (typeOnly) continue;
         if (specifier.startsWith("./") || specifier.startsWith("../")) {
           localImports.push(fromFileUrl(new URL(specifier, pathToFileURL(path))));
         }
@@ -49,7 +51,8 @@ export interface HashModuleCodeOptions {
 /**
  * Hashes a stage module's source and every file it reaches through relative import/export
  * specifiers (transitively). Bare and `npm:`/`node:` specifiers are not followed: versions of
- * libraries belong in the runtime facts. No subprocess, so it is fast.
+ * libraries belong in the runtime facts. Type-only imports (`import type`, `export type … from`)
+ * are not followed either. No subprocess, so it is fast.
  * @returns file path relative to the module's folder → SHA-256, sorted by path.
  * @throws {Error} when the module itself cannot be read.
  */

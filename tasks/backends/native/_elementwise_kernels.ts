@@ -74,11 +74,14 @@ function addN(args: NativeKernelArgs) {
   if (tensors.length < 2 || !allFloat32(...tensors)) return cpuFallback("AddN", args);
   const backend = args.backend;
   const shape = tensors[0].shape;
-  const out = backend.allocFloat32(sizeOf(shape));
   const dims = Int32Array.from(shape.length === 0 ? [1] : shape);
   const strides = broadcastStrides(Array.from(dims), Array.from(dims));
+  // The shim's loops assume outputs never alias inputs, so partial sums alternate buffers.
+  const buffers = [backend.allocFloat32(sizeOf(shape))];
+  if (tensors.length > 2) buffers.push(backend.allocFloat32(sizeOf(shape)));
+  let acc = f32(backend, tensors[0]);
   for (let i = 1; i < tensors.length; i++) {
-    const acc = i === 1 ? f32(backend, tensors[0]) : out;
+    const out = buffers[(i - 1) % buffers.length];
     backend.native.check(backend.native.symbols.cn_binary(
       0,
       dims.length,
@@ -89,8 +92,9 @@ function addN(args: NativeKernelArgs) {
       f32(backend, tensors[i]),
       out,
     ));
+    acc = out;
   }
-  return output(backend, shape, out);
+  return output(backend, shape, acc);
 }
 
 /** A strided copy of input `x` into a new buffer of `outShape`, reading x at `strides` from `offset`. */

@@ -30,6 +30,18 @@ struct Pool {
   }
 };
 
+// Keeps, per channel, the first maximum seen so far and where it was; branch-free so it
+// vectorizes.
+void scan_window_cell(const float* __restrict xp, float* __restrict best, int32_t* __restrict arg,
+                      int32_t at, int64_t channels) {
+  for (int64_t ch = 0; ch < channels; ++ch) {
+    const float xv = xp[ch], bv = best[ch];
+    const int32_t take = -static_cast<int32_t>(xv > bv);  // all ones where xv wins
+    best[ch] = bv < xv ? xv : bv;
+    arg[ch] = (at & take) | (arg[ch] & ~take);
+  }
+}
+
 // Max pooling by hand: oneDNN's NHWC max-pool gradient needs a second forward pass for its
 // workspace and was the largest LeNet kernel (7 ms for 128x28x28x6); this single pass finds each
 // window's first maximum (tfjs' tie rule) and scatters dy there, one image per thread.
@@ -38,7 +50,7 @@ void max_pool_grad(const Pool& c, const float* x, const float* dy, float* dx) {
 #pragma omp parallel
   {
     std::vector<float> best(c.c);
-    std::vector<int64_t> arg(c.c);
+    std::vector<int32_t> arg(c.c);  // offset of the window's best cell within the image
 #pragma omp for
     for (int64_t n = 0; n < c.n; ++n) {
       const float* xn = x + n * in_image;
@@ -55,18 +67,12 @@ void max_pool_grad(const Pool& c, const float* x, const float* dy, float* dx) {
               const int64_t iw = ow * c.sw - c.pl + kw;
               if (iw < 0 || iw >= c.iw) continue;
               const int64_t at = (ih * c.iw + iw) * c.c;
-              const float* xp = xn + at;
-              for (int64_t ch = 0; ch < c.c; ++ch) {
-                if (xp[ch] > best[ch]) {
-                  best[ch] = xp[ch];
-                  arg[ch] = at + ch;
-                }
-              }
+              scan_window_cell(xn + at, best.data(), arg.data(), static_cast<int32_t>(at), c.c);
             }
           }
           const float* dyp = dy + n * out_image + (oh * c.ow + ow) * c.c;
           for (int64_t ch = 0; ch < c.c; ++ch) {
-            if (arg[ch] >= 0) dxn[arg[ch]] += dyp[ch];
+            if (arg[ch] >= 0) dxn[arg[ch] + ch] += dyp[ch];
           }
         }
       }

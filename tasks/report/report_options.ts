@@ -86,6 +86,8 @@ export const reportOptionsSchema = z.strictObject({
   epoch_table_rows: z.int().min(2).max(1000).default(25),
   /** Most classes in the confusion matrix and per-class table (the most confused are kept). */
   max_classes: z.int().min(2).max(1000).default(30),
+  /** Longest model summary table; longer ones are folded into blocks by layer-name prefix. */
+  summary_rows: z.int().min(5).max(10000).default(60),
   /** Show row-normalized rates (true) or raw counts (false) in the confusion matrix. */
   confusion_normalize: z.boolean().default(true),
   /** Width and height of one chart's plot area in pixels. Default: 480 × 280. */

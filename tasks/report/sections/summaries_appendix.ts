@@ -6,6 +6,7 @@ import { canonicalJson } from "../group_by_seed.ts";
 import { formatMetric } from "../format_metric.ts";
 import type { RunResult } from "../load_run_results.ts";
 import type { ModelSummary } from "../run_files_schema.ts";
+import { summaryRows } from "../summary_rows.ts";
 import type { ReportData } from "../report_data.ts";
 import type { Block } from "../report_document.ts";
 import { modelName } from "./results_section.ts";
@@ -26,6 +27,7 @@ export function summariesAppendix(data: ReportData): Block[] {
   const blocks: Block[] = [{ kind: "heading", level: 2, text: "Appendix: model summaries" }];
   for (const runs of models.values()) {
     const summary = runs[0].summary!;
+    const folded = summaryRows(summary, data.params.options.summary_rows);
     const names = runs.map((r) => r.run.name);
     const shown = names.length > 4
       ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more`
@@ -46,6 +48,11 @@ export function summariesAppendix(data: ReportData): Block[] {
           `(${formatMetric("integer", summary.trainableParams)} trainable)${multAdds}.` +
           memory(summary),
       },
+      ...(folded.depth === null ? [] : [{
+        kind: "paragraph" as const,
+        text: `${summary.rows.length} layers, grouped by the first ${folded.depth} part` +
+          `${folded.depth === 1 ? "" : "s"} of their names; summary.json lists every layer.`,
+      }]),
       {
         kind: "table",
         headers: [
@@ -57,12 +64,12 @@ export function summariesAppendix(data: ReportData): Block[] {
         ],
         align: ["left", "left", "left", "right", "right"],
         rows: [
-          ...summary.rows.map((row) => [
+          ...folded.rows.map((row) => [
             row.name,
             row.type,
             formatShape(row.outputShape),
             formatMetric("integer", row.params),
-            formatMetric("integer", row.multAdds ?? null),
+            formatMetric("integer", row.multAdds),
           ]),
           [
             "**total**",

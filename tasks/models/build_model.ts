@@ -1,7 +1,16 @@
 /** `buildModel`: options → a fresh, seeded TF.js model. */
 import type * as tf from "@tensorflow/tfjs";
 import type { Builder, ModelIO } from "./_family.ts";
+import { buildAlexnet } from "./alexnet.ts";
+import { buildDensenet, buildDensenetSimple } from "./densenet.ts";
+import { buildGooglenet } from "./googlenet.ts";
 import { buildLenet } from "./lenet.ts";
+import { buildMobilenetV1 } from "./mobilenet_v1.ts";
+import { buildMobilenetV2 } from "./mobilenet_v2.ts";
+import { buildNin } from "./nin.ts";
+import { buildCnn } from "./plain_cnn.ts";
+import { buildResnetCifar } from "./resnet_cifar.ts";
+import { buildResnetDropout } from "./resnet_dropout.ts";
 import type { ModelOptions, ModelOptionsOf } from "./model_options.ts";
 import { MODEL_NAMES } from "./model_options.ts";
 import { buildResnet } from "./resnet.ts";
@@ -11,9 +20,22 @@ const BUILDERS: { [N in ModelOptions["name"]]: Builder<ModelOptionsOf<N>> } = {
   lenet: buildLenet,
   lenet5: buildLenet,
   net: buildLenet,
+  cnn: buildCnn,
+  alexnet: buildAlexnet,
+  alexnet_d2l: buildAlexnet,
+  alexnet_small: buildAlexnet,
   vgg: buildVgg,
   vgg_small: buildVgg,
+  nin: buildNin,
+  googlenet: buildGooglenet,
   resnet: buildResnet,
+  resnet_cifar: buildResnetCifar,
+  resnet_dropout: buildResnetDropout,
+  se_resnet: buildResnetCifar,
+  densenet: buildDensenet,
+  densenet_simple: buildDensenetSimple,
+  mobilenet_v1: buildMobilenetV1,
+  mobilenet_v2: buildMobilenetV2,
 };
 
 /**

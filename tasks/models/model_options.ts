@@ -3,17 +3,39 @@
  * with every default filled in, so the parsed object is the fully resolved model config.
  */
 import { z } from "zod";
+import { alexnetD2lSchema, alexnetSchema, alexnetSmallSchema } from "./alexnet.ts";
+import { densenetSchema, densenetSimpleSchema } from "./densenet.ts";
+import { googlenetSchema } from "./googlenet.ts";
 import { lenet5Schema, lenetSchema, netSchema } from "./lenet.ts";
+import { mobilenetV1Schema } from "./mobilenet_v1.ts";
+import { mobilenetV2Schema } from "./mobilenet_v2.ts";
+import { ninSchema } from "./nin.ts";
+import { cnnSchema } from "./plain_cnn.ts";
 import { resnetSchema } from "./resnet.ts";
+import { resnetCifarSchema, seResnetSchema } from "./resnet_cifar.ts";
+import { resnetDropoutSchema } from "./resnet_dropout.ts";
 import { vggSchema, vggSmallSchema } from "./vgg.ts";
 
 const schemas = [
   lenetSchema,
   lenet5Schema,
   netSchema,
+  cnnSchema,
+  alexnetSchema,
+  alexnetD2lSchema,
+  alexnetSmallSchema,
   vggSchema,
   vggSmallSchema,
+  ninSchema,
+  googlenetSchema,
   resnetSchema,
+  resnetCifarSchema,
+  resnetDropoutSchema,
+  seResnetSchema,
+  densenetSchema,
+  densenetSimpleSchema,
+  mobilenetV1Schema,
+  mobilenetV2Schema,
 ] as const;
 
 /** Every model name `buildModel` accepts, in documentation order. */

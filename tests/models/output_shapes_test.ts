@@ -1,12 +1,18 @@
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { parseModelOptions, requiredInputShape } from "../../tasks/models/mod.ts";
+import { MODEL_NAMES, parseModelOptions, requiredInputShape } from "../../tasks/models/mod.ts";
 import { batch, build } from "./_helpers.ts";
 import { CASES } from "./_cases.ts";
 
+Deno.test("the cases below cover every model name", () => {
+  const covered = new Set(CASES.map((c) => c.options.name));
+  assert.deepEqual(MODEL_NAMES.filter((n) => !covered.has(n)), []);
+});
+
 for (const c of CASES) {
   const label = JSON.stringify(c.options);
-  Deno.test(`${label} maps its intended input [${c.input}] to [batch, ${c.classes}] logits`, () => {
+  Deno.test(`${label} asks for [${c.input}] on [${c.data}] data and gives [batch, ${c.classes}]`, () => {
+    assert.deepEqual(requiredInputShape(parseModelOptions(c.options), c.data), c.input);
     const model = build(c.options, c.input, c.classes);
     assert.deepEqual(model.inputs[0].shape, [null, ...c.input]);
     assert.deepEqual(model.outputs[0].shape, [null, c.classes]);
@@ -23,27 +29,14 @@ for (const c of CASES) {
   });
 }
 
-Deno.test("requiredInputShape() resizes for the ImageNet VGG and keeps the data shape otherwise", () => {
-  assert.deepEqual(requiredInputShape(parseModelOptions({ name: "vgg" }), [28, 28, 1]), [
-    224,
-    224,
-    1,
-  ]);
-  assert.deepEqual(requiredInputShape(parseModelOptions({ name: "vgg_small" }), [28, 28, 1]), [
-    28,
-    28,
-    1,
-  ]);
-  assert.deepEqual(requiredInputShape(parseModelOptions({ name: "lenet" }), [28, 28, 1]), [
-    28,
-    28,
-    1,
-  ]);
-  assert.deepEqual(requiredInputShape(parseModelOptions({ name: "resnet" }), [32, 32, 3]), [
+Deno.test("requiredInputShape() lets densenet's ImageNet stem grow MNIST to 32×32", () => {
+  assert.deepEqual(requiredInputShape(parseModelOptions({ name: "densenet" }), [28, 28, 1]), [
     32,
     32,
-    3,
+    1,
   ]);
+  const cifarStem = parseModelOptions({ name: "densenet", stem: "cifar" });
+  assert.deepEqual(requiredInputShape(cifarStem, [28, 28, 1]), [28, 28, 1]);
 });
 
 Deno.test("buildModel() explains an input too small for the architecture", () => {

@@ -88,3 +88,14 @@ Deno.test("summaryText() prints the resolved options above the table", () => {
   assert.ok(text.startsWith('{"name":"lenet5","activation":"sigmoid","pool":"avg"'));
   assert.ok(text.includes("Total params: 61,706"));
 });
+
+Deno.test("summarizeModel() matches lab report 000's AlexNet (16.87 G) and MobileNet (17.51 G) mult-adds", () => {
+  const alexnet = build({ name: "alexnet_small" }, [28, 28, 1]);
+  assert.equal((summarizeModel(alexnet, 64).multAdds / 1e9).toFixed(2), "16.87");
+  alexnet.dispose();
+  const mobilenet = build({ name: "mobilenet_v1", blocks: 7, upsample: 8, pool: 7 }, [28, 28, 1]);
+  const s = summarizeModel(mobilenet, 64);
+  mobilenet.dispose();
+  assert.equal((s.multAdds / 1e9).toFixed(2), "17.51");
+  assert.deepEqual(s.rows.find((r) => r.name === "upsample")?.outputShape, [64, 224, 224, 1]);
+});

@@ -68,7 +68,12 @@ export async function runCli(
       return 0;
     }
     const controller = new AbortController();
-    const onInterrupt = () => controller.abort();
+    // First Ctrl-C: stop starting stages and ask running ones to stop; second: exit now.
+    const onInterrupt = () => {
+      if (controller.signal.aborted) Deno.exit(130);
+      err("Interrupting: waiting for running stages to stop (Ctrl-C again to exit now)");
+      controller.abort();
+    };
     Deno.addSignalListener("SIGINT", onInterrupt);
     const begun = performance.now();
     let results;

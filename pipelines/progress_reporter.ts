@@ -92,13 +92,16 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Rep
       const elapsed = (t - start.time) / 1000;
       const rate = elapsed > 0 ? (update.done - start.done) / elapsed : undefined;
       const line = formatProgress(stage, update, rate);
+      const last = lastPrint.get(stage);
       if (tty) {
+        // Redraw at most ten times a second: stages may report every batch.
+        if (last !== undefined && t - last < 100 && update.done < update.total) return;
+        lastPrint.set(stage, t);
         clear();
         statusLine = [...line].slice(0, Math.max(20, columns() - 1)).join("");
         write(statusLine);
         return;
       }
-      const last = lastPrint.get(stage);
       if (last === undefined || t - last >= interval || update.done >= update.total) {
         lastPrint.set(stage, t);
         write(line + "\n");

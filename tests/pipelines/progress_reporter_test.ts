@@ -98,3 +98,19 @@ Deno.test("in a TTY the redrawn line is cut to the terminal width so it never wr
   reporter.progress("train:a-very-long-run-name", { done: 1, total: 4, unit: "epochs" });
   assert.deepEqual(out, ["[train:a-very-long-run-name] █"]);
 });
+
+Deno.test("in a TTY redraws are limited to ten a second, except the last step", () => {
+  let clock = 0;
+  const out: string[] = [];
+  const reporter = createConsoleReporter({
+    tty: true,
+    now: () => clock,
+    write: (t) => out.push(t),
+  });
+  for (let done = 1; done <= 10; done++) {
+    reporter.progress("t", { done, total: 10, unit: "b" });
+    clock += 30;
+  }
+  const drawn = out.filter((t) => t.startsWith("[t]")).map((t) => t.split(" ")[2]);
+  assert.deepEqual(drawn, ["1/10", "5/10", "9/10", "10/10"]);
+});

@@ -54,9 +54,9 @@ export interface ExplainChangeOptions {
 }
 
 /**
- * Says what differs between the fingerprint object of a stage's last completed run and now:
- * `param train.lr: 0.01 → 0.02`, `input 'data' (data:mnist) changed`, `code ./loop.ts changed`,
- * `runtime backend: "wasm" → "webgpu"`.
+ * Says what differs between the fingerprint object of a stage's last completed run and now, in
+ * this order: `param train.lr: 0.01 → 0.02`, `code ./loop.ts changed`,
+ * `runtime backend: "wasm" → "webgpu"`, `input 'data' (data:mnist) changed`.
  * @returns one line per difference, empty when the objects are equal.
  */
 export function explainChange(
@@ -72,15 +72,6 @@ export function explainChange(
   const params: string[] = [];
   diffJson(before.params, after.params, "", params);
   reasons.push(...params.map((p) => `param ${p}`));
-  const inputNames = [...new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)])]
-    .sort();
-  for (const name of inputNames) {
-    const id = options.inputIds?.[name];
-    const label = id && id !== name ? `input '${name}' (${id})` : `input '${name}'`;
-    if (!(name in before.inputs)) reasons.push(`${label} added`);
-    else if (!(name in after.inputs)) reasons.push(`${label} removed`);
-    else if (before.inputs[name] !== after.inputs[name]) reasons.push(`${label} changed`);
-  }
   const files = [...new Set([...Object.keys(before.code), ...Object.keys(after.code)])].sort();
   for (const file of files) {
     if (!(file in before.code)) reasons.push(`code ${file} added`);
@@ -90,5 +81,15 @@ export function explainChange(
   const runtime: string[] = [];
   diffJson(before.runtime, after.runtime, "", runtime);
   reasons.push(...runtime.map((r) => `runtime ${r}`));
+  // Inputs last: a changed input is a consequence; the stage's own changes say more.
+  const inputNames = [...new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)])]
+    .sort();
+  for (const name of inputNames) {
+    const id = options.inputIds?.[name];
+    const label = id && id !== name ? `input '${name}' (${id})` : `input '${name}'`;
+    if (!(name in before.inputs)) reasons.push(`${label} added`);
+    else if (!(name in after.inputs)) reasons.push(`${label} removed`);
+    else if (before.inputs[name] !== after.inputs[name]) reasons.push(`${label} changed`);
+  }
   return reasons;
 }

@@ -105,11 +105,11 @@ Deno.test("explainChange() names changed params, inputs, code files and runtime 
     'param tags: removed ["b"], added ["c"]',
     "param train.clip added: 1",
     "param train.lr: 0.1 → 0.2",
-    "input 'data' (data:mnist) changed",
     "code ./new.ts added",
     "code ./old.ts removed",
     "code ./train.ts changed",
     'runtime backend: "wasm" → "webgpu"',
+    "input 'data' (data:mnist) changed",
   ]);
   assert.deepEqual(explainChange(before, before), []);
 });

@@ -1,4 +1,4 @@
-import { basename, extname, isAbsolute, normalize } from "node:path";
+import { basename, extname, isAbsolute, relative, resolve } from "node:path";
 import { canonicalJson } from "./canonical_json.ts";
 import { locateInChain } from "./config_locator.ts";
 import { expandRuns } from "./expand_runs.ts";
@@ -20,8 +20,10 @@ export function loadConfig(
   given: string,
   project: Pick<Project, "runSchema" | "reportSchema">,
 ): LoadedConfig {
-  // `./configs/a.yaml` and `configs/a.yaml` are one config: report params hold the path.
-  const file = isAbsolute(given) ? given : normalize(given);
+  // `./configs/a.yaml`, `configs/a.yaml` and `$PWD/configs/a.yaml` are one config (report
+  // params hold the path): paths inside the cwd are shown relative to it.
+  const inside = relative(Deno.cwd(), resolve(given));
+  const file = inside.startsWith("..") || isAbsolute(inside) ? resolve(given) : inside;
   const chain = loadConfigChain(file);
   const name = chain.merged.name ?? basename(file, extname(file));
   const runs = expandRuns(chain, project.runSchema);

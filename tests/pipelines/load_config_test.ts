@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { basename, join, relative } from "node:path";
 import { z } from "zod";
 import { loadConfig } from "../../pipelines/load_config.ts";
 import { createFakeProject } from "../fixtures/pipelines/fake_project.ts";
@@ -206,4 +206,22 @@ experiments:
     assert.equal(train(0).lr, 0.001);
     assert.deepEqual([train(1).lr, train(1).epochs], [0.001, 3]);
   });
+});
+
+Deno.test("loadConfig() names a config inside the cwd by its relative path however it was given", () => {
+  // A folder of this repository, so that it is inside the cwd when tests run from the root.
+  const fixtures = new URL("../fixtures/pipelines/", import.meta.url).pathname;
+  const dir = Deno.makeTempDirSync({ dir: fixtures, prefix: ".tmp-config-" });
+  try {
+    const name = relative(Deno.cwd(), dir);
+    Deno.writeTextFileSync(
+      join(dir, "r.yaml"),
+      "defaults: { model: { name: tiny }, train: { lr: 0.1 } }\nexperiments: { a: {} }\n",
+    );
+    const given = [join(dir, "r.yaml"), `./${name}/r.yaml`, `${name}/../${basename(dir)}/r.yaml`];
+    const expected = name.startsWith("..") ? join(dir, "r.yaml") : `${name}/r.yaml`;
+    assert.deepEqual(given.map((p) => loadConfig(p, project).path), [expected, expected, expected]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

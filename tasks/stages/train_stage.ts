@@ -86,7 +86,7 @@ export async function run(ctx: StageContext): Promise<void> {
       runtime: ctx.runtime,
     });
     await saveModelWeights(model, join(ctx.outDir, "weights"));
-    await writeHistory(ctx.outDir, result.history);
+    await writeHistory(ctx.outDir, result.history, prov);
     await writeJson(join(ctx.outDir, "summary.json"), { ...summary, provenance: prov });
     await writeJson(join(ctx.outDir, "train.json"), {
       status: result.status,

@@ -4,6 +4,7 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { join } from "node:path";
+import type { Json } from "./_json.ts";
 import { writeFileAtomic } from "./write_file_atomic.ts";
 
 /** One epoch's numbers, as written to history.json and history.csv. */
@@ -38,11 +39,18 @@ export const HISTORY_COLUMNS: readonly (keyof EpochRecord)[] = [
 ];
 
 /**
- * Writes `history.json` ({ epochs: [...] }) and `history.csv` (one row per epoch, header first)
- * into `dir`, each atomically.
+ * Writes `history.json` ({ epochs: [...], provenance? }) and `history.csv` (one row per epoch,
+ * header first) into `dir`, each atomically.
+ *
+ * @param provenance who made the history (see `provenance()`); omitted from the JSON when absent
  */
-export async function writeHistory(dir: string, epochs: readonly EpochRecord[]): Promise<void> {
-  await writeFileAtomic(join(dir, "history.json"), JSON.stringify({ epochs }, null, 2) + "\n");
+export async function writeHistory(
+  dir: string,
+  epochs: readonly EpochRecord[],
+  provenance?: Json,
+): Promise<void> {
+  const doc = provenance === undefined ? { epochs } : { epochs, provenance };
+  await writeFileAtomic(join(dir, "history.json"), JSON.stringify(doc, null, 2) + "\n");
   const rows = epochs.map((e) => HISTORY_COLUMNS.map((c) => e[c] ?? ""));
   const csv = stringify(rows, { header: true, columns: HISTORY_COLUMNS as string[] });
   await writeFileAtomic(join(dir, "history.csv"), csv);

@@ -111,6 +111,7 @@ Deno.test("the train and evaluate stages write every artifact with provenance", 
     assert.deepEqual(info.provenance.runtime, runtime);
     const history = await readJson(join(trainOut, "history.json"));
     assert.equal(history.epochs.length, 3);
+    assert.deepEqual(history.provenance, info.provenance);
     assert.ok(history.epochs[2].val_top1 >= 0.9, JSON.stringify(history.epochs[2]));
     const csv = (await Deno.readTextFile(join(trainOut, "history.csv"))).trim().split("\n");
     assert.equal(csv.length, 4);

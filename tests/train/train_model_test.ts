@@ -139,3 +139,56 @@ Deno.test("trainModel() refuses a validation monitor when there is no validation
     },
   );
 });
+
+Deno.test("trainModel() stops when aborted and keeps the last epoch's checkpoint", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const checkpointPath = `${dir}/c.ckpt`;
+    const controller = new AbortController();
+    await assert.rejects(
+      () =>
+        trainModel(tinyModel(), syntheticData(), {
+          ...options({ epochs: 3 }),
+          checkpointPath,
+          signal: controller.signal,
+          log: (l) => l.startsWith("epoch 1/") && controller.abort(new Error("interrupted")),
+        }),
+      { message: "interrupted" },
+    );
+    const lines: string[] = [];
+    const resumed = await trainModel(tinyModel(), syntheticData(), {
+      ...options({ epochs: 3 }),
+      checkpointPath,
+      log: (l) => lines.push(l),
+    });
+    assert.equal(resumed.resumed_from_epoch, 1);
+    assert.equal(lines[0], "Resuming from the checkpoint after epoch 1 of 3");
+    const fresh = await run({ epochs: 3 });
+    assert.deepEqual(numbers(resumed.history), numbers(fresh.result.history));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("trainModel() restarted after a finished run trains no further and returns its history", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const checkpointPath = `${dir}/c.ckpt`;
+    const first = await trainModel(tinyModel(), syntheticData(), {
+      ...options({ epochs: 2 }),
+      checkpointPath,
+    });
+    const model = tinyModel();
+    let batches = 0;
+    const again = await trainModel(model, syntheticData(), {
+      ...options({ epochs: 2 }),
+      checkpointPath,
+      progress: () => batches++,
+    });
+    assert.equal(batches, 0);
+    assert.equal(again.resumed_from_epoch, 2);
+    assert.deepEqual(again.history, first.history);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

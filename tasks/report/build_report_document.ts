@@ -10,6 +10,7 @@ import { epochsSection } from "./sections/epochs_section.ts";
 import { flagsSection } from "./sections/flags_section.ts";
 import { perClassSection } from "./sections/per_class_section.ts";
 import { provenanceAppendix } from "./sections/provenance_appendix.ts";
+import { referencesSection } from "./sections/references_section.ts";
 import { resultsSection } from "./sections/results_section.ts";
 import { seedsSection } from "./sections/seeds_section.ts";
 import { setupSection } from "./sections/setup_section.ts";
@@ -36,6 +37,7 @@ export function buildReportDocument(
   if (description) blocks.push({ kind: "paragraph", text: description });
   if (on.results) blocks.push(...resultsSection(data));
   if (on.seeds) blocks.push(...seedsSection(data));
+  blocks.push(...referencesSection(data));
   if (on.flags) blocks.push(...flagsSection(data));
   if (on.setup) blocks.push(...setupSection(data));
   if (on.ablations) blocks.push(...ablationsSection(data));

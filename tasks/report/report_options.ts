@@ -11,6 +11,15 @@ export const rankMetrics = ["test_top1", "test_top5", "test_loss", "val_top1"] a
 /** A metric runs can be ranked by. */
 export type RankMetric = (typeof rankMetrics)[number];
 
+/** Numbers a run is expected to reach, e.g. from the lab report it reproduces. */
+const referenceSchema = z.strictObject({
+  top1: z.number().min(0).max(1).optional(),
+  top5: z.number().min(0).max(1).optional(),
+  loss: z.number().min(0).optional(),
+  /** Where the numbers come from, e.g. "lab report 000, table 3". */
+  source: z.string().optional(),
+});
+
 const sectionsSchema = z.strictObject({
   /** Results table: one row per run. */
   results: z.boolean().default(true),
@@ -95,6 +104,11 @@ export const reportOptionsSchema = z.strictObject({
   chart_height: z.int().min(100).max(4000).default(280),
   /** PNG pixels per SVG pixel. Default: 2 (sharp on high-density screens). */
   png_scale: z.number().min(0.25).max(8).default(2),
+  /**
+   * Reference results by run name, seed-group label (run name without `seed=N`) or experiment
+   * name; the report compares them with the measured ones. Default: none.
+   */
+  references: z.record(z.string(), referenceSchema).default({}),
   sections: sectionsSchema.prefault({}),
   charts: chartsSchema.prefault({}),
   formats: formatsSchema.prefault({}),

@@ -13,6 +13,7 @@ Deno.test("reportOptionsSchema fills every default from an empty report: section
     epoch_table_rows: 25,
     max_classes: 30,
     summary_rows: 60,
+    references: {},
     confusion_normalize: true,
     chart_width: 480,
     chart_height: 280,

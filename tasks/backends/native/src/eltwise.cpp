@@ -63,27 +63,67 @@ struct Strided {
 };
 
 template <typename Op>
+void binary_row(int64_t inner, int64_t ia, int64_t ib, const float* __restrict pa,
+                const float* __restrict pb, float* __restrict po, Op op) {
+  if (ia == 1 && ib == 1) {
+    for (int64_t j = 0; j < inner; ++j) po[j] = op(pa[j], pb[j]);
+  } else if (ia == 1 && ib == 0) {
+    const float vb = pb[0];
+    for (int64_t j = 0; j < inner; ++j) po[j] = op(pa[j], vb);
+  } else if (ia == 0 && ib == 1) {
+    const float va = pa[0];
+    for (int64_t j = 0; j < inner; ++j) po[j] = op(va, pb[j]);
+  } else {
+    for (int64_t j = 0; j < inner; ++j) po[j] = op(pa[j * ia], pb[j * ib]);
+  }
+}
+
+// Each thread takes a contiguous range of output rows and steps the operands' offsets like an
+// odometer: per-row div/mod cost more than the row itself for NHWC x [C] broadcasts (C = 6).
+template <typename Op>
 void binary_rows(const Strided& s, const float* a, const float* b, float* out, Op op) {
   const int64_t inner = s.inner(), outer = s.outer();
   const int64_t ia = s.sa[s.rank - 1], ib = s.sb[s.rank - 1];
-#pragma omp parallel for if (inner * outer > cn::kParallelGrain)
-  for (int64_t o = 0; o < outer; ++o) {
-    int64_t oa, ob;
-    s.offsets(o, oa, ob);
-    // Outputs never alias inputs (AddN alternates between two buffers for that reason).
-    const float* __restrict pa = a + oa;
-    const float* __restrict pb = b + ob;
-    float* __restrict po = out + o * inner;
-    if (ia == 1 && ib == 1) {
-      for (int64_t j = 0; j < inner; ++j) po[j] = op(pa[j], pb[j]);
-    } else if (ia == 1 && ib == 0) {
-      const float vb = pb[0];
-      for (int64_t j = 0; j < inner; ++j) po[j] = op(pa[j], vb);
-    } else if (ia == 0 && ib == 1) {
-      const float va = pa[0];
-      for (int64_t j = 0; j < inner; ++j) po[j] = op(va, pb[j]);
-    } else {
-      for (int64_t j = 0; j < inner; ++j) po[j] = op(pa[j * ia], pb[j * ib]);
+  const int last = s.rank - 2;  // innermost of the outer dims
+#pragma omp parallel if (inner * outer > cn::kParallelGrain)
+  {
+    const int64_t nt = omp_get_num_threads(), t = omp_get_thread_num();
+    const int64_t begin = outer * t / nt, end = outer * (t + 1) / nt;
+    const bool b_cycles = s.rank == 2 && ia == 1 && ib == 1 && s.sa[0] == inner && s.sb[0] == 0;
+    const bool a_cycles = s.rank == 2 && ia == 1 && ib == 1 && s.sa[0] == 0 && s.sb[0] == inner;
+    if (begin < end && inner < 64 && (b_cycles || a_cycles)) {
+      // [rows, C] with a [C] operand and small C: repeat the short side to ~256 values once,
+      // then run long vectorizable rows against it.
+      const float* full = b_cycles ? a : b;
+      const float* cyc = b_cycles ? b : a;
+      const int64_t reps = (256 + inner - 1) / inner, span = reps * inner;
+      float tiled[256 + 64];
+      for (int64_t j = 0; j < span; ++j) tiled[j] = cyc[j % inner];
+      for (int64_t i = begin * inner; i < end * inner; i += span) {
+        const int64_t len = std::min(span, end * inner - i);
+        if (b_cycles) binary_row(len, 1, 1, full + i, tiled, out + i, op);
+        else binary_row(len, 1, 1, tiled, full + i, out + i, op);
+      }
+    } else if (begin < end) {
+      int64_t idx[kMaxRank] = {0};
+      int64_t oa = 0, ob = 0;
+      for (int64_t i = last, rem = begin; i >= 0; --i) {
+        idx[i] = rem % s.shape[i];
+        rem /= s.shape[i];
+        oa += idx[i] * s.sa[i];
+        ob += idx[i] * s.sb[i];
+      }
+      for (int64_t o = begin; o < end; ++o) {
+        binary_row(inner, ia, ib, a + oa, b + ob, out + o * inner, op);
+        for (int i = last; i >= 0; --i) {
+          oa += s.sa[i];
+          ob += s.sb[i];
+          if (++idx[i] < s.shape[i]) break;
+          oa -= s.sa[i] * s.shape[i];
+          ob -= s.sb[i] * s.shape[i];
+          idx[i] = 0;
+        }
+      }
     }
   }
 }

@@ -163,6 +163,36 @@ Deno.test("the train and evaluate stages write every artifact with provenance", 
   }
 });
 
+Deno.test("the train stage repeats its numbers exactly for the same seed, with dropout on", async () => {
+  const root = await Deno.makeTempDir({ prefix: "cnnlab-stages-" });
+  try {
+    const inputs = await fixtureArtifacts(root);
+    const model = { ...MODEL, fc_dropout: 0.3, conv_dropout: 0.1 };
+    const history = async (name: string, seed: number) => {
+      const outDir = await subdir(root, name);
+      const params = trainParams({ model, seed });
+      await train(
+        stageContext({ outDir, workDir: await subdir(root, `${name}-work`), inputs, params }).ctx,
+      );
+      const h = JSON.parse(await Deno.readTextFile(join(outDir, "history.json")));
+      const weights = await Deno.readFile(join(outDir, "weights", "weights.bin"));
+      return {
+        numbers: h.epochs.map((
+          e: Record<string, number>,
+        ) => [e.train_loss, e.train_acc, e.val_loss]),
+        weights,
+      };
+    };
+    const a = await history("a", 5);
+    const b = await history("b", 5);
+    const c = await history("c", 6);
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a.numbers, c.numbers);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("the train stage succeeds on a diverging run and records status diverged", async () => {
   const root = await Deno.makeTempDir({ prefix: "cnnlab-stages-" });
   try {

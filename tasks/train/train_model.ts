@@ -358,7 +358,8 @@ async function modelRecords(model: LayersModel): Promise<TensorRecord[]> {
     out.push({
       name: `model/${i}/${w.name}`,
       shape: w.shape.slice() as number[],
-      values: Float32Array.from(values),
+      // No copy for float32 (all weights here): big models would double the checkpoint's memory.
+      values: values instanceof Float32Array ? values : Float32Array.from(values),
     });
   }
   return out;

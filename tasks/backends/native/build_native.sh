@@ -28,8 +28,9 @@ mkdir -p "$root/build"
 echo "native backend: compiling $out"
 # -march is left generic so the library runs on any x86-64 machine; oneDNN dispatches its own
 # ISA at run time, and the element-wise loops are memory-bound anyway. -ffp-contract=off keeps
-# a*b+c as two roundings, as tfjs computes it (fusedAdamUpdate is bit-identical to the ops).
-"${CXX:-g++}" -std=c++17 -O3 -fopenmp -fPIC -shared -fno-math-errno -ffp-contract=off \
+# a*b+c as two roundings, as tfjs computes it (fusedAdamUpdate is bit-identical to the ops);
+# -fno-trapping-math lets branch-free selects (Step, max/min with NaN) vectorize.
+"${CXX:-g++}" -std=c++17 -O3 -fopenmp -fPIC -shared -fno-math-errno -fno-trapping-math -ffp-contract=off \
   -I"$here/src" "${sources[@]}" -o "$out.tmp" -ldnnl
 mv "$out.tmp" "$out"
 echo "native backend: built $out"

@@ -54,12 +54,13 @@ export async function run(ctx: StageContext): Promise<void> {
     const result = await trainModel(model, {
       classes,
       trainCount: split.trainIndex.length,
-      trainBatches: (epoch) =>
+      trainBatches: (epoch, startBatch) =>
         batches(images, split.trainIndex, {
           ...batchOptions,
           batchSize: params.train.batch_size,
           shuffle: true,
           epoch,
+          startBatch,
           augment: params.augment,
         }),
       valCount: split.valIndex.length,

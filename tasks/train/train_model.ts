@@ -26,8 +26,11 @@ export interface TrainData {
   classes: number;
   /** Images in the training split. */
   trainCount: number;
-  /** The training batches of 0-based `epoch`, shuffled from (seed, epoch) by the data layer. */
-  trainBatches(epoch: number): BatchStream;
+  /**
+   * The training batches of 0-based `epoch`, shuffled from (seed, epoch) by the data layer,
+   * starting at batch `startBatch` (after a mid-epoch resume; the order must not change).
+   */
+  trainBatches(epoch: number, startBatch: number): BatchStream;
   /** Images in the validation split; 0 = no validation. */
   valCount: number;
   /** The validation batches, in a fixed order. */
@@ -50,6 +53,12 @@ export interface TrainModelOptions {
   seed: number;
   /** Checkpoint file, rewritten after every epoch and read on start; null = no checkpoint. */
   checkpointPath: string | null;
+  /**
+   * Also checkpoint inside an epoch once this many seconds have passed since the last
+   * checkpoint, so a kill loses at most that much of a long epoch. Default 600; Infinity: only
+   * at epoch ends.
+   */
+  checkpointSeconds?: number;
   /** Whether the model outputs logits (true) or softmax probabilities. Default true. */
   fromLogits?: boolean;
   /** One line per epoch and per event. Default: nothing. */
@@ -91,8 +100,23 @@ export interface TrainResult {
   resumed_from_epoch: number | null;
 }
 
-interface LoopState {
+/** Where a checkpoint taken inside an epoch left off, with that epoch's running sums. */
+interface PartialEpoch {
   epoch: number;
+  /** Batches of the epoch already applied. */
+  batch: number;
+  seen: number;
+  lossSum: number;
+  correct: number;
+  /** Training seconds spent on the epoch so far. */
+  seconds: number;
+}
+
+interface LoopState {
+  /** Completed epochs. */
+  epoch: number;
+  /** Progress inside epoch `epoch` (0-based), when the checkpoint was taken mid-epoch. */
+  partial: PartialEpoch | null;
   history: EpochRecord[];
   status: TrainStatus;
   flags: string[];
@@ -136,6 +160,7 @@ export async function trainModel(
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let state: LoopState = {
     epoch: 0,
+    partial: null,
     history: [],
     status: "ok",
     flags: [],
@@ -164,11 +189,20 @@ export async function trainModel(
     scheduler.restore(state.scheduler);
     if (stopper && state.earlyStopping) stopper.restore(state.earlyStopping);
     resumedFrom = state.epoch;
-    log(`Resuming from the checkpoint after epoch ${state.epoch} of ${train.epochs}`);
+    const p = state.partial;
+    log(
+      p
+        ? `Resuming from the checkpoint in epoch ${p.epoch + 1} of ${train.epochs}, after batch ` +
+          `${p.batch}`
+        : `Resuming from the checkpoint after epoch ${state.epoch} of ${train.epochs}`,
+    );
   }
 
+  const checkpointMs = (options.checkpointSeconds ?? 600) * 1000;
+  let lastSave = performance.now();
   const save = async () => {
     if (!checkpointPath) return;
+    lastSave = performance.now();
     state.scheduler = scheduler.state();
     state.earlyStopping = stopper?.state() ?? null;
     state.iterations = optimizer.iterations;
@@ -186,11 +220,16 @@ export async function trainModel(
     for (let e = state.epoch; e < train.epochs && state.status === "ok"; e++) {
       const lr = scheduler.lrFor(e);
       const epochStart = performance.now();
-      // Weights at the epoch start (shared buffers, no copy): restored if the loss diverges,
-      // because the diverging forward pass has already moved batch-norm statistics.
+      const resume = state.partial?.epoch === e ? state.partial : null;
+      const startBatch = resume?.batch ?? 0;
+      // Weights where this pass over the epoch starts (shared buffers, no copy): restored if the
+      // loss diverges, because the diverging forward pass has already moved batch-norm statistics.
       const snapshot = model.getWeights().map((w) => tf.clone(w));
-      let seen = 0, lossSum = 0, correct = 0, b = 0;
-      for await (const batch of data.trainBatches(e)) {
+      let seen = resume?.seen ?? 0, lossSum = resume?.lossSum ?? 0, correct = resume?.correct ?? 0;
+      const seenBefore = seen;
+      const elapsed = () => (resume?.seconds ?? 0) + (performance.now() - epochStart) / 1000;
+      let b = startBatch;
+      for await (const batch of data.trainBatches(e, startBatch)) {
         try {
           signal?.throwIfAborted();
           random.reseed(seed, e, b);
@@ -202,7 +241,7 @@ export async function trainModel(
           seen += batch.size;
           lossSum += loss * batch.size;
           correct += right;
-          const rate = seen / ((performance.now() - epochStart) / 1000);
+          const rate = (seen - seenBefore) / ((performance.now() - epochStart) / 1000);
           options.progress?.({
             done: e * batchesPerEpoch + b + 1,
             total: train.epochs * batchesPerEpoch,
@@ -214,20 +253,28 @@ export async function trainModel(
           tf.dispose([batch.x, batch.y]);
         }
         b++;
+        if (checkpointPath && b < batchesPerEpoch && performance.now() - lastSave >= checkpointMs) {
+          state.partial = { epoch: e, batch: b, seen, lossSum, correct, seconds: elapsed() };
+          await save();
+        }
       }
       if (state.divergence) model.setWeights(snapshot);
       tf.dispose(snapshot);
       if (state.divergence) {
         const d = state.divergence;
         state.status = "diverged";
+        state.partial = null;
+        const kept = startBatch === 0
+          ? `from the start of epoch ${d.epoch}`
+          : `from before batch ${startBatch + 1} of epoch ${d.epoch}`;
         state.message = `Training diverged at epoch ${d.epoch}, batch ${d.batch} of ` +
-          `${batchesPerEpoch}: the loss is ${d.loss} at lr ${d.lr}. The weights from the start of ` +
-          `epoch ${d.epoch} are kept; lower train.lr, set train.clip_norm or add a schedule.`;
+          `${batchesPerEpoch}: the loss is ${d.loss} at lr ${d.lr}. The weights ${kept} are ` +
+          `kept; lower train.lr, set train.clip_norm or add a schedule.`;
         log(state.message);
         await save();
         break;
       }
-      const trainSeconds = (performance.now() - epochStart) / 1000;
+      const trainSeconds = elapsed();
       const val = data.valCount > 0
         ? await evaluateModel(model, data.valBatches(), {
           classes: data.classes,
@@ -243,10 +290,11 @@ export async function trainModel(
         val_top1: val?.top1 ?? null,
         val_top5: val?.top5 ?? null,
         lr,
-        seconds: (performance.now() - epochStart) / 1000,
+        seconds: trainSeconds + (val?.seconds ?? 0),
         images_per_sec: seen / trainSeconds,
       };
       state.history.push(record);
+      state.partial = null;
       state.trainSeconds += trainSeconds;
       log(formatEpoch(record, train.epochs));
       const metrics = record as unknown as Record<string, number | null>;

@@ -85,8 +85,13 @@ export function syntheticData(options: SyntheticDataOptions = {}): TrainData {
   };
   const trainSet = make(trainCount, seed);
   const valSet = make(valCount, seed + 1000);
-  function* batches(set: typeof trainSet, order: number[], poison: boolean): Generator<Batch> {
-    for (let start = 0; start < order.length; start += batchSize) {
+  function* batches(
+    set: typeof trainSet,
+    order: number[],
+    poison: boolean,
+    startBatch = 0,
+  ): Generator<Batch> {
+    for (let start = startBatch * batchSize; start < order.length; start += batchSize) {
       const idx = order.slice(start, start + batchSize);
       const x = new Float32Array(idx.length * 64);
       const y = new Int32Array(idx.length);
@@ -106,14 +111,14 @@ export function syntheticData(options: SyntheticDataOptions = {}): TrainData {
     classes,
     trainCount,
     valCount,
-    trainBatches(epoch) {
+    trainBatches(epoch, startBatch) {
       const rand = mulberry32(seed * 1000 + epoch);
       const order = Array.from({ length: trainCount }, (_, i) => i);
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));
         [order[i], order[j]] = [order[j], order[i]];
       }
-      return batches(trainSet, order, epoch === nanAtEpoch);
+      return batches(trainSet, order, epoch === nanAtEpoch, startBatch);
     },
     valBatches() {
       return batches(valSet, Array.from({ length: valCount }, (_, i) => i), false);

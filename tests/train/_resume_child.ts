@@ -1,7 +1,8 @@
 /**
  * Child process of the resume test: trains the tiny model with a checkpoint file and writes the
  * final history and weights as JSON. With PAUSE_AT="epoch:batch" it prints "paused" after that
- * batch and blocks, so the parent can SIGKILL it in the middle of an epoch.
+ * batch and blocks, so the parent can SIGKILL it in the middle of an epoch. CHECKPOINT_SECONDS
+ * sets how often it also checkpoints inside an epoch (default: only at epoch ends).
  *
  * Usage: deno run -A _resume_child.ts <checkpoint> <result.json>
  */
@@ -26,6 +27,7 @@ const result = await trainModel(model, syntheticData(), {
   train,
   seed: 3,
   checkpointPath,
+  checkpointSeconds: Number(Deno.env.get("CHECKPOINT_SECONDS") ?? Infinity),
   progress: (p) => {
     const at = `${Math.floor((p.done - 1) / 6) + 1}:${(p.done - 1) % 6 + 1}`;
     if (at === pauseAt) {

@@ -28,6 +28,11 @@ const cases: ConvCase[] = [
   { n: 2, h: 6, w: 5, c: 3, k: [3, 3], out: 4, stride: 2, dilation: 1, pad: explicit },
   { n: 4, h: 5, w: 5, c: 8, k: [1, 1], out: 16, stride: 2, dilation: 1, pad: "valid" },
   { n: 2, h: 14, w: 14, c: 1, k: [7, 7], out: 8, stride: 2, dilation: 1, pad: "same" },
+  // Outputs of at most 4x4 go through im2col + sgemm instead of oneDNN's direct kernels.
+  { n: 3, h: 4, w: 4, c: 5, k: [3, 3], out: 6, stride: 1, dilation: 1, pad: "same" },
+  { n: 2, h: 2, w: 2, c: 7, k: [3, 3], out: 3, stride: 1, dilation: 1, pad: "same" },
+  { n: 2, h: 7, w: 7, c: 4, k: [3, 3], out: 8, stride: 2, dilation: 1, pad: "same" },
+  { n: 2, h: 6, w: 6, c: 3, k: [2, 2], out: 4, stride: 1, dilation: 2, pad: "valid" },
   // Filters wider than the padded map: the shim drops the taps that only see padding.
   { n: 3, h: 1, w: 1, c: 8, k: [3, 3], out: 5, stride: 1, dilation: 1, pad: "same" },
   { n: 2, h: 2, w: 3, c: 4, k: [5, 5], out: 3, stride: 1, dilation: 1, pad: "same" },
@@ -90,29 +95,30 @@ Deno.test("conv2d input and filter gradients match the cpu backend", async () =>
 });
 
 Deno.test("fused conv2d with bias and each activation matches the cpu backend", async () => {
-  const c = cases[1];
-  for (const activation of ["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu", "prelu"]) {
-    const err = await compareBackends(
-      [
-        { shape: [c.n, c.h, c.w, c.c], seed: 5 },
-        { shape: [...c.k, c.c, c.out], seed: 6 },
-        { shape: [c.out], seed: 7 },
-        { shape: [c.out], seed: 8 },
-      ],
-      (x, w, b, alpha) =>
-        tf.fused.conv2d({
-          x: x as tf.Tensor4D,
-          filter: w as tf.Tensor4D,
-          strides: c.stride,
-          pad: c.pad as "same",
-          bias: b,
-          activation: activation as tf.fused.Activation,
-          preluActivationWeights: alpha,
-          leakyreluAlpha: 0.3,
-        }),
-      ["Prelu"], // prelu is applied by the cpu kernel after the native convolution
-    );
-    assert.ok(err < tolerance, `${activation}: relative error ${err}`);
+  for (const c of [cases[1], cases[8]]) {
+    for (const activation of ["linear", "relu", "relu6", "elu", "sigmoid", "leakyrelu", "prelu"]) {
+      const err = await compareBackends(
+        [
+          { shape: [c.n, c.h, c.w, c.c], seed: 5 },
+          { shape: [...c.k, c.c, c.out], seed: 6 },
+          { shape: [c.out], seed: 7 },
+          { shape: [c.out], seed: 8 },
+        ],
+        (x, w, b, alpha) =>
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: w as tf.Tensor4D,
+            strides: c.stride,
+            pad: c.pad as "same",
+            bias: b,
+            activation: activation as tf.fused.Activation,
+            preluActivationWeights: alpha,
+            leakyreluAlpha: 0.3,
+          }),
+        ["Prelu"], // prelu is applied by the cpu kernel after the native convolution
+      );
+      assert.ok(err < tolerance, `${label(c)} ${activation}: relative error ${err}`);
+    }
   }
 });
 

@@ -2,24 +2,8 @@
 // (a batch of 1 pairs with every batch of the other side) and an optional fused bias + activation.
 #include <omp.h>
 
-#include <cmath>
-
 #include "common.hpp"
 
-namespace {
-
-float activate(int act, float v, float alpha) {
-  switch (act) {
-    case 1: return v > 0.f ? v : 0.f;
-    case 2: return v < 0.f ? 0.f : (v > 6.f ? 6.f : v);
-    case 3: return v >= 0.f ? v : std::expm1(v);
-    case 4: return 1.f / (1.f + std::exp(-v));
-    case 5: return v >= 0.f ? v : alpha * v;
-    default: return v;
-  }
-}
-
-}  // namespace
 
 extern "C" {
 
@@ -52,7 +36,7 @@ int cn_matmul(const int32_t* p, const float* a, const float* b, const float* bia
         float v = row[j];
         if (bias_len == 1) v += bias[0];
         else if (bias_len == n) v += bias[j];
-        row[j] = activate(act, v, alpha);
+        row[j] = cn::activate(act, v, alpha);
       }
     }
   });

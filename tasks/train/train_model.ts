@@ -9,17 +9,19 @@ import type { LayersModel } from "@tensorflow/tfjs-layers";
 import "@tensorflow/tfjs-layers";
 import type { BatchStream } from "./batch.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
-import { clipByGlobalNorm } from "./clip_by_global_norm.ts";
 import { createOptimizer, type TensorRecord } from "./create_optimizer.ts";
-import { crossEntropy } from "./cross_entropy.ts";
 import { EarlyStopping, type EarlyStoppingState } from "./early_stopping.ts";
 import { evaluateModel } from "./evaluate_model.ts";
 import { LrScheduler, type LrSchedulerState } from "./lr_scheduler.ts";
 import { installSeededMathRandom } from "./seeded_math_random.ts";
-import { targetRank } from "./target_rank.ts";
-import { isLossMonitor, type TrainOptions } from "./train_options.ts";
+import type { TrainOptions } from "./train_options.ts";
 import type { EpochRecord } from "./write_history.ts";
 import type { Json } from "./_json.ts";
+import { checkChance } from "./_check_chance.ts";
+import { checkMonitors } from "./_check_monitors.ts";
+import { formatEpoch, pct } from "./_format_epoch.ts";
+import { modelWeightRecords, restoreModelWeights } from "./_model_weight_records.ts";
+import { trainStep } from "./_train_step.ts";
 
 /** The data a training run reads. */
 export interface TrainData {
@@ -129,9 +131,6 @@ interface LoopState {
   iterations: number;
 }
 
-/** Val top-1 (or train accuracy without validation) under 1.5 / classes counts as chance. */
-const CHANCE_FACTOR = 1.5;
-
 /**
  * Trains `model` in place on `data`, resuming from `options.checkpointPath` when it exists.
  *
@@ -176,7 +175,7 @@ export async function trainModel(
   const checkpoint = checkpointPath ? await loadCheckpoint(checkpointPath) : null;
   if (checkpoint) {
     state = checkpoint.meta as unknown as LoopState;
-    restoreModel(
+    restoreModelWeights(
       model,
       checkpoint.tensors.filter((t) => t.name.startsWith("model/")),
       checkpointPath!,
@@ -208,7 +207,7 @@ export async function trainModel(
     state.iterations = optimizer.iterations;
     const opt = await optimizer.getState();
     const tensors: TensorRecord[] = [
-      ...(await modelRecords(model)),
+      ...(await modelWeightRecords(model)),
       ...opt.slots.map((t) => ({ ...t, name: `opt/${t.name}` })),
     ];
     await saveCheckpoint(checkpointPath, { meta: state as unknown as Json, tensors });
@@ -233,7 +232,15 @@ export async function trainModel(
         try {
           signal?.throwIfAborted();
           random.reseed(seed, e, b);
-          const [loss, right] = await trainStep(batch, lr);
+          const [loss, right] = await trainStep(batch, {
+            model,
+            vars,
+            optimizer,
+            lr,
+            fromLogits,
+            labelSmoothing: train.label_smoothing,
+            clipNorm: train.clip_norm,
+          });
           if (!Number.isFinite(loss)) {
             state.divergence = { epoch: e + 1, batch: b + 1, loss: String(loss), lr };
             break;
@@ -330,122 +337,4 @@ export async function trainModel(
     best_epoch: stopper?.state().bestEpoch ?? null,
     resumed_from_epoch: resumedFrom,
   };
-
-  /** One optimizer step; returns the batch's mean loss and its count of top-1 hits. */
-  async function trainStep(batch: { x: tf.Tensor; y: tf.Tensor }, lr: number) {
-    let hits: tf.Tensor | null = null;
-    const { value, grads } = tf.variableGrads(() => {
-      const out = model.apply(batch.x, { training: true }) as tf.Tensor; // [b, classes]
-      hits = tf.keep(tf.sum(tf.cast(tf.less(targetRank(out, batch.y), 1), "float32")));
-      return crossEntropy(out, batch.y, { fromLogits, labelSmoothing: train.label_smoothing });
-    }, vars);
-    const both = tf.stack([value, hits!]);
-    const [loss, right] = await both.data();
-    tf.dispose([both, value, hits!]);
-    let list: (tf.Tensor | null)[] = vars.map((v) => grads[v.name] ?? null);
-    if (Number.isFinite(loss)) {
-      if (train.clip_norm !== null) {
-        const present = list.filter((g): g is tf.Tensor => g !== null);
-        const clipped = clipByGlobalNorm(present, train.clip_norm);
-        let k = 0;
-        list = list.map((g) => (g === null ? null : clipped[k++]));
-        tf.dispose(present);
-      }
-      optimizer.step(vars, list, lr);
-    }
-    tf.dispose(list.filter((g): g is tf.Tensor => g !== null));
-    tf.dispose(Object.values(grads));
-    return [loss, right] as const;
-  }
-}
-
-/** Rejects monitors that need a validation split when there is none. */
-function checkMonitors(train: TrainOptions, valCount: number): void {
-  if (valCount > 0) return;
-  const uses = [
-    train.schedule.type === "plateau" ? ["train.schedule.monitor", train.schedule.monitor] : null,
-    train.early_stopping ? ["train.early_stopping.monitor", train.early_stopping.monitor] : null,
-  ];
-  for (const use of uses) {
-    if (use && use[1].startsWith("val_")) {
-      throw new Error(
-        `Cannot monitor ${use[0]} '${use[1]}': the split has no validation set; set ` +
-          `split.validation > 0 or monitor ${
-            isLossMonitor(use[1] as "val_loss") ? "train_loss" : "train_acc"
-          }`,
-      );
-    }
-  }
-}
-
-/** Counts consecutive epochs at chance accuracy and raises the `stuck-at-chance` flag once. */
-function checkChance(
-  state: LoopState,
-  record: EpochRecord,
-  classes: number,
-  patience: number,
-  log: (line: string) => void,
-): void {
-  const acc = record.val_top1 ?? record.train_acc;
-  state.chanceEpochs = acc < CHANCE_FACTOR / classes ? state.chanceEpochs + 1 : 0;
-  if (state.chanceEpochs >= patience && !state.flags.includes("stuck-at-chance")) {
-    state.flags.push("stuck-at-chance");
-    log(
-      `Warning: accuracy has stayed at chance (${pct(acc)} < ${pct(CHANCE_FACTOR / classes)} ` +
-        `for ${classes} classes) for ${state.chanceEpochs} epochs: the model is not learning; ` +
-        `try a lower train.lr or normalization`,
-    );
-  }
-}
-
-/** The model's weights (trainable or not) as checkpoint records, in `model.weights` order. */
-async function modelRecords(model: LayersModel): Promise<TensorRecord[]> {
-  const out: TensorRecord[] = [];
-  for (const [i, w] of model.weights.entries()) {
-    const values = await w.read().data();
-    out.push({
-      name: `model/${i}/${w.name}`,
-      shape: w.shape.slice() as number[],
-      // No copy for float32 (all weights here): big models would double the checkpoint's memory.
-      values: values instanceof Float32Array ? values : Float32Array.from(values),
-    });
-  }
-  return out;
-}
-
-/** Loads checkpoint records into the model after checking count and shapes. */
-function restoreModel(model: LayersModel, records: readonly TensorRecord[], path: string): void {
-  const weights = model.weights;
-  const fail = (why: string) =>
-    new Error(`Cannot resume from ${path}: ${why}; delete it to start the training over`);
-  if (records.length !== weights.length) {
-    throw fail(`it holds ${records.length} weights, the model has ${weights.length}`);
-  }
-  const tensors = records.map((r, i) => {
-    const want = weights[i].shape.join(",");
-    if (r.shape.join(",") !== want) {
-      throw fail(
-        `weight ${i} (${weights[i].name}) has shape [${r.shape}] there, [${want}] in the model`,
-      );
-    }
-    return tf.tensor(r.values, r.shape, "float32");
-  });
-  model.setWeights(tensors);
-  tf.dispose(tensors);
-}
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(2)}%`;
-}
-
-function formatEpoch(r: EpochRecord, epochs: number): string {
-  const val = r.val_loss === null
-    ? "no validation"
-    : `val loss ${r.val_loss.toFixed(4)} top1 ${pct(r.val_top1!)} top5 ${pct(r.val_top5!)}`;
-  return `epoch ${r.epoch}/${epochs}: train loss ${r.train_loss.toFixed(4)} acc ${
-    pct(r.train_acc)
-  } | ` +
-    `${val} | lr ${r.lr.toPrecision(3)} | ${r.seconds.toFixed(1)} s, ${
-      Math.round(r.images_per_sec)
-    } img/s`;
 }

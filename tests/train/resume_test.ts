@@ -3,10 +3,12 @@ import { join } from "node:path";
 import { loadCheckpoint } from "../../tasks/train/checkpoint.ts";
 
 const child = new URL("./_resume_child.ts", import.meta.url).pathname;
+// Explicit, so the child resolves the npm imports wherever the tests are started from.
+const config = new URL("../../deno.json", import.meta.url).pathname;
 
 function spawn(checkpoint: string, result: string, env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", child, checkpoint, result],
+    args: ["run", "-A", "--config", config, child, checkpoint, result],
     env,
     stdout: "piped",
     stderr: "piped",

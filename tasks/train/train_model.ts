@@ -287,6 +287,14 @@ export async function trainModel(
           classes: data.classes,
           fromLogits,
           signal,
+          // The bar stays at the epoch's end while the note counts the validation images.
+          onBatch: (done) =>
+            options.progress?.({
+              done: (e + 1) * batchesPerEpoch,
+              total: train.epochs * batchesPerEpoch,
+              unit: "batch",
+              note: `epoch ${e + 1}/${train.epochs} validating ${done}/${data.valCount}`,
+            }),
         })
         : null;
       const record: EpochRecord = {

@@ -126,8 +126,10 @@ Deno.test("the train and evaluate stages write every artifact with provenance", 
       done: 18,
       total: 18,
       unit: "batch",
-      note: t.progress.at(-1)!.note,
+      note: "epoch 3/3 validating 32/32",
     });
+    assert.match(t.progress[0].note!, /^epoch 1\/3 loss \d\.\d{4} acc \d+\.\d\d% \d+ img\/s$/);
+    assert.equal(t.progress.filter((p) => p.note!.includes("validating")).length, 6);
 
     const evalOut = await subdir(root, "evaluate");
     const e = stageContext({

@@ -95,17 +95,16 @@ function convBackpropInput(args: NativeKernelArgs, depthwise: boolean, name: str
     return cpuFallback(name, args);
   }
   const backend = args.backend;
-  const ci = info(a, a.inputShape, filter.shape, depthwise);
-  const dx = backend.allocFloat32(sizeOf(a.inputShape));
-  backend.native.check(
-    backend.native.symbols.cn_conv_bwd_data(
-      convParams(ci, depthwise, false, 0),
-      f32(backend, dy),
-      f32(backend, filter),
-      dx,
-    ),
-  );
-  return output(backend, a.inputShape, dx);
+  const inputShape = a.inputShape;
+  const p = convParams(info(a, inputShape, filter.shape, depthwise), depthwise, false, 0);
+  // Lazy: the first layer's input gradient is computed by tfjs but never read.
+  return backend.makeLazyTensorInfo(inputShape, [dy, filter], () => {
+    const dx = backend.allocFloat32(sizeOf(inputShape));
+    backend.native.check(
+      backend.native.symbols.cn_conv_bwd_data(p, f32(backend, dy), f32(backend, filter), dx),
+    );
+    return dx;
+  });
 }
 
 function convBackpropFilter(args: NativeKernelArgs, depthwise: boolean, name: string) {

@@ -5,6 +5,7 @@
  * Shapes are NHWC (`[b, h, w, c]`), the TF.js layout.
  */
 import * as tf from "@tensorflow/tfjs";
+import { ConstantPadding2D, LOWEST_FLOAT32 } from "./pad_layer.ts";
 
 /** A symbolic tensor of the functional API. */
 export type T = tf.SymbolicTensor;
@@ -75,8 +76,9 @@ export function torchOutSize(
 }
 
 // TF.js "same" pads asymmetrically for strided windows; when that differs from PyTorch's
-// symmetric padding we pad explicitly, so shapes *and* pixel alignment match PyTorch.
-function padFor(x: T, name: string, kernel: number, stride: number, padding: number) {
+// symmetric padding we pad explicitly, so shapes *and* pixel alignment match PyTorch. Convs pad
+// with zeros, max pools with the lowest float (PyTorch's implicit -inf).
+function padFor(x: T, name: string, kernel: number, stride: number, padding: number, fill = 0) {
   if (padding === 0) return { x, mode: "valid" as const };
   const [h, w] = [x.shape[1] as number, x.shape[2] as number];
   const sameTop = (size: number) => {
@@ -88,9 +90,10 @@ function padFor(x: T, name: string, kernel: number, stride: number, padding: num
     sameTop(size) === padding
   );
   if (sameMatches) return { x, mode: "same" as const };
-  const padded = tf.layers.zeroPadding2d({ name: `${name}.pad`, padding: [padding, padding] })
-    .apply(x) as T;
-  return { x: padded, mode: "valid" as const };
+  const layer = fill === 0
+    ? tf.layers.zeroPadding2d({ name: `${name}.pad`, padding: [padding, padding] })
+    : new ConstantPadding2D({ name: `${name}.pad`, padding, value: fill });
+  return { x: layer.apply(x) as T, mode: "valid" as const };
 }
 
 /** `nn.Conv2d` with PyTorch's default initialization. `[b,h,w,c] → [b,h',w',filters]` */
@@ -163,14 +166,15 @@ export interface PoolSpec {
   size: number;
   /** Default `size`. */
   stride?: number;
-  /** Default 0. Zero padding, so only use it after non-negative activations for max pooling. */
+  /** Default 0. */
   padding?: number;
 }
 
-/** `nn.MaxPool2d` (padded windows are only used after ReLU, where zero padding equals -inf). */
+/** `nn.MaxPool2d`; padded cells never win, as in PyTorch. */
 export function maxPool(x: T, name: string, spec: PoolSpec): T {
   const stride = spec.stride ?? spec.size;
-  const { x: input, mode } = padFor(x, name, spec.size, stride, spec.padding ?? 0);
+  const padding = spec.padding ?? 0;
+  const { x: input, mode } = padFor(x, name, spec.size, stride, padding, LOWEST_FLOAT32);
   return tf.layers.maxPooling2d({ name, poolSize: spec.size, strides: stride, padding: mode })
     .apply(input) as T;
 }

@@ -176,10 +176,8 @@ export function buildDensenetSimple(o: DensenetSimpleOptions, io: ModelIO): tf.L
     padding: 3,
     bias: false,
   });
-  // No ReLU precedes this pool, so zero padding would change its maxima; TF.js's "same" pooling
-  // ignores padded cells as PyTorch does (its windows sit one pixel lower/right, though).
-  x = tf.layers.maxPooling2d({ name: "stem.pool", poolSize: 3, strides: 2, padding: "same" })
-    .apply(x) as T;
+  // No ReLU precedes this pool: padded cells must not win (maxPool pads with the lowest float).
+  x = maxPool(x, "stem.pool", { size: 3, stride: 2, padding: 1 });
   o.block_sizes.forEach((n, i) => {
     x = denseBlock(ctx, x, `block${i + 1}`, n, o.growth_rate, 0, o.conv_dropout);
     if (i < o.block_sizes.length - 1) {

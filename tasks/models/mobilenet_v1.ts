@@ -9,6 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
+import { Upsample2D } from "./upsample_layer.ts";
 import { type ModelIO, modelSchema, normalization, positiveInt, rate } from "./_family.ts";
 import {
   avgPool,
@@ -44,7 +45,10 @@ export const mobilenetV1Schema = modelSchema("mobilenet_v1", {
   width: z.number().gt(0).max(4).default(1),
   /** How many of the 13 separable blocks to use. */
   blocks: z.number().int().min(1).max(13).default(13),
-  /** Bilinear upsampling factor applied to the input inside the model (lab report 000: 8). */
+  /**
+   * Bilinear upsampling factor applied to the input inside the model (lab report 000: 8), with
+   * PyTorch's `align_corners=False` sampling.
+   */
   upsample: positiveInt.default(1),
   /** `"global"` average pooling, or an average pool of this size whose output is flattened. */
   pool: z.union([z.literal("global"), positiveInt]).default("global"),
@@ -64,11 +68,7 @@ export function buildMobilenetV1(o: MobilenetV1Options, io: ModelIO): tf.LayersM
   const input = tf.input({ name: "input", shape: io.inputShape });
   let x: T = input;
   if (o.upsample > 1) {
-    x = tf.layers.upSampling2d({
-      name: "upsample",
-      size: [o.upsample, o.upsample],
-      interpolation: "bilinear",
-    }).apply(x) as T;
+    x = new Upsample2D({ name: "upsample", factor: o.upsample }).apply(x) as T;
   }
   x = convBnAct(
     ctx,

@@ -23,3 +23,5 @@ export { formatSummary } from "./format_summary.ts";
 export { loadModel, loadModelWeights, saveModelWeights } from "./model_weights.ts";
 export { LocalResponseNorm } from "./lrn_layer.ts";
 export { ChannelPad } from "./channel_pad_layer.ts";
+export { ConstantPadding2D } from "./pad_layer.ts";
+export { Upsample2D } from "./upsample_layer.ts";

@@ -9,6 +9,8 @@ import { join } from "node:path";
 // Side effects: custom layers must be registered before a saved topology is deserialized.
 import "./channel_pad_layer.ts";
 import "./lrn_layer.ts";
+import "./pad_layer.ts";
+import "./upsample_layer.ts";
 
 const MODEL_JSON = "model.json";
 const WEIGHTS_BIN = "weights.bin";

@@ -2,10 +2,13 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import {
   ChannelPad,
+  ConstantPadding2D,
   loadModel,
   LocalResponseNorm,
   saveModelWeights,
+  Upsample2D,
 } from "../../tasks/models/mod.ts";
+import { maxPool } from "../../tasks/models/_net.ts";
 import { batch, build } from "./_helpers.ts";
 
 Deno.test("LocalResponseNorm follows nn.LocalResponseNorm's formula (mean over the window)", () => {
@@ -60,4 +63,54 @@ Deno.test("loadModel() restores models that use the custom layers", async () => 
     x.dispose();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("Upsample2D matches PyTorch's bilinear upsampling with align_corners=False", () => {
+  const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+  const y = new Upsample2D({ factor: 2 }).apply(x) as tf.Tensor;
+  // F.interpolate(torch.arange(1, 10.).reshape(1, 1, 3, 3), scale_factor=2, mode="bilinear")
+  const torch = [
+    [1, 1.25, 1.75, 2.25, 2.75, 3],
+    [1.75, 2, 2.5, 3, 3.5, 3.75],
+    [3.25, 3.5, 4, 4.5, 5, 5.25],
+    [4.75, 5, 5.5, 6, 6.5, 6.75],
+    [6.25, 6.5, 7, 7.5, 8, 8.25],
+    [7, 7.25, 7.75, 8.25, 8.75, 9],
+  ].flat();
+  assert.deepEqual(y.shape, [1, 6, 6, 1]);
+  Array.from(y.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - torch[i]) < 1e-6, `${i}`));
+});
+
+Deno.test("Upsample2D's gradient agrees with finite differences", () => {
+  const layer = new Upsample2D({ factor: 3 });
+  const x = tf.randomUniform([1, 3, 4, 2], 0, 1, "float32", 4);
+  const weights = tf.randomUniform([1, 9, 12, 2], 0, 1, "float32", 5);
+  const f = (t: tf.Tensor) => (layer.apply(t) as tf.Tensor).mul(weights).sum();
+  const grad = tf.grad(f)(x).dataSync();
+  const base = x.dataSync();
+  for (const i of [0, 5, 13, 23]) {
+    const bumped = Float32Array.from(base);
+    bumped[i] += 1e-2;
+    const numeric = (f(tf.tensor(bumped, x.shape)).dataSync()[0] - f(x).dataSync()[0]) / 1e-2;
+    assert.ok(Math.abs(numeric - grad[i]) < 1e-2, `${i}: ${numeric} vs ${grad[i]}`);
+  }
+});
+
+Deno.test("ConstantPadding2D pads height and width with its value", () => {
+  const y = new ConstantPadding2D({ padding: 1, value: -5 }).apply(
+    tf.ones([1, 1, 1, 1]),
+  ) as tf.Tensor;
+  assert.deepEqual(Array.from(y.dataSync()), [-5, -5, -5, -5, 1, -5, -5, -5, -5]);
+});
+
+Deno.test("maxPool() never lets padding win, like nn.MaxPool2d(3, 2, padding=1)", () => {
+  const input = tf.input({ shape: [4, 4, 1] });
+  const model = tf.model({
+    inputs: input,
+    outputs: maxPool(input, "pool", { size: 3, stride: 2, padding: 1 }),
+  });
+  const x = tf.tensor4d(Array.from({ length: 16 }, (_, i) => -1 - i), [1, 4, 4, 1]);
+  const y = model.predict(x) as tf.Tensor;
+  // Windows start at -1 (PyTorch's symmetric padding), so the first covers rows/columns 0..1.
+  assert.deepEqual(Array.from(y.dataSync()), [-1, -2, -5, -6]);
 });

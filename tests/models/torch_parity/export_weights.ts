@@ -30,6 +30,44 @@ export const PARITY_CASES: ParityCase[] = [
   { key: "tv_alexnet", options: { name: "alexnet" }, input: [224, 224, 3], classes: 10 },
   { key: "tv_densenet121", options: { name: "densenet" }, input: [64, 64, 3], classes: 10 },
   { key: "tv_mobilenet_v2", options: { name: "mobilenet_v2" }, input: [64, 64, 3], classes: 10 },
+  { key: "zoo_lenet5", options: { name: "lenet5" }, input: [28, 28, 1], classes: 10 },
+  { key: "zoo_net", options: { name: "net" }, input: [32, 32, 3], classes: 10 },
+  { key: "zoo_alexnet_small", options: { name: "alexnet_small" }, input: [28, 28, 1], classes: 10 },
+  {
+    key: "zoo_alexnet_d2l",
+    options: { name: "alexnet_d2l", lrn: true },
+    input: [96, 96, 1],
+    classes: 10,
+  },
+  { key: "zoo_nin", options: { name: "nin" }, input: [96, 96, 1], classes: 10 },
+  {
+    key: "zoo_googlenet",
+    options: { name: "googlenet", lrn: true },
+    input: [96, 96, 1],
+    classes: 10,
+  },
+  { key: "zoo_resnet_cifar", options: { name: "resnet_cifar" }, input: [32, 32, 3], classes: 10 },
+  { key: "zoo_se_resnet", options: { name: "se_resnet" }, input: [32, 32, 3], classes: 10 },
+  {
+    key: "zoo_densenet_simple",
+    options: { name: "densenet_simple" },
+    input: [32, 32, 3],
+    classes: 10,
+  },
+  { key: "zoo_mobilenet_v1", options: { name: "mobilenet_v1" }, input: [64, 64, 3], classes: 10 },
+  {
+    key: "zoo_mobilenet_v1_lab",
+    options: { name: "mobilenet_v1", blocks: 7, upsample: 2, pool: 2 },
+    input: [28, 28, 1],
+    classes: 10,
+  },
+  { key: "zoo_cnn", options: { name: "cnn" }, input: [64, 64, 3], classes: 200 },
+  {
+    key: "zoo_resnet_dropout",
+    options: { name: "resnet_dropout" },
+    input: [64, 64, 3],
+    classes: 200,
+  },
 ];
 
 function build(c: ParityCase, extra: Record<string, unknown> = {}): tf.LayersModel {
@@ -41,7 +79,8 @@ if (import.meta.main) {
   await tf.setBackend("cpu");
   const dir = Deno.args[0] ?? "/tmp/parity";
   await Deno.mkdir(dir, { recursive: true });
-  for (const c of PARITY_CASES) {
+  const only = Deno.args[1];
+  for (const c of PARITY_CASES.filter((c) => only === undefined || c.key.startsWith(only))) {
     const model = build(c);
     // Non-trivial running statistics, so inference mode checks they are used as PyTorch does.
     for (const w of model.weights) {
@@ -68,11 +107,13 @@ if (import.meta.main) {
     await writeFile(join(dir, `${c.key}.bin`), new Uint8Array(all.buffer));
     const inference = (model.predict(x) as tf.Tensor).arraySync();
     // Same layer names give the same seeded weights; without dropout, since masks differ.
-    const noDropout = build(
-      c,
-      "fc_dropout" in parseModelOptions(c.options) ? { fc_dropout: 0 } : {},
+    const parsed = parseModelOptions(c.options) as Record<string, unknown>;
+    const off = Object.fromEntries(
+      ["fc_dropout", "conv_dropout"].filter((k) => k in parsed).map((k) => [k, 0]),
     );
-    noDropout.setWeights(model.getWeights());
+    const noDropout = build(c, off);
+    const byName = new Map(model.weights.map((w) => [w.originalName, w]));
+    for (const w of noDropout.weights) w.write(byName.get(w.originalName)!.read());
     const training = (noDropout.apply(x, { training: true }) as tf.Tensor).arraySync();
     const flatten = model.layers.find((l) => l.getClassName() === "Flatten");
     await writeFile(

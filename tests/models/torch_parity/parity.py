@@ -1,12 +1,16 @@
 """Loads the TF.js weights exported by export_weights.ts into PyTorch models (torch_peer.py's
 benchmark models, torchvision's references) and compares logits in eval and train mode.
-Usage: /usr/bin/python3 parity.py DIR"""
+Usage: /usr/bin/python3 parity.py DIR [KEY_PREFIX]"""
 import json, re, sys
 import numpy as np
 import torch
 import torchvision
 
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from zoo_models import ZOO  # noqa: E402
+
 out_dir = sys.argv[1]
+args = list(sys.argv)
 src = open("/work/shared/peers/torch_peer.py").read()
 sys.argv = ["torch_peer.py", "lenet", "2", "1"]
 exec(src[: src.index("net = {")])  # the peer's model classes only; its tail times training
@@ -89,8 +93,14 @@ def to_torch(kind, arr, first_fc, flatten_input):
     return arr
 
 
+for key, make in ZOO.items():
+    CASES[key] = (make, lambda layer: f"m.{layer.replace('.', '_')}")
+
 worst = 0.0
+only = args[2] if len(args) > 2 else ""
 for key, (make, rename) in CASES.items():
+    if not key.startswith(only):
+        continue
     d = json.load(open(f"{out_dir}/{key}.json"))
     flat = np.fromfile(f"{out_dir}/{key}.bin", dtype="<f4")
     net = make(d["classes"])

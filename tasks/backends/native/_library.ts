@@ -25,6 +25,25 @@ const symbols = {
     result: "i32",
   },
   cn_copy: { parameters: ["i32", "buffer", "buffer", "buffer", "buffer"], result: "i32" },
+  cn_batchnorm_grad: {
+    parameters: [
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i32",
+      "f32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
   cn_adam: {
     parameters: [
       "i32",

@@ -18,6 +18,7 @@ import { batchNormKernels } from "./_batchnorm_kernel.ts";
 import { slicePadKernels } from "./_slice_pad_kernels.ts";
 import { withShareCheck } from "./_share_check.ts";
 import { fusedAdamKernels } from "./fused_adam_update.ts";
+import { batchNormGradKernels, installNativeBatchNormGradient } from "./_batchnorm_grad.ts";
 
 /** Options of {@linkcode registerNativeBackend}. */
 export interface RegisterNativeBackendOptions {
@@ -47,6 +48,7 @@ export const nativeKernelNames: readonly string[] = [
   ...batchNormKernels,
   ...slicePadKernels,
   ...fusedAdamKernels,
+  ...batchNormGradKernels,
 ].map((k) => k.kernelName);
 
 let registered: { ok: true; onednn: string; threads: number } | undefined;
@@ -82,6 +84,7 @@ export function registerNativeBackend(
     ...batchNormKernels,
     ...slicePadKernels,
     ...fusedAdamKernels,
+    ...batchNormGradKernels,
   ];
   for (const k of native) {
     if (getKernel(k.kernelName, "native") === undefined) registerKernel(k);
@@ -91,6 +94,7 @@ export function registerNativeBackend(
       registerKernel({ ...k, backendName: "native", kernelFunc: withShareCheck(k.kernelFunc) });
     }
   }
+  installNativeBatchNormGradient();
   const envPool = Deno.env.get("CNNLAB_NATIVE_POOL_BYTES");
   const poolBytes = options.poolBytes ?? (envPool === undefined ? undefined : Number(envPool));
   registerBackend("native", () => new NativeBackend(library, { poolBytes }), options.priority ?? 1);

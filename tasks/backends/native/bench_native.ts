@@ -2,7 +2,8 @@
  * Development benchmark of the native backend: training images/s of the lab-000 models (28×28×1,
  * batch 128, PyTorch-rule Adam 1e-3, the same step as tasks/train) on chosen backends, plus an optional
  * per-kernel profile of one step. The shared `deno task bench` is the reference comparison;
- * this script is for finding what dominates while working on the kernels.
+ * this script is for finding what dominates while working on the kernels. In `--profile`, a lazy
+ * input gradient (see NativeBackend.makeLazyTensorInfo) is charged to the kernel that reads it.
  *
  *     deno run -A tasks/backends/native/bench_native.ts [--models lenet,vgg_small,resnet]
  *       [--backends native,cpu] [--batches 10] [--profile] [--no-fused-adam]

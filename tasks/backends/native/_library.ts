@@ -113,28 +113,35 @@ const installHint = "install oneDNN with 'sudo apt-get install libdnnl-dev' (Hom
  * @returns the library, or a reason (what failed, why, how to fix) when it cannot be loaded.
  */
 export function openNativeLibrary(
-  path: string = Deno.env.get("CNNLAB_NATIVE_LIB") ?? defaultLibraryPath(),
+  path: string = envVar("CNNLAB_NATIVE_LIB") ?? defaultLibraryPath(),
   threads = 0,
 ): { ok: true; library: NativeLibrary } | { ok: false; reason: string } {
   try {
     Deno.statSync(path);
-  } catch {
+  } catch (e) {
     return {
       ok: false,
-      reason: `Cannot load the native backend as ${path} does not exist: ${installHint}`,
+      reason: isPermissionError(e)
+        ? `Cannot load the native backend as ${path} cannot be read (${errorText(e)}): ` +
+          permissionHint
+        : `Cannot load the native backend as ${path} does not exist: ${installHint}`,
     };
   }
   // Spinning OpenMP workers steal the core the JavaScript thread needs between kernels (measured
   // 5-10x slower element-wise ops on 2 busy cores); libgomp reads this when the shim loads it.
-  if (Deno.env.get("OMP_WAIT_POLICY") === undefined) Deno.env.set("OMP_WAIT_POLICY", "PASSIVE");
+  try {
+    if (Deno.env.get("OMP_WAIT_POLICY") === undefined) Deno.env.set("OMP_WAIT_POLICY", "PASSIVE");
+  } catch {
+    // Without --allow-env OpenMP keeps its default; the kernels still work.
+  }
   let lib: Deno.DynamicLibrary<typeof symbols>;
   try {
     lib = Deno.dlopen(path, symbols);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
+    const hint = isPermissionError(e) ? permissionHint : installHint;
     return {
       ok: false,
-      reason: `Cannot load the native backend from ${path} as ${why}: ${installHint}`,
+      reason: `Cannot load the native backend from ${path} as ${errorText(e)}: ${hint}`,
     };
   }
   const s = lib.symbols;
@@ -152,4 +159,23 @@ export function openNativeLibrary(
     close: () => lib.close(),
   };
   return { ok: true, library };
+}
+
+const permissionHint = "run with --allow-read --allow-ffi --allow-env (or -A)";
+
+function isPermissionError(e: unknown): boolean {
+  return e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** An environment variable, or undefined when unset or when --allow-env does not cover it. */
+export function envVar(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
 }

@@ -7,7 +7,7 @@ import {
   registerBackend,
   registerKernel,
 } from "@tensorflow/tfjs-core";
-import { openNativeLibrary } from "./_library.ts";
+import { envVar, openNativeLibrary } from "./_library.ts";
 import { NativeBackend } from "./native_backend.ts";
 import { convKernels } from "./_conv_kernels.ts";
 import { poolKernels } from "./_pool_kernels.ts";
@@ -71,7 +71,7 @@ export function registerNativeBackend(
   if (registered !== undefined && findBackend("native") != null) {
     return Promise.resolve(registered);
   }
-  const envThreads = Number(Deno.env.get("CNNLAB_NATIVE_THREADS") ?? "0");
+  const envThreads = Number(envVar("CNNLAB_NATIVE_THREADS") ?? "0");
   const opened = openNativeLibrary(options.libraryPath, options.threads ?? envThreads);
   if (!opened.ok) return Promise.resolve(opened);
   const library = opened.library;
@@ -95,7 +95,7 @@ export function registerNativeBackend(
     }
   }
   installNativeBatchNormGradient();
-  const envPool = Deno.env.get("CNNLAB_NATIVE_POOL_BYTES");
+  const envPool = envVar("CNNLAB_NATIVE_POOL_BYTES");
   const poolBytes = options.poolBytes ?? (envPool === undefined ? undefined : Number(envPool));
   registerBackend("native", () => new NativeBackend(library, { poolBytes }), options.priority ?? 1);
   registered = { ok: true, onednn: library.onednnVersion, threads: library.threads };

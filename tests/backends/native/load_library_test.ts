@@ -59,3 +59,37 @@ Deno.test("a failing shim call throws the oneDNN message instead of crashing", (
   );
   r.library.close();
 });
+
+Deno.test("registerNativeBackend() without --allow-ffi says which flags to add", async () => {
+  const script = new URL("./_print_registration.ts", import.meta.url).pathname;
+  const config = new URL("../../../deno.json", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--config", config, "--allow-read", "--allow-env", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const result = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
+  assert.equal(result.ok, false);
+  assert.match(result.reason, /^Cannot load the native backend from .*libcnnlab_native\.so as /);
+  assert.ok(
+    result.reason.endsWith(": run with --allow-read --allow-ffi --allow-env (or -A)"),
+    result.reason,
+  );
+});
+
+Deno.test("registerNativeBackend() without the library gives the install command", async () => {
+  const script = new URL("./_print_registration.ts", import.meta.url).pathname;
+  const config = new URL("../../../deno.json", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--config", config, "-A", script],
+    env: { CNNLAB_NATIVE_LIB: "/nonexistent/libcnnlab_native.so" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const result = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
+  assert.deepEqual(result, {
+    ok: false,
+    reason:
+      `Cannot load the native backend as /nonexistent/libcnnlab_native.so does not exist: ${hint}`,
+  });
+});

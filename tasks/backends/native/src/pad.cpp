@@ -1,0 +1,48 @@
+// Constant padding (PadV2) of float32 tensors up to rank 8.
+#include <algorithm>
+#include <stdexcept>
+
+#include "strided.hpp"
+
+extern "C" {
+
+/**
+ * Pads x of `shape` with `before`/`after` cells of `value` per dim into out (rank <= 8).
+ * Output rows (last dim) are independent, so they are split among threads.
+ */
+int cn_pad(int rank, const int32_t* shape, const int32_t* before, const int32_t* after,
+           const float* x, float* out, float value) {
+  return cn::guarded("pad", [&] {
+    if (rank < 1 || rank > cn::kMaxRank) throw std::runtime_error("pad needs rank 1 to 8");
+    int64_t oshape[cn::kMaxRank], xstride[cn::kMaxRank];
+    int64_t s = 1;
+    for (int i = rank - 1; i >= 0; --i) {
+      oshape[i] = int64_t(before[i]) + shape[i] + after[i];
+      xstride[i] = s;
+      s *= shape[i];
+    }
+    const int64_t inner = oshape[rank - 1];
+    int64_t rows = 1;
+    for (int i = 0; i < rank - 1; ++i) rows *= oshape[i];
+#pragma omp parallel for if (rows * inner > cn::kParallelGrain)
+    for (int64_t r = 0; r < rows; ++r) {
+      float* row = out + r * inner;
+      int64_t rem = r, src = 0;
+      bool inside = true;
+      for (int i = rank - 2; i >= 0; --i) {
+        const int64_t idx = rem % oshape[i] - before[i];
+        rem /= oshape[i];
+        if (idx < 0 || idx >= shape[i]) inside = false;
+        src += idx * xstride[i];
+      }
+      if (!inside) {
+        std::fill(row, row + inner, value);
+        continue;
+      }
+      std::fill(row, row + before[rank - 1], value);
+      std::copy(x + src, x + src + shape[rank - 1], row + before[rank - 1]);
+      std::fill(row + before[rank - 1] + shape[rank - 1], row + inner, value);
+    }
+  });
+}
+}

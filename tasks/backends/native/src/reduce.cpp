@@ -1,0 +1,56 @@
+// Sum, mean, max and min over the middle axis of an [outer, r, inner] view.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "common.hpp"
+
+extern "C" {
+
+/**
+ * Reduces the middle axis of x viewed as [outer, r, inner] into y [outer, inner].
+ * op: 0 sum, 1 mean, 2 max, 3 min. Sums accumulate in double over fixed-size row chunks combined
+ * in order, so the result does not depend on the thread count.
+ */
+int cn_reduce(int op, int32_t outer32, int32_t r32, int32_t inner32, const float* x, float* y) {
+  const int64_t outer = outer32, r = r32, inner = inner32;
+  return cn::guarded("reduce", [&] {
+    constexpr int64_t kChunk = 256;
+    const int64_t chunks = (r + kChunk - 1) / kChunk;
+    const bool is_sum = op <= 1;
+    std::vector<double> part(static_cast<size_t>(outer * chunks * inner));
+#pragma omp parallel for collapse(2) if (outer * r * inner > cn::kParallelGrain)
+    for (int64_t a = 0; a < outer; ++a) {
+      for (int64_t c = 0; c < chunks; ++c) {
+        double* acc = part.data() + (a * chunks + c) * inner;
+        const int64_t r0 = c * kChunk, r1 = std::min(r, r0 + kChunk);
+        const float* base = x + a * r * inner;
+        for (int64_t j = 0; j < inner; ++j) acc[j] = is_sum ? 0.0 : base[r0 * inner + j];
+        for (int64_t i = r0; i < r1; ++i) {
+          const float* row = base + i * inner;
+          if (is_sum) {
+            for (int64_t j = 0; j < inner; ++j) acc[j] += row[j];
+          } else if (op == 2) {
+            for (int64_t j = 0; j < inner; ++j) acc[j] = (row[j] > acc[j] || std::isnan(row[j])) ? row[j] : acc[j];
+          } else {
+            for (int64_t j = 0; j < inner; ++j) acc[j] = (row[j] < acc[j] || std::isnan(row[j])) ? row[j] : acc[j];
+          }
+        }
+      }
+    }
+    for (int64_t a = 0; a < outer; ++a) {
+      for (int64_t j = 0; j < inner; ++j) {
+        double v = part[(a * chunks) * inner + j];
+        for (int64_t c = 1; c < chunks; ++c) {
+          const double w = part[(a * chunks + c) * inner + j];
+          if (is_sum) v += w;
+          else if (op == 2) v = (w > v || std::isnan(w)) ? w : v;
+          else v = (w < v || std::isnan(w)) ? w : v;
+        }
+        if (op == 1) v /= static_cast<double>(r);
+        y[a * inner + j] = static_cast<float>(v);
+      }
+    }
+  });
+}
+}

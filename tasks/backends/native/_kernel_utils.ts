@@ -25,9 +25,15 @@ export function nativeKernel(kernelName: string, kernelFunc: NativeKernelFunc): 
   return { kernelName, backendName: "native", kernelFunc: kernelFunc as unknown as KernelFunc };
 }
 
-/** The float32 values behind `t` (zero copy). */
+/**
+ * The float32 values behind `t`: zero copy, except where tfjs keeps other storage under a float32
+ * dtype (cpu's Cast from bool or int32 to float32 only relabels the Uint8Array/Int32Array), which
+ * is converted.
+ */
 export function f32(backend: NativeBackend, t: TensorInfo): Float32Array {
-  return backend.data.get(t.dataId).values as Float32Array;
+  const values = backend.data.get(t.dataId).values;
+  if (values instanceof Float32Array) return values;
+  return Float32Array.from(values as ArrayLike<number>);
 }
 
 /** True when every present tensor is float32, the only dtype the shim handles. */

@@ -134,3 +134,12 @@ Deno.test("batchNorm matches the cpu backend with per-channel and scalar statist
   );
   assert.ok(scalar < tolerance, `scalar: relative error ${scalar}`);
 });
+
+Deno.test("float32 tensors cast from bool or int32 are read as numbers, not raw bytes", async () => {
+  const err = await compareBackends([{ shape: [16, 10], seed: 12 }], (x) => {
+    const asBool = tf.cast(tf.greater(x, 0), "float32"); // cpu Cast only relabels the Uint8Array
+    const asInt = tf.cast(tf.cast(tf.mul(x, 10), "int32"), "float32");
+    return [tf.sum(asBool, 1), tf.add(asInt, asBool), tf.mul(asInt, x), tf.relu(asInt)];
+  });
+  assert.equal(err, 0);
+});

@@ -50,6 +50,14 @@ Deno.test("maxPool gradient goes to the first maximum of a window, as on cpu", a
   assert.ok(err < 1e-6, `relative error ${err}`);
 });
 
+Deno.test("maxPool ignores NaN inputs as the cpu backend does", async () => {
+  const err = await compareBackends([{ shape: [2, 6, 6, 3], seed: 45 }], (x) => {
+    const withNaN = tf.where(tf.greater(x, 0.6), tf.fill(x.shape, NaN), x);
+    return tf.maxPool(withNaN as tf.Tensor4D, 2, 2, "valid");
+  });
+  assert.equal(err, 0);
+});
+
 Deno.test("avgPool gradient divides by the cells each padded window covers", async () => {
   await ensureNative();
   await tf.setBackend("native");

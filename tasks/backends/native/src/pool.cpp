@@ -80,6 +80,32 @@ void max_pool_grad(const Pool& c, const float* x, const float* dy, float* dx) {
   }
 }
 
+// Max pooling forward by hand too: ~2x faster than oneDNN's NHWC kernel here (7.6 vs 3-4 ms for
+// 128x28x28x64) and NaN-ignoring like tfjs (a NaN never beats the running maximum).
+void max_pool_fwd(const Pool& c, const float* x, float* y) {
+  const int64_t in_image = c.ih * c.iw * c.c, out_image = c.oh * c.ow * c.c;
+#pragma omp parallel for
+  for (int64_t n = 0; n < c.n; ++n) {
+    const float* xn = x + n * in_image;
+    for (int64_t oh = 0; oh < c.oh; ++oh) {
+      for (int64_t ow = 0; ow < c.ow; ++ow) {
+        float* __restrict best = y + n * out_image + (oh * c.ow + ow) * c.c;
+        std::fill(best, best + c.c, -std::numeric_limits<float>::infinity());
+        for (int64_t kh = 0; kh < c.kh; ++kh) {
+          const int64_t ih = oh * c.sh - c.pt + kh;
+          if (ih < 0 || ih >= c.ih) continue;
+          for (int64_t kw = 0; kw < c.kw; ++kw) {
+            const int64_t iw = ow * c.sw - c.pl + kw;
+            if (iw < 0 || iw >= c.iw) continue;
+            const float* __restrict xp = xn + (ih * c.iw + iw) * c.c;
+            for (int64_t ch = 0; ch < c.c; ++ch) best[ch] = best[ch] < xp[ch] ? xp[ch] : best[ch];
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" {
@@ -87,6 +113,7 @@ extern "C" {
 int cn_pool_fwd(const int32_t* p, const float* x, float* y) {
   return cn::guarded("pool forward", [&] {
     const Pool c(p);
+    if (c.is_max) return max_pool_fwd(c, x, y);
     auto pd = c.forward(prop_kind::forward_inference);
     pooling_forward(pd).execute(cn::strm(),
                                 {{DNNL_ARG_SRC, memory(c.src(), cn::eng(), const_cast<float*>(x))},

@@ -4,7 +4,7 @@
  * activation and every weight (Adam alone makes ~13 passes over each variable), which the cpu
  * backend does in single-threaded JavaScript.
  */
-import { broadcast_util, type KernelConfig } from "@tensorflow/tfjs-core";
+import { broadcast_util, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
 import {
   allFloat32,
   cpuFallback,
@@ -31,10 +31,65 @@ function broadcastStrides(shape: number[], outShape: number[]): Int32Array {
   return strides;
 }
 
+// Step outputs not computed yet (see step()), with the input whose sign they encode.
+const pendingSteps = new WeakMap<object, TensorInfo>();
+
+/**
+ * Step is lazy: ReLU's gradient is `dy * step(x)`, and Multiply computes that in one pass from x
+ * when step(x) was never read (saving a full-size write and read per ReLU layer).
+ */
+function step(args: NativeKernelArgs) {
+  const { x } = args.inputs;
+  const alpha = (args.attrs as { alpha?: number }).alpha ?? 0;
+  if (!allFloat32(x) || alpha !== 0) return stepNow(args);
+  const backend = args.backend;
+  const out = backend.makeLazyTensorInfo(x.shape, [x], () => {
+    const values = f32(backend, x);
+    const y = backend.allocFloat32(values.length);
+    backend.native.check(backend.native.symbols.cn_unary(11, values.length, values, y, 0));
+    return y;
+  });
+  pendingSteps.set(out.dataId, x);
+  return out;
+}
+
+const stepNow = unary(11, "Step", (args) => (args.attrs as { alpha?: number }).alpha ?? 0)
+  .kernelFunc as unknown as (args: NativeKernelArgs) => TensorInfo;
+
+// dy * step(x) in one pass when one operand of a same-shape Multiply is a pending step(x).
+function multiplyByPendingStep(args: NativeKernelArgs): TensorInfo | null {
+  const { a, b } = args.inputs;
+  const backend = args.backend;
+  for (const [s, other] of [[a, b], [b, a]]) {
+    const x = pendingSteps.get(s.dataId);
+    if (x === undefined || !backend.isLazyPending(s.dataId)) continue;
+    if (other.shape.join() !== s.shape.join() || !allFloat32(other)) continue;
+    const dims = Int32Array.from(s.shape.length === 0 ? [1] : s.shape);
+    const strides = broadcastStrides(Array.from(dims), Array.from(dims));
+    const out = backend.allocFloat32(sizeOf(s.shape));
+    backend.native.check(backend.native.symbols.cn_binary(
+      7,
+      dims.length,
+      dims,
+      strides,
+      strides,
+      f32(backend, other),
+      f32(backend, x),
+      out,
+    ));
+    return output(backend, s.shape, out);
+  }
+  return null;
+}
+
 function binary(op: number, name: string) {
   return nativeKernel(name, (args: NativeKernelArgs) => {
     const { a, b } = args.inputs;
     if (!allFloat32(a, b)) return cpuFallback(name, args);
+    if (op === 2) {
+      const fused = multiplyByPendingStep(args);
+      if (fused !== null) return fused;
+    }
     const outShape = broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
     if (outShape.length > maxRank) return cpuFallback(name, args);
     const backend = args.backend;
@@ -176,7 +231,7 @@ export const elementwiseKernels: KernelConfig[] = [
   unary(8, "Neg"),
   unary(9, "Abs"),
   unary(10, "Tanh"),
-  unary(11, "Step", alphaAttr),
+  nativeKernel("Step", step),
   unary(12, "Elu"),
   unary(13, "Reciprocal"),
   unary(14, "LeakyRelu", alphaAttr),

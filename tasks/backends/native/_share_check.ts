@@ -13,11 +13,14 @@ export function withShareCheck(kernelFunc: KernelFunc): KernelFunc {
     const inputs = Object.values(args.inputs).filter((t): t is TensorInfo => t != null);
     const buffers = new Set<ArrayBufferLike>();
     for (const t of inputs) {
+      // A lazy tensor has no memory yet to share, and reading it would compute it.
+      if (backend.isLazyPending(t.dataId)) continue;
       const v = backend.data.get(t.dataId)?.values;
       if (ArrayBuffer.isView(v)) buffers.add(v.buffer);
     }
     if (buffers.size === 0) return out;
     for (const t of Array.isArray(out) ? out : [out]) {
+      if (backend.isLazyPending(t.dataId)) continue;
       const v = backend.data.get(t.dataId)?.values;
       if (ArrayBuffer.isView(v) && buffers.has(v.buffer)) backend.markShared(v);
     }

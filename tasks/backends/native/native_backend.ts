@@ -105,6 +105,11 @@ export class NativeBackend extends MathBackendCPU {
     return info;
   }
 
+  /** True while `dataId` is a lazy tensor whose values were not computed yet. */
+  isLazyPending(dataId: DataId): boolean {
+    return this.#lazy.has(dataId);
+  }
+
   /** How many lazy tensors were made and how many of them were ever computed. */
   lazyStats(): { created: number; computed: number } {
     return { created: this.#lazyCreated, computed: this.#lazyComputed };

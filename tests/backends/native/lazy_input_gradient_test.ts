@@ -78,3 +78,22 @@ Deno.test("disposing an unread lazy result releases the inputs it held", async (
   lazy.dispose();
   assert.equal(backend.numDataIds(), dataIds);
 });
+
+Deno.test("ReLU's gradient multiplies by step(x) without ever computing step(x)", async () => {
+  const backend = await nativeBackend();
+  const before = backend.lazyStats();
+  const err = await compareBackends(
+    [{ shape: [3, 7, 7, 5], seed: 8 }],
+    (x) => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), tf.cos(a))))(x),
+  );
+  assert.equal(err, 0);
+  const after = backend.lazyStats();
+  assert.ok(after.created > before.created);
+  assert.equal(after.computed, before.computed);
+  // Read directly, a lazy step still gives its values.
+  await tf.setBackend("native");
+  assert.deepEqual(
+    Array.from(tf.step(tf.tensor([-2, 0, 3, NaN])).dataSync()),
+    [0, 0, 1, NaN],
+  );
+});

@@ -10,7 +10,7 @@ extern "C" {
 
 /**
  * out = a OP b with broadcasting expressed as strides over the output shape.
- * op: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 squared difference.
+ * op: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 squared difference, 7 a * step(b).
  */
 int cn_binary(int op, int rank, const int32_t* shape, const int32_t* sa, const int32_t* sb,
               const float* a, const float* b, float* out) {
@@ -32,6 +32,9 @@ int cn_binary(int op, int rank, const int32_t* shape, const int32_t* sa, const i
         });
         break;
       case 6: binary_rows(s, a, b, out, [](float x, float y) { return (x - y) * (x - y); }); break;
+      case 7:  // a * step(b): ReLU's gradient without materializing step(b); NaN stays NaN
+        binary_rows(s, a, b, out, [](float x, float y) { return y != y ? x * y : (y > 0.f ? x : 0.f * x); });
+        break;
       default: throw std::runtime_error("unknown binary op " + std::to_string(op));
     }
   });

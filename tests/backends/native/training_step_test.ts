@@ -19,9 +19,8 @@ async function trainSteps(backend: string, options: unknown, batch: number): Pro
     seed: 7,
   });
   const x = tf.tensor(randomArray(batch * 28 * 28, 3), [batch, 28, 28, 1]);
-  const labels = tf.oneHot(
-    tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), "int32"),
-    10,
+  const labels = tf.tidy(() =>
+    tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), "int32"), 10)
   );
   const optimizer = tf.train.adam(1e-3);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -121,4 +120,14 @@ Deno.test("native training steps on 1 thread differ from 2 threads only by round
     const err = relativeError(g, many.grads[i]);
     assert.ok(err < 1e-4, `gradient ${i}: relative error ${err}`);
   });
+});
+
+Deno.test("repeated native training steps leave no tensors or backend data behind", async () => {
+  await ensureNative();
+  await trainSteps("native", smallResnet, 4); // warm caches (pool, kernels)
+  const backend = tf.backend() as NativeBackend;
+  const tensors = tf.memory().numTensors, dataIds = backend.numDataIds();
+  await trainSteps("native", smallResnet, 4);
+  assert.equal(tf.memory().numTensors, tensors);
+  assert.equal(backend.numDataIds(), dataIds);
 });

@@ -5,7 +5,9 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
-out="$root/build/libcnnlab_native.so"
+ext=so
+[ "$(uname -s)" = Darwin ] && ext=dylib # the name _library.ts looks for on each OS
+out="$root/build/libcnnlab_native.$ext"
 sources=("$here"/src/*.cpp)
 if [ -f "$out" ]; then
   stale=0
@@ -30,7 +32,9 @@ echo "native backend: compiling $out"
 # ISA at run time, and the element-wise loops are memory-bound anyway. -ffp-contract=off keeps
 # a*b+c as two roundings, as tfjs computes it (fusedAdamUpdate is bit-identical to the ops);
 # -fno-trapping-math lets branch-free selects (Step, max/min with NaN) vectorize.
+extra=()
+[ -d /opt/homebrew/include ] && extra+=(-I/opt/homebrew/include -L/opt/homebrew/lib)
 "${CXX:-g++}" -std=c++17 -O3 -fopenmp -fPIC -shared -fno-math-errno -fno-trapping-math -ffp-contract=off \
-  -I"$here/src" "${sources[@]}" -o "$out.tmp" -ldnnl
+  -I"$here/src" "${extra[@]}" "${sources[@]}" -o "$out.tmp" -ldnnl
 mv "$out.tmp" "$out"
 echo "native backend: built $out"

@@ -93,3 +93,14 @@ Deno.test("registerNativeBackend() without the library gives the install command
       `Cannot load the native backend as /nonexistent/libcnnlab_native.so does not exist: ${hint}`,
   });
 });
+
+Deno.test("build_native.sh skips the compile when the library is newer than its sources", async () => {
+  const script =
+    new URL("../../../tasks/backends/native/build_native.sh", import.meta.url).pathname;
+  const out = await new Deno.Command("bash", { args: [script], stdout: "piped" }).output();
+  assert.equal(out.code, 0);
+  assert.match(
+    new TextDecoder().decode(out.stdout),
+    /^native backend: .*libcnnlab_native\.so is up to date\n$/,
+  );
+});

@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { fusedAdamUpdate } from "../backends/native/fused_adam_update.ts";
 import type { TrainOptions } from "./train_options.ts";
 
 /** A named float32 array, the unit of checkpointed state. */
@@ -73,18 +74,36 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
   };
 
   const adamUpdate = (w: tf.Variable, g: tf.Tensor, i: number, lr: number, t: number) => {
+    const [m, v] = [slots[0][i], slots[1][i]];
+    // Bias corrections as in PyTorch: step = lr / (1 − β1^t), denominator √(v / (1 − β2^t)) + eps.
+    const stepSize = lr / (1 - beta1 ** t);
+    const biasCorrection2 = Math.sqrt(1 - beta2 ** t);
+    // On `native` one fused pass replaces ~10 element-wise kernels per variable, bit-identically.
+    const fused = fusedAdamUpdate(w, g, m, v, {
+      beta1,
+      beta2,
+      eps,
+      stepSize,
+      biasCorrection2,
+      l2: optimizer === "adam" ? wd : 0,
+      baseScale: optimizer === "adamw" ? 1 - lr * wd : 1,
+    });
+    if (fused !== null) {
+      const [w1, m1, v1] = fused;
+      m.assign(m1);
+      v.assign(v1);
+      w.assign(w1);
+      return;
+    }
     let base: tf.Tensor = w;
     if (optimizer === "adamw") {
       if (wd > 0) base = tf.mul(w, 1 - lr * wd);
     } else if (wd > 0) g = tf.add(g, tf.mul(w, wd));
-    const [m, v] = [slots[0][i], slots[1][i]];
     const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
     const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
     m.assign(m1);
     v.assign(v1);
-    // Bias corrections as in PyTorch: step = lr / (1 − β1^t), denominator √(v / (1 − β2^t)) + eps.
-    const stepSize = lr / (1 - beta1 ** t);
-    const denom = tf.add(tf.div(tf.sqrt(v1), Math.sqrt(1 - beta2 ** t)), eps);
+    const denom = tf.add(tf.div(tf.sqrt(v1), biasCorrection2), eps);
     w.assign(tf.sub(base, tf.mul(tf.div(m1, denom), stepSize)));
   };
 

@@ -98,7 +98,7 @@ function timeIt(f: () => tf.Tensor, repeats: number): number {
 }
 
 /** Measured GFLOP/s of the three kernels of one shape on the active backend. */
-export function measureConvKernels(s: ConvShape, repeats = 3) {
+export function measureConvKernels(s: ConvShape, repeats = 2) {
   const x = tf.randomNormal([s.batch, s.size, s.size, s.inChannels]) as tf.Tensor4D;
   const w = tf.randomNormal([s.filter, s.filter, s.inChannels, s.outChannels]) as tf.Tensor4D;
   const y = tf.conv2d(x, w, s.stride, s.pad);

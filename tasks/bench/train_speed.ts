@@ -1,5 +1,5 @@
 /**
- * `deno run -A --unstable-webgpu tasks/bench/train_speed.ts MODEL BACKEND [STEPS]`: training
+ * `deno run -A --unstable-webgpu tasks/bench/train_speed.ts MODEL BACKEND [STEPS] [WARMUP]`: training
  * images/s of one model on one backend, printed as one JSON line (read by bench.ts). One
  * process per measurement, because a tfjs process keeps its first wasm thread count and
  * backends' caches would otherwise mix.
@@ -9,14 +9,19 @@ import { useBackend } from "../backends/mod.ts";
 import { measureTrainSpeed } from "./measure_train_speed.ts";
 
 if (import.meta.main) {
-  const [model, backend, steps] = Deno.args;
+  const [model, backend, steps, warmup] = Deno.args;
   if (model === undefined || backend === undefined) {
-    console.error("Usage: train_speed.ts MODEL BACKEND [STEPS]   e.g. train_speed.ts lenet wasm 5");
+    console.error(
+      "Usage: train_speed.ts MODEL BACKEND [STEPS] [WARMUP]   e.g. train_speed.ts lenet wasm 5 2",
+    );
     Deno.exit(2);
   }
   try {
     const choice = await useBackend(backend);
-    const speed = measureTrainSpeed(model, { steps: steps === undefined ? 5 : Number(steps) });
+    const speed = measureTrainSpeed(model, {
+      steps: steps === undefined ? 5 : Number(steps),
+      warmupSteps: warmup === undefined ? 2 : Number(warmup),
+    });
     console.log(JSON.stringify({ ...speed, backend: choice.name, detail: choice.detail }));
   } catch (e) {
     console.log(

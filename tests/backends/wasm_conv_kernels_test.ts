@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { useBackend } from "../../tasks/backends/mod.ts";
+import { setCol2imPolicy } from "../../tasks/backends/wasm/_col2im_input_grad.ts";
 import { randomValues, relativeError, runKernelOn, seededUniform } from "./_compare_kernels.ts";
 
 type Pad = "same" | "valid" | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -55,8 +56,19 @@ function describe(c: Case): string {
   }`;
 }
 
-Deno.test("wasm Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend within 1e-4", async () => {
-  await useBackend("wasm");
+for (const path of ["always", "never"] as const) {
+  Deno.test(`wasm Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend within 1e-4 (col2im ${path})`, async () => {
+    await useBackend("wasm");
+    setCol2imPolicy(path);
+    try {
+      await compareConvGradients();
+    } finally {
+      setCol2imPolicy("auto");
+    }
+  });
+}
+
+async function compareConvGradients() {
   const next = seededUniform(42);
   for (const c of CASES) {
     const x = { shape: [c.b, c.h, c.w, c.ci], values: randomValues(c.b * c.h * c.w * c.ci, next) };
@@ -89,7 +101,7 @@ Deno.test("wasm Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backe
       assert.ok(err < 1e-4, `${kernel} relative error ${err} for ${describe(c)}`);
     }
   }
-});
+}
 
 Deno.test("wasm conv gradient kernels release every intermediate and keep their inputs", async () => {
   await useBackend("wasm");

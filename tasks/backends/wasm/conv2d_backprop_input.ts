@@ -13,10 +13,13 @@ import {
 } from "@tensorflow/tfjs-core";
 import { conv2d, release, reverse, transpose } from "./_ops.ts";
 import { planAxis, zeroInsert } from "./_zero_insert.ts";
+import { col2imInputGrad, preferCol2im } from "./_col2im_input_grad.ts";
 
 /**
  * The input gradient is the correlation of dy, zero-inserted by the stride and padded, with
- * the filter rotated by 180° and with its in/out channels swapped ([fh,fw,co,ci]).
+ * the filter rotated by 180° and with its in/out channels swapped ([fh,fw,co,ci]). Strided,
+ * tiny or few-channel layers take the matrix product + col2im path instead (see
+ * `_col2im_input_grad.ts`).
  */
 export function conv2dBackpropInput(
   args: {
@@ -41,6 +44,7 @@ export function conv2dBackpropInput(
       `Cannot compute Conv2DBackpropInput on wasm for dataFormat '${attrs.dataFormat}': only NHWC (channelsLast) is supported`,
     );
   }
+  if (preferCol2im(info)) return col2imInputGrad(backend, dy, filter, info);
   const rows = planAxis(
     info.inHeight,
     info.filterHeight,

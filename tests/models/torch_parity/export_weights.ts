@@ -18,6 +18,8 @@ interface ParityCase {
   options: Record<string, unknown>;
   input: [number, number, number];
   classes: number;
+  /** Also export weight gradients (default true; off where the cpu backend takes minutes). */
+  grads?: boolean;
 }
 
 /** The benchmark's three models (torch_peer.py) and torchvision's reference layouts. */
@@ -26,8 +28,20 @@ export const PARITY_CASES: ParityCase[] = [
   { key: "peer_vgg", options: { name: "vgg_small" }, input: [28, 28, 1], classes: 10 },
   { key: "peer_resnet18", options: { name: "resnet" }, input: [28, 28, 1], classes: 10 },
   { key: "tv_resnet18", options: { name: "resnet" }, input: [64, 64, 3], classes: 10 },
-  { key: "tv_resnet50", options: { name: "resnet", depth: 50 }, input: [64, 64, 3], classes: 10 },
-  { key: "tv_alexnet", options: { name: "alexnet" }, input: [224, 224, 3], classes: 10 },
+  {
+    key: "tv_resnet50",
+    options: { name: "resnet", depth: 50 },
+    input: [64, 64, 3],
+    classes: 10,
+    grads: false,
+  },
+  {
+    key: "tv_alexnet",
+    options: { name: "alexnet" },
+    input: [224, 224, 3],
+    classes: 10,
+    grads: false,
+  },
   { key: "tv_densenet121", options: { name: "densenet" }, input: [64, 64, 3], classes: 10 },
   { key: "tv_mobilenet_v2", options: { name: "mobilenet_v2" }, input: [64, 64, 3], classes: 10 },
   { key: "zoo_lenet5", options: { name: "lenet5" }, input: [28, 28, 1], classes: 10 },
@@ -91,7 +105,7 @@ if (import.meta.main) {
         w.write(tf.randomUniform(w.shape as number[], 0.5, 2, "float32", 2));
       }
     }
-    const x = tf.randomNormal([2, ...c.input], 0, 1, "float32", 5);
+    const x = tf.randomNormal([4, ...c.input], 0, 1, "float32", 5);
     // Weights first: a training-mode forward pass updates the BN running statistics.
     const weights: { name: string; shape: number[]; offset: number }[] = [];
     const chunks: Float32Array[] = [];
@@ -115,6 +129,25 @@ if (import.meta.main) {
     const byName = new Map(model.weights.map((w) => [w.originalName, w]));
     for (const w of noDropout.weights) w.write(byName.get(w.originalName)!.read());
     const training = (noDropout.apply(x, { training: true }) as tf.Tensor).arraySync();
+    // Gradients of the mean cross-entropy for labels [1, 2, 3, 4], in the same layout as the weights
+    // (zeros for BN running statistics, which have none).
+    if (c.grads !== false) {
+      const labels = tf.oneHot(tf.tensor1d([1, 2, 3, 4], "int32"), c.classes);
+      const variables = noDropout.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { grads } = tf.variableGrads(() => {
+        const logits = noDropout.apply(x, { training: true }) as tf.Tensor;
+        return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+      }, variables);
+      const gradOf = new Map(
+        noDropout.trainableWeights.map((w, i) => [w.originalName, grads[variables[i].name]]),
+      );
+      const gradAll = new Float32Array(offset);
+      for (const w of weights) {
+        const g = gradOf.get(w.name);
+        if (g !== undefined) gradAll.set(g.dataSync(), w.offset);
+      }
+      await writeFile(join(dir, `${c.key}.grad.bin`), new Uint8Array(gradAll.buffer));
+    }
     const flatten = model.layers.find((l) => l.getClassName() === "Flatten");
     await writeFile(
       join(dir, `${c.key}.json`),

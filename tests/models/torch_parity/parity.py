@@ -1,9 +1,11 @@
 """Loads the TF.js weights exported by export_weights.ts into PyTorch models (torch_peer.py's
-benchmark models, torchvision's references) and compares logits in eval and train mode.
+benchmark models, torchvision's references, zoo_models.py) and compares logits in eval and train
+mode and the gradients of a cross-entropy loss for every weight.
 Usage: /usr/bin/python3 parity.py DIR [KEY_PREFIX]"""
-import json, re, sys
+import json, os, re, sys
 import numpy as np
 import torch
+import torch.nn.functional as F
 import torchvision
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
@@ -96,7 +98,7 @@ def to_torch(kind, arr, first_fc, flatten_input):
 for key, make in ZOO.items():
     CASES[key] = (make, lambda layer: f"m.{layer.replace('.', '_')}")
 
-worst = 0.0
+worst, worst_grad = 0.0, 0.0
 only = args[2] if len(args) > 2 else ""
 for key, (make, rename) in CASES.items():
     if not key.startswith(only):
@@ -129,11 +131,42 @@ for key, (make, rename) in CASES.items():
             if isinstance(m, torch.nn.Dropout):
                 m.p = 0.0  # the TF.js side ran without dropout too
         tr = net(x).numpy()
+    ge = float("nan")
+    if os.path.exists(f"{out_dir}/{key}.grad.bin"):
+        # Gradients of the mean cross-entropy for labels [1, 2, 3, 4] (train mode, no dropout).
+        net.zero_grad()
+        F.cross_entropy(net(x), torch.tensor([1, 2, 3, 4])).backward()
+        params = dict(net.named_parameters())
+        grads = np.fromfile(f"{out_dir}/{key}.grad.bin", dtype="<f4")
+        seen_dense, errors = False, []
+        for w in d["weights"]:
+            layer, kind = w["name"].rsplit("/", 1)
+            size = int(np.prod(w["shape"]))
+            g = grads[w["offset"]: w["offset"] + size].reshape(w["shape"])
+            first_fc = g.ndim == 2 and not seen_dense
+            seen_dense = seen_dense or g.ndim == 2
+            target = f"{rename(layer)}.{SUFFIX[kind]}"
+            if target not in params:
+                continue  # BN running statistics
+            want = params[target].grad.numpy()
+            got = to_torch(kind, g, first_fc, d["flattenInput"])
+            errors.append((np.abs(got - want).max(), np.abs(want).max(), target))
+        # Relative to the largest gradient of the model: conv biases followed by BN have (exactly)
+        # zero gradient in theory, so their own scale is float noise.
+        scale = max(e[1] for e in errors)
+        ge = max(e[0] for e in errors) / scale
+        if os.environ.get("PARITY_VERBOSE"):
+            for e in sorted(errors, reverse=True)[:3]:
+                print(f"  {e[2]}: max |Δg| {e[0]:.1e}, max |g| {e[1]:.1e}")
     scale = np.abs(ev).max()
     e1 = np.abs(ev - np.array(d["inference"])).max() / scale
     e2 = np.abs(tr - np.array(d["training"])).max() / np.abs(tr).max()
     worst = max(worst, e1, e2)
+    worst_grad = max(worst_grad, 0.0 if np.isnan(ge) else ge)
     print(f"{key}: all {len(loaded)} PyTorch tensors from TF.js; max |Δlogit| / max |logit|: "
-          f"eval {e1:.1e}, train {e2:.1e}")
-print(f"worst relative difference {worst:.1e}")
-sys.exit(0 if worst < 1e-3 else 1)
+          f"eval {e1:.1e}, train {e2:.1e}; worst weight gradient max |Δ| / max |g|: {ge:.1e}")
+print(f"worst relative logit difference {worst:.1e}, worst relative gradient difference {worst_grad:.1e}")
+# Logits must agree to float precision. Gradients of the earliest layers of deep BN networks
+# (DenseNet, MobileNet) differ by up to ~1e-2 of the largest gradient: a batch of 4 through
+# dozens of train-mode BN layers amplifies float32 summation-order differences.
+sys.exit(0 if worst < 1e-3 and worst_grad < 5e-2 else 1)

@@ -10,7 +10,8 @@
  * - `worker_threads.Worker` starts `_wasm_pthread_worker.js`, a bootstrap that runs
  *   Emscripten's browser worker script with browser-like globals,
  * - `os.cpus()` reports twice the requested thread count.
- * Workers are unref'd by Emscripten, so they do not keep the process alive.
+ * Emscripten keeps the workers of running pthreads ref'd; {@linkcode unrefWasmThreads} unrefs
+ * them once the backend is up, so they do not keep the process alive.
  * @module
  */
 import os from "node:os";
@@ -58,4 +59,18 @@ export function enableWasmThreads(threads: number): () => void {
     // Emscripten's Node path also assigns the worker class to the global `Worker`.
     globalThis.Worker = originalGlobalWorker;
   };
+}
+
+/**
+ * Lets the process exit while XNNPACK's pthreads (which never end) are alive: Emscripten refs
+ * the worker of every running pthread. Call once the wasm backend has started.
+ */
+export function unrefWasmThreads(backend: unknown): void {
+  const pthread =
+    (backend as { wasm?: { PThread?: { runningWorkers: unknown[]; unusedWorkers: unknown[] } } })
+      .wasm?.PThread;
+  if (pthread === undefined) return;
+  for (const worker of [...pthread.runningWorkers, ...pthread.unusedWorkers]) {
+    (worker as { unref?: () => void }).unref?.();
+  }
 }

@@ -7,7 +7,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { BACKEND_NAMES, type BackendName } from "./backend_names.ts";
-import { enableWasmThreads } from "./enable_wasm_threads.ts";
+import { enableWasmThreads, unrefWasmThreads } from "./enable_wasm_threads.ts";
 import { registerWasmKernels } from "./register_wasm_kernels.ts";
 import { resolveBackend } from "./resolve_backend.ts";
 
@@ -49,6 +49,7 @@ async function startWasm(threads: number): Promise<string> {
     } finally {
       restore();
     }
+    unrefWasmThreads(tf.findBackend("wasm"));
     wasmStarted = true;
   } else if (!(await tf.setBackend("wasm"))) {
     throw new Error("Cannot switch to backend wasm: tf.setBackend('wasm') returned false");

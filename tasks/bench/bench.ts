@@ -31,8 +31,16 @@ interface SpeedLine {
   error?: string;
 }
 
+/** Longest one measurement may take (a software WebGPU adapter can be very slow). */
+const TIMEOUT = "150s";
+
 async function jsonLines(args: string[]): Promise<Record<string, unknown>[]> {
-  const out = await $({ nothrow: true, quiet: true })`deno run -A --unstable-webgpu ${args}`;
+  const out = await $({
+    nothrow: true,
+    quiet: true,
+    timeout: TIMEOUT,
+  })`deno run -A --unstable-webgpu ${args}`;
+  if (out.signal !== null) return [{ error: `no result within ${TIMEOUT}` }];
   const lines = out.stdout.split("\n").filter((l) => l.startsWith("{"));
   if (lines.length === 0) {
     return [{ error: `exit ${out.exitCode}: ${out.stderr.trim().split("\n").slice(-1)[0] ?? ""}` }];

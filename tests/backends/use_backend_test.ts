@@ -86,3 +86,27 @@ Deno.test("webgpu asked for by name accepts the llvmpipe software adapter", asyn
   assert.equal(choice.name, "webgpu");
   assert.ok(choice.detail.length > 0);
 });
+
+Deno.test("a process that started the threaded wasm backend exits on its own", async () => {
+  const script = `import { useBackend } from "${
+    new URL("../../tasks/backends/mod.ts", import.meta.url).href
+  }";
+console.log((await useBackend("wasm", { wasmThreads: 2 })).detail);`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", new URL("../../deno.json", import.meta.url).pathname, "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(script));
+  await writer.close();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const { code, stdout } = await child.output();
+  clearTimeout(timer);
+  assert.equal(code, 0, "the child was killed after 30 s: XNNPACK's pthread workers kept it alive");
+  assert.equal(
+    new TextDecoder().decode(stdout).trim(),
+    "XNNPACK SIMD, 2 threads, composed conv gradients",
+  );
+});

@@ -10,6 +10,7 @@ import {
 import { envVar, openNativeLibrary } from "./_library.ts";
 import { NativeBackend } from "./native_backend.ts";
 import { convKernels } from "./_conv_kernels.ts";
+import { compareSelectKernels } from "./_compare_select_kernels.ts";
 import { poolKernels } from "./_pool_kernels.ts";
 import { matMulKernels } from "./_matmul_kernels.ts";
 import { elementwiseKernels } from "./_elementwise_kernels.ts";
@@ -85,6 +86,7 @@ export function registerNativeBackend(
     ...slicePadKernels,
     ...fusedAdamKernels,
     ...batchNormGradKernels,
+    ...compareSelectKernels,
   ];
   for (const k of native) {
     if (getKernel(k.kernelName, "native") === undefined) registerKernel(k);

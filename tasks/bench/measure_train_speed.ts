@@ -33,7 +33,10 @@ export interface TrainSpeed {
  * steps of softmax cross-entropy with Adam (lr 1e-3) on the current tfjs backend, as
  * ../shared/peers/torch_peer.py does in PyTorch.
  */
-export function measureTrainSpeed(model: string, options: TrainSpeedOptions = {}): TrainSpeed {
+export async function measureTrainSpeed(
+  model: string,
+  options: TrainSpeedOptions = {},
+): Promise<TrainSpeed> {
   const batch = options.batchSize ?? 128;
   const net = buildModel(parseModelOptions({ name: model }), {
     inputShape: [28, 28, 1],
@@ -44,22 +47,26 @@ export function measureTrainSpeed(model: string, options: TrainSpeedOptions = {}
   const x = tf.randomNormal([batch, 28, 28, 1], 0, 1, "float32", 0);
   const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => (i * 7) % 10), "int32");
   const y = tf.oneHot(labels, 10);
-  const step = (): number =>
-    tf.tidy(() => {
-      const cost = optimizer.minimize(() => {
+  const step = async (): Promise<number> => {
+    const cost = tf.tidy(() =>
+      optimizer.minimize(() => {
         const logits = net.apply(x, { training: true }) as tf.Tensor;
         return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-      }, true);
-      return (cost as tf.Scalar).dataSync()[0]; // syncs asynchronous backends (WebGPU)
-    });
-  for (let i = 0; i < (options.warmupSteps ?? 2); i++) step();
+      }, true) as tf.Scalar
+    );
+    // Waits for asynchronous backends (WebGPU); dataSync() would need a canvas there.
+    const value = (await cost.data())[0];
+    cost.dispose();
+    return value;
+  };
+  for (let i = 0; i < (options.warmupSteps ?? 2); i++) await step();
   const maxSteps = options.steps ?? 5;
   const maxSeconds = options.maxSeconds ?? 20;
   const start = performance.now();
   let steps = 0;
   let loss = NaN;
   while (steps < maxSteps) {
-    loss = step();
+    loss = await step();
     steps++;
     if ((performance.now() - start) / 1000 > maxSeconds) break;
   }

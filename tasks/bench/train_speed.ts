@@ -18,7 +18,7 @@ if (import.meta.main) {
   }
   try {
     const choice = await useBackend(backend);
-    const speed = measureTrainSpeed(model, {
+    const speed = await measureTrainSpeed(model, {
       steps: steps === undefined ? 5 : Number(steps),
       warmupSteps: warmup === undefined ? 2 : Number(warmup),
     });

@@ -39,8 +39,8 @@ export interface RegisterNativeBackendOptions {
   priority?: number;
 }
 
-/** The kernels the `native` backend runs in oneDNN; every other kernel is the cpu one. */
-export const nativeKernelNames: readonly string[] = [
+/** The kernels the `native` backend implements itself; every other kernel is the cpu one. */
+const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...convKernels,
   ...poolKernels,
   ...matMulKernels,
@@ -50,7 +50,11 @@ export const nativeKernelNames: readonly string[] = [
   ...slicePadKernels,
   ...fusedAdamKernels,
   ...batchNormGradKernels,
-].map((k) => k.kernelName);
+  ...compareSelectKernels,
+];
+
+/** Names of {@linkcode NATIVE_KERNELS}. */
+export const nativeKernelNames: readonly string[] = NATIVE_KERNELS.map((k) => k.kernelName);
 
 let registered: { ok: true; onednn: string; threads: number } | undefined;
 
@@ -76,19 +80,7 @@ export function registerNativeBackend(
   const opened = openNativeLibrary(options.libraryPath, options.threads ?? envThreads);
   if (!opened.ok) return Promise.resolve(opened);
   const library = opened.library;
-  const native: KernelConfig[] = [
-    ...convKernels,
-    ...poolKernels,
-    ...matMulKernels,
-    ...elementwiseKernels,
-    ...reduceKernels,
-    ...batchNormKernels,
-    ...slicePadKernels,
-    ...fusedAdamKernels,
-    ...batchNormGradKernels,
-    ...compareSelectKernels,
-  ];
-  for (const k of native) {
+  for (const k of NATIVE_KERNELS) {
     if (getKernel(k.kernelName, "native") === undefined) registerKernel(k);
   }
   for (const k of getKernelsForBackend("cpu")) {

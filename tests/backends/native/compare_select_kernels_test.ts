@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { compareSelectKernels } from "../../../tasks/backends/native/_compare_select_kernels.ts";
 import { fallbackCounts } from "../../../tasks/backends/native/_kernel_utils.ts";
+import { nativeKernelNames } from "../../../tasks/backends/native/mod.ts";
 import { ensureNative, runOn } from "./_compare.ts";
 
 const shapes: [number[], number[]][] = [
@@ -52,5 +53,6 @@ Deno.test("the ReLU6 gradient on native runs in the tight loops, not the cpu ker
     const ours = compareSelectKernels.find((k) => k.kernelName === name)?.kernelFunc;
     assert.equal(tf.getKernel(name, "native")?.kernelFunc, ours, `${name} is not the native loop`);
     assert.equal(fallbackCounts.get(name) ?? 0, 0, `${name} fell back to cpu`);
+    assert.ok(nativeKernelNames.includes(name), `${name} missing from nativeKernelNames`);
   }
 });

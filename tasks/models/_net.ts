@@ -5,6 +5,7 @@
  * Shapes are NHWC (`[b, h, w, c]`), the TF.js layout.
  */
 import * as tf from "@tensorflow/tfjs";
+import { BatchNorm } from "./batch_norm_layer.ts";
 import { ConstantPadding2D, LOWEST_FLOAT32 } from "./pad_layer.ts";
 
 /** A symbolic tensor of the functional API. */
@@ -151,7 +152,7 @@ export function dense(ctx: NetContext, x: T, name: string, units: number, bias =
  */
 export function batchNorm(ctx: NetContext, x: T, name: string): T {
   if (ctx.normalization === "none") return x;
-  return tf.layers.batchNormalization({ name, momentum: 0.9, epsilon: 1e-5 }).apply(x) as T;
+  return new BatchNorm({ name, momentum: 0.1, epsilon: 1e-5 }).apply(x) as T;
 }
 
 /** An activation layer; `"linear"` returns `x`. */

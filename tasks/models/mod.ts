@@ -22,6 +22,7 @@ export { type ModelSummary, summarizeModel, type SummaryRow } from "./summarize_
 export { formatSummary } from "./format_summary.ts";
 export { loadModel, loadModelWeights, saveModelWeights } from "./model_weights.ts";
 export { LocalResponseNorm } from "./lrn_layer.ts";
+export { BatchNorm } from "./batch_norm_layer.ts";
 export { ChannelPad } from "./channel_pad_layer.ts";
 export { ConstantPadding2D } from "./pad_layer.ts";
 export { Upsample2D } from "./upsample_layer.ts";

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 // Side effects: custom layers must be registered before a saved topology is deserialized.
+import "./batch_norm_layer.ts";
 import "./channel_pad_layer.ts";
 import "./lrn_layer.ts";
 import "./pad_layer.ts";

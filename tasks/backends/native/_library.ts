@@ -44,6 +44,24 @@ const symbols = {
     ],
     result: "i32",
   },
+  cn_batchnorm_train: {
+    parameters: [
+      ...["i32", "i32"],
+      ...["buffer", "buffer", "buffer", "buffer", "buffer"],
+      ...["f32", "f32"],
+      ...["buffer", "buffer", "buffer", "buffer", "buffer"],
+    ],
+    result: "i32",
+  },
+  cn_batchnorm_train_grad: {
+    parameters: [
+      ...["i32", "i32"],
+      ...["buffer", "buffer", "buffer", "buffer", "buffer"],
+      "f32",
+      ...["buffer", "buffer", "buffer"],
+    ],
+    result: "i32",
+  },
   cn_adam: {
     parameters: [
       "i32",

@@ -20,6 +20,7 @@ import { slicePadKernels } from "./_slice_pad_kernels.ts";
 import { withShareCheck } from "./_share_check.ts";
 import { fusedAdamKernels } from "./fused_adam_update.ts";
 import { batchNormGradKernels, installNativeBatchNormGradient } from "./_batchnorm_grad.ts";
+import { batchNormTrainingKernels } from "./_batchnorm_training.ts";
 
 /** Options of {@linkcode registerNativeBackend}. */
 export interface RegisterNativeBackendOptions {
@@ -50,6 +51,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...slicePadKernels,
   ...fusedAdamKernels,
   ...batchNormGradKernels,
+  ...batchNormTrainingKernels,
   ...compareSelectKernels,
 ];
 

@@ -88,3 +88,132 @@ int cn_batchnorm_grad(int32_t rows32, int32_t channels32, const float* x, const 
   });
 }
 }
+
+namespace {
+
+// Rows per partial sum: channel sums add fixed chunks in a fixed order, so results do not depend
+// on the thread count.
+constexpr int64_t kStatChunk = 256;
+
+// Streaming passes over a batch-norm tensor run on one thread below this many elements: waking
+// the passive OpenMP workers costs more than a second core saves on a memory-bound pass.
+constexpr int64_t kStreamGrain = int64_t(1) << 20;
+
+// Per-channel sums over rows of `channels`: s1 = Σ f1(r, c), s2 = Σ f2(r, c), in double.
+template <typename F>
+void channel_sums(int64_t rows, int64_t channels, std::vector<double>& s1, std::vector<double>& s2,
+                  F&& accumulate) {
+  const int64_t chunks = (rows + kStatChunk - 1) / kStatChunk;
+  std::vector<double> part(static_cast<size_t>(chunks * channels * 2));
+#pragma omp parallel for if (rows * channels > cn::kParallelGrain)
+  for (int64_t k = 0; k < chunks; ++k) {
+    double* p1 = part.data() + k * channels * 2;
+    double* p2 = p1 + channels;
+    std::fill(p1, p1 + channels * 2, 0.0);
+    accumulate(k * kStatChunk, std::min(rows, (k + 1) * kStatChunk), p1, p2);
+  }
+  s1.assign(channels, 0.0);
+  s2.assign(channels, 0.0);
+  for (int64_t k = 0; k < chunks; ++k) {
+    for (int64_t c = 0; c < channels; ++c) {
+      s1[c] += part[k * channels * 2 + c];
+      s2[c] += part[k * channels * 2 + channels + c];
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+/**
+ * Training-mode batch norm over rows of `channels`: the batch's mean and (biased) variance,
+ * y = offset + (x - mean) * scale / sqrt(variance + eps), and the moving averages
+ * (1 - momentum) * moving + momentum * statistic with the unbiased variance, as PyTorch keeps them.
+ * One pass gathers Σx and Σx² in double (exact enough unless mean² exceeds the variance by ~1e9),
+ * one pass writes y.
+ */
+int cn_batchnorm_train(int32_t rows32, int32_t channels32, const float* x, const float* scale,
+                       const float* offset, const float* moving_mean, const float* moving_var,
+                       float eps, float momentum, float* y, float* mean, float* var,
+                       float* new_moving_mean, float* new_moving_var) {
+  const int64_t rows = rows32, channels = channels32;
+  return cn::guarded("batch norm (training)", [&] {
+    std::vector<double> sum, sum_sq;
+    channel_sums(rows, channels, sum, sum_sq, [&](int64_t r0, int64_t r1, double* p1, double* p2) {
+      for (int64_t r = r0; r < r1; ++r) {
+        const float* xr = x + r * channels;
+        for (int64_t c = 0; c < channels; ++c) {
+          const double v = xr[c];
+          p1[c] += v;
+          p2[c] += v * v;
+        }
+      }
+    });
+    std::vector<float> mul(channels), add(channels);
+    const double n = double(rows);
+    for (int64_t c = 0; c < channels; ++c) {
+      const double m = sum[c] / n;
+      const double v = std::max(0.0, sum_sq[c] / n - m * m);
+      mean[c] = float(m);
+      var[c] = float(v);
+      const double unbiased = rows > 1 ? v * n / (n - 1) : v;
+      new_moving_mean[c] = float((1.0 - momentum) * moving_mean[c] + momentum * m);
+      new_moving_var[c] = float((1.0 - momentum) * moving_var[c] + momentum * unbiased);
+      mul[c] = float(scale[c] / std::sqrt(v + eps));
+      add[c] = float(offset[c] - m * mul[c]);
+    }
+#pragma omp parallel for if (rows * channels > kStreamGrain)
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* xr = x + r * channels;
+      float* yr = y + r * channels;
+      for (int64_t c = 0; c < channels; ++c) yr[c] = xr[c] * mul[c] + add[c];
+    }
+  });
+}
+
+/**
+ * Gradient of cn_batchnorm_train's y in x, scale and offset, the closed form:
+ * dx = scale·r·(dy − Σdy/n − x̂·Σ(dy·x̂)/n) with r = 1/sqrt(var + eps) and x̂ = (x − mean)·r,
+ * dscale = Σ(dy·x̂), doffset = Σdy. One pass for the sums, one for dx.
+ */
+int cn_batchnorm_train_grad(int32_t rows32, int32_t channels32, const float* x, const float* dy,
+                            const float* mean, const float* var, const float* scale, float eps,
+                            float* dx, float* dscale, float* doffset) {
+  const int64_t rows = rows32, channels = channels32;
+  return cn::guarded("batch norm gradient (training)", [&] {
+    std::vector<double> sum_dy, sum_dy_xc;
+    channel_sums(rows, channels, sum_dy, sum_dy_xc,
+                 [&](int64_t r0, int64_t r1, double* p1, double* p2) {
+                   for (int64_t r = r0; r < r1; ++r) {
+                     const float* xr = x + r * channels;
+                     const float* dr = dy + r * channels;
+                     for (int64_t c = 0; c < channels; ++c) {
+                       p1[c] += dr[c];
+                       p2[c] += double(dr[c]) * double(xr[c] - mean[c]);
+                     }
+                   }
+                 });
+    // dx = a·dy + b·(x − mean) + k per channel, folded from the closed form.
+    std::vector<float> a(channels), b(channels), k(channels);
+    const double n = double(rows);
+    for (int64_t c = 0; c < channels; ++c) {
+      const double r = 1.0 / std::sqrt(double(var[c]) + eps);
+      dscale[c] = float(sum_dy_xc[c] * r);
+      doffset[c] = float(sum_dy[c]);
+      const double g = double(scale[c]) * r;
+      const double slope = g * r * r * sum_dy_xc[c] / n;  // coefficient of (x − mean)
+      a[c] = float(g);
+      b[c] = float(-slope);
+      k[c] = float(-g * sum_dy[c] / n);
+    }
+#pragma omp parallel for if (rows * channels > kStreamGrain)
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* xr = x + r * channels;
+      const float* dr = dy + r * channels;
+      float* out = dx + r * channels;
+      for (int64_t c = 0; c < channels; ++c) out[c] = a[c] * dr[c] + b[c] * (xr[c] - mean[c]) + k[c];
+    }
+  });
+}
+}

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { BatchNorm } from "./batch_norm_layer.ts";
+import { InputConv2D } from "./input_conv_layer.ts";
 import { ConstantPadding2D, LOWEST_FLOAT32 } from "./pad_layer.ts";
 
 /** A symbolic tensor of the functional API. */
@@ -122,7 +123,7 @@ export function conv2d(ctx: NetContext, x: T, name: string, spec: ConvSpec): T {
     }).apply(input) as T;
   }
   const fanIn = spec.kernel * spec.kernel * inC;
-  return tf.layers.conv2d({
+  const args = {
     name,
     filters: spec.filters,
     kernelSize: spec.kernel,
@@ -131,7 +132,14 @@ export function conv2d(ctx: NetContext, x: T, name: string, spec: ConvSpec): T {
     useBias: bias,
     kernelInitializer: torchUniform(ctx, `${name}/kernel`, fanIn),
     biasInitializer: torchUniform(ctx, `${name}/bias`, fanIn),
-  }).apply(input) as T;
+  };
+  const layer = dependsOnWeights(input) ? tf.layers.conv2d(args) : new InputConv2D(args);
+  return layer.apply(input) as T;
+}
+
+/** Whether any layer upstream of `x` has a trainable weight (else it is the input, transformed). */
+function dependsOnWeights(x: T): boolean {
+  return x.sourceLayer.trainableWeights.length > 0 || x.inputs.some(dependsOnWeights);
 }
 
 /** `nn.Linear` with PyTorch's default initialization. `[b,n] → [b,units]` */

@@ -4,7 +4,7 @@
  * GFLOP/s, and the engine's cached rerun (pipelines/bench/cached_rerun.ts) when it exists.
  *
  * Options: `--models lenet,vgg_small,resnet`, `--backends wasm,native,webgpu,tensorflow,cpu`,
- * `--steps 3`. Timings on a shared machine are noisy: compare with the PyTorch peer run in the
+ * `--steps 30` (at most; a measurement stops after ~20 s). Timings on a shared machine are noisy: compare with the PyTorch peer run in the
  * same session (../shared/peers/README.md).
  * @module
  */
@@ -58,7 +58,7 @@ if (import.meta.main) {
     options: {
       models: { type: "string", default: "lenet,vgg_small,resnet" },
       backends: { type: "string", default: "wasm,native,webgpu,tensorflow,cpu" },
-      steps: { type: "string", default: "3" },
+      steps: { type: "string", default: "30" },
     },
   });
   const here = new URL(".", import.meta.url).pathname;

@@ -1,9 +1,13 @@
 /**
- * Training throughput of one model on the active backend: Adam, random 28×28×1 images.
+ * Training throughput of one model on the active backend: Adam, random 28×28×1 images, through
+ * the same step the train stage runs (tasks/train/_train_step.ts).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { buildModel, parseModelOptions } from "../models/mod.ts";
+import { trainStep } from "../train/_train_step.ts";
+import { createOptimizer } from "../train/create_optimizer.ts";
+import { trainOptionsSchema } from "../train/train_options.ts";
 
 /** Options of {@linkcode measureTrainSpeed}. */
 export interface TrainSpeedOptions {
@@ -31,7 +35,8 @@ export interface TrainSpeed {
 /**
  * Builds `model` (model zoo defaults, seed 0, input 28×28×1, 10 classes) and times training
  * steps of softmax cross-entropy with Adam (lr 1e-3) on the current tfjs backend, as
- * ../shared/peers/torch_peer.py does in PyTorch.
+ * ../shared/peers/torch_peer.py does in PyTorch. Each step is the train stage's own: forward,
+ * backward, optimizer update, and the loss and hit count read back (as the progress bar needs).
  */
 export async function measureTrainSpeed(
   model: string,
@@ -43,22 +48,20 @@ export async function measureTrainSpeed(
     classes: 10,
     seed: 0,
   });
-  const optimizer = tf.train.adam(1e-3);
+  const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = createOptimizer(trainOptionsSchema.parse({ optimizer: "adam" }));
   const x = tf.randomNormal([batch, 28, 28, 1], 0, 1, "float32", 0);
-  const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => (i * 7) % 10), "int32");
-  const y = tf.oneHot(labels, 10);
-  const step = async (): Promise<number> => {
-    const cost = tf.tidy(() =>
-      optimizer.minimize(() => {
-        const logits = net.apply(x, { training: true }) as tf.Tensor;
-        return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-      }, true) as tf.Scalar
-    );
-    // Waits for asynchronous backends (WebGPU); dataSync() would need a canvas there.
-    const value = (await cost.data())[0];
-    cost.dispose();
-    return value;
+  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => (i * 7) % 10), "int32");
+  const stepOptions = {
+    model: net,
+    vars,
+    optimizer,
+    lr: 1e-3,
+    fromLogits: true,
+    labelSmoothing: 0,
+    clipNorm: null,
   };
+  const step = async (): Promise<number> => (await trainStep({ x, y }, stepOptions))[0];
   for (let i = 0; i < (options.warmupSteps ?? 2); i++) await step();
   const maxSteps = options.steps ?? 5;
   const maxSeconds = options.maxSeconds ?? 20;
@@ -71,7 +74,7 @@ export async function measureTrainSpeed(
     if ((performance.now() - start) / 1000 > maxSeconds) break;
   }
   const seconds = (performance.now() - start) / 1000;
-  tf.dispose([x, labels, y]);
+  tf.dispose([x, y]);
   optimizer.dispose();
   net.dispose();
   return { model, steps, seconds, imagesPerSec: (steps * batch) / seconds, loss };

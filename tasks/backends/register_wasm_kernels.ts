@@ -13,6 +13,8 @@ import { conv2dBackpropInputConfig } from "./wasm/conv2d_backprop_input.ts";
 import { depthwiseBackpropFilterConfig } from "./wasm/depthwise_backprop_filter.ts";
 import { depthwiseBackpropInputConfig } from "./wasm/depthwise_backprop_input.ts";
 import { batchMatMulConfig, fusedMatMulConfig } from "./wasm/batch_mat_mul.ts";
+import { batchNormTrainingConfigs } from "./wasm/batch_norm_training.ts";
+import { broadcastArithmeticConfigs } from "./wasm/broadcast_arithmetic.ts";
 import { maxPoolGradConfig } from "./wasm/max_pool_grad.ts";
 import { keepOriginalKernel } from "./wasm/_original_kernels.ts";
 import { sumConfig } from "./wasm/sum.ts";
@@ -29,6 +31,8 @@ export const WASM_KERNELS: readonly KernelConfig[] = [
   maxPoolGradConfig,
   sumConfig,
   tileConfig,
+  ...batchNormTrainingConfigs,
+  ...broadcastArithmeticConfigs,
 ];
 
 let registered = false;
@@ -37,7 +41,9 @@ let registered = false;
  * Registers the composed gradient kernels for backend `wasm` (the convolution gradients it
  * lacks) and replaces the backend's own kernels that are far slower than they need to be for
  * training: `Conv2DBackpropInput`, transposed `BatchMatMul`/`_FusedMatMul`, `MaxPoolGrad`,
- * `Tile`, `Sum` over leading axes. Idempotent. Call before or after the backend initializes.
+ * `Tile`, `Sum` over leading axes, broadcasting element-wise arithmetic; adds the
+ * training-mode batch-norm kernels of tasks/ops. Idempotent. Call before or after the backend
+ * initializes.
  * @returns the names of the kernels it installed (empty when already done).
  */
 export function registerWasmKernels(): string[] {

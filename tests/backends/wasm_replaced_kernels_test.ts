@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
 import { useBackend } from "../../tasks/backends/mod.ts";
 import { randomValues, relativeError, runKernelOn, seededUniform } from "./_compare_kernels.ts";
 
@@ -70,4 +71,44 @@ Deno.test("wasm Sum over leading axes matches the cpu backend, other axes still 
   await same("Sum", { x }, { axis: [0], keepDims: true });
   await same("Sum", { x }, { axis: [1, 3], keepDims: false });
   await same("Sum", { x }, { axis: [0, 1, 2, 3], keepDims: false });
+});
+
+Deno.test("wasm Add, Sub, Multiply and RealDiv with broadcasting match the cpu backend", async () => {
+  await useBackend("wasm");
+  const positive = (shape: number[]) => {
+    const x = t(shape);
+    return { shape, values: x.values.map((v) => v + 2) };
+  };
+  for (
+    const [big, small] of [
+      [[16, 14, 14, 6], [6]], // large: rows of 64 × 6 values
+      [[16, 14, 14, 6], [1, 1, 1, 6]],
+      [[16, 8, 8, 64], [64]],
+      [[16411, 2], [2]], // large with a prime row count: the backend's kernel
+      [[9, 50, 40], [9, 1, 40]], // large, not a channel vector: the backend's kernel
+      [[128, 10], [128, 1]], // small outputs: a JS loop
+      [[4, 1, 3], [5, 1]],
+      [[2, 3], []],
+      [[6], [1]],
+    ] as number[][][]
+  ) {
+    for (const kernel of ["Add", "Sub", "Multiply", "RealDiv"]) {
+      await same(kernel, { a: t(big), b: positive(small) }, {});
+      await same(kernel, { a: positive(small), b: t(big) }, {});
+    }
+  }
+});
+
+Deno.test("wasm broadcasting arithmetic leaves no buffer behind and keeps its inputs", async () => {
+  await useBackend("wasm");
+  for (const shape of [[16, 14, 14, 6], [4, 7, 7, 6]]) {
+    const x = tf.tensor(t(shape).values, shape);
+    const b = tf.tensor1d(t([6]).values);
+    const ids = tf.backend().numDataIds();
+    const y = tf.sub(x, b);
+    assert.equal(tf.backend().numDataIds(), ids + 1);
+    const [xv, bv, yv] = [x, b, y].map((v) => v.dataSync());
+    assert.equal(yv[6 * 5 + 2], Math.fround(xv[6 * 5 + 2] - bv[2]));
+    tf.dispose([x, b, y]);
+  }
 });

@@ -15,6 +15,7 @@ import { depthwiseBackpropInputConfig } from "./wasm/depthwise_backprop_input.ts
 import { batchMatMulConfig, fusedMatMulConfig } from "./wasm/batch_mat_mul.ts";
 import { batchNormTrainingConfigs } from "./wasm/batch_norm_training.ts";
 import { broadcastArithmeticConfigs } from "./wasm/broadcast_arithmetic.ts";
+import { identityConfig } from "./wasm/identity.ts";
 import { maxPoolGradConfig } from "./wasm/max_pool_grad.ts";
 import { keepOriginalKernel } from "./wasm/_original_kernels.ts";
 import { sumConfig } from "./wasm/sum.ts";
@@ -33,6 +34,7 @@ export const WASM_KERNELS: readonly KernelConfig[] = [
   tileConfig,
   ...batchNormTrainingConfigs,
   ...broadcastArithmeticConfigs,
+  identityConfig,
 ];
 
 let registered = false;
@@ -41,7 +43,7 @@ let registered = false;
  * Registers the composed gradient kernels for backend `wasm` (the convolution gradients it
  * lacks) and replaces the backend's own kernels that are far slower than they need to be for
  * training: `Conv2DBackpropInput`, transposed `BatchMatMul`/`_FusedMatMul`, `MaxPoolGrad`,
- * `Tile`, `Sum` over leading axes, broadcasting element-wise arithmetic; adds the
+ * `Tile`, `Sum` over leading axes, broadcasting element-wise arithmetic, copying `Identity`; adds the
  * training-mode batch-norm kernels of tasks/ops. Idempotent. Call before or after the backend
  * initializes.
  * @returns the names of the kernels it installed (empty when already done).

@@ -52,6 +52,7 @@ Deno.test("wasm MaxPoolGrad routes gradients like the cpu backend (overlapping, 
   for (
     const [shape, filterSize, strides, pad] of [
       [[2, 8, 8, 3], 2, 2, "valid"],
+      [[2, 9, 7, 3], 2, 2, "valid"], // odd sizes: the last row and column get no gradient
       [[1, 9, 7, 4], 3, 2, "same"],
       [[3, 7, 7, 2], 3, 1, "same"],
       [[2, 14, 14, 5], 3, 2, 1],
@@ -62,6 +63,11 @@ Deno.test("wasm MaxPoolGrad routes gradients like the cpu backend (overlapping, 
     const dy = t(output.shape);
     await same("MaxPoolGrad", { dy, input, output }, { filterSize, strides, pad });
   }
+  // Ties: the first maximum of each window (row-major) takes the gradient.
+  const flat = { shape: [1, 4, 4, 2], values: new Float32Array(32).fill(1) };
+  const attrs = { filterSize: 2, strides: 2, pad: "valid" };
+  const output = await runKernelOn("cpu", "MaxPool", { x: flat }, attrs);
+  await same("MaxPoolGrad", { dy: t(output.shape), input: flat, output }, attrs);
 });
 
 Deno.test("wasm Sum over leading axes matches the cpu backend, other axes still work", async () => {
@@ -111,4 +117,20 @@ Deno.test("wasm broadcasting arithmetic leaves no buffer behind and keeps its in
     assert.equal(yv[6 * 5 + 2], Math.fround(xv[6 * 5 + 2] - bv[2]));
     tf.dispose([x, b, y]);
   }
+});
+
+Deno.test("wasm Identity shares the buffer: the clone outlives its source, nothing leaks", async () => {
+  await useBackend("wasm");
+  const ids = tf.backend().numDataIds();
+  const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+  const y = tf.engine().runKernel("Identity", { x }) as tf.Tensor;
+  assert.equal(tf.backend().numDataIds(), ids + 1);
+  x.dispose();
+  assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3, 4]);
+  y.dispose();
+  assert.equal(tf.backend().numDataIds(), ids);
+  const s = tf.tensor1d(["a", "b"], "string");
+  const sc = tf.engine().runKernel("Identity", { x: s }) as tf.Tensor;
+  assert.deepEqual(sc.dataSync(), ["a", "b"]);
+  tf.dispose([s, sc]);
 });

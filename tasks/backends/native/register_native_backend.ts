@@ -20,6 +20,7 @@ import { slicePadKernels } from "./_slice_pad_kernels.ts";
 import { withShareCheck } from "./_share_check.ts";
 import { fusedAdamKernels } from "./fused_adam_update.ts";
 import { batchNormGradKernels, installNativeBatchNormGradient } from "./_batchnorm_grad.ts";
+import { installNativeSigmoidTanhGradients, sigmoidTanhGradKernels } from "./_sigmoid_grad.ts";
 import { batchNormTrainingKernels } from "./_batchnorm_training.ts";
 
 /** Options of {@linkcode registerNativeBackend}. */
@@ -52,6 +53,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...fusedAdamKernels,
   ...batchNormGradKernels,
   ...batchNormTrainingKernels,
+  ...sigmoidTanhGradKernels,
   ...compareSelectKernels,
 ];
 
@@ -91,6 +93,7 @@ export function registerNativeBackend(
     }
   }
   installNativeBatchNormGradient();
+  installNativeSigmoidTanhGradients();
   const envPool = envVar("CNNLAB_NATIVE_POOL_BYTES");
   const poolBytes = options.poolBytes ?? (envPool === undefined ? undefined : Number(envPool));
   registerBackend("native", () => new NativeBackend(library, { poolBytes }), options.priority ?? 1);

@@ -37,6 +37,32 @@ Deno.test("binary element-wise ops broadcast like the cpu backend", async () => 
   }
 });
 
+// Above the shim's threading thresholds (2^19 elements for streaming rows, 2^17 for strided
+// ones): threads split the output mid-row, so each case must still match element for element.
+const threadedPairs: [number[], number[]][] = [
+  [[600001], [600001]], // one merged row, odd length
+  [[3, 5, 200, 201], [3, 5, 200, 201]],
+  [[128, 28, 28, 6], [6]], // [rows, C] x [C] with a repeated short operand
+  [[701, 1000], [701, 1]],
+  [[2, 1, 1001], [300, 1]],
+  [[600, 1001], [1001]],
+];
+
+Deno.test("binary ops split among threads match the cpu backend exactly", async () => {
+  for (const [i, [a, b]] of threadedPairs.entries()) {
+    const op = i % 2 === 0 ? tf.mul : tf.sub;
+    const err = await compareBackends([{ shape: a, seed: i + 60 }, { shape: b, seed: i + 70 }], op);
+    assert.equal(err, 0, `[${a}] vs [${b}]`);
+  }
+  for (const perm of [[2, 0, 1], [1, 0, 2]]) {
+    const err = await compareBackends(
+      [{ shape: [60, 101, 100], seed: 80 }],
+      (x) => tf.transpose(x, perm),
+    );
+    assert.equal(err, 0, `transpose ${perm}`);
+  }
+});
+
 const unaries: [string, (x: tf.Tensor) => tf.Tensor][] = [
   ["relu", tf.relu],
   ["relu6", (x) => tf.relu6(tf.mul(x, 8))],

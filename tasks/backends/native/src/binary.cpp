@@ -10,7 +10,9 @@ extern "C" {
 
 /**
  * out = a OP b with broadcasting expressed as strides over the output shape.
- * op: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 squared difference, 7 a * step(b).
+ * op: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 squared difference, 7 a * step(b),
+ * 8 a * (b * (1 - b)), 9 (1 - b * b) * a: the gradients of sigmoid and tanh (dy = a, y = b) in one
+ * pass, rounded in the order of tfjs' ops for them.
  */
 int cn_binary(int op, int rank, const int32_t* shape, const int32_t* sa, const int32_t* sb,
               const float* a, const float* b, float* out) {
@@ -35,6 +37,8 @@ int cn_binary(int op, int rank, const int32_t* shape, const int32_t* sa, const i
       case 7:  // a * step(b): ReLU's gradient without materializing step(b); NaN stays NaN
         binary_rows(s, a, b, out, [](float x, float y) { return y != y ? x * y : (y > 0.f ? x : 0.f * x); });
         break;
+      case 8: binary_rows(s, a, b, out, [](float x, float y) { return x * (y * (1.f - y)); }); break;
+      case 9: binary_rows(s, a, b, out, [](float x, float y) { return (1.f - y * y) * x; }); break;
       default: throw std::runtime_error("unknown binary op " + std::to_string(op));
     }
   });

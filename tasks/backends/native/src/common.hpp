@@ -46,4 +46,16 @@ inline float activate(int act, float v, float alpha) {
 // Elements per OpenMP task below which threading costs more than it saves.
 constexpr int64_t kParallelGrain = 1 << 15;
 
+// Element counts above which a second OpenMP thread pays for waking it. With
+// OMP_WAIT_POLICY=PASSIVE a parallel region costs ~15-20 µs on an idle 2-core machine, and ~10-15
+// µs more than one thread at any size while another process holds the other core. Break-even,
+// measured on this project's 2-core AVX-512 VM with idle cores, calling the shim with 1 and 2
+// threads alternately and 20 µs apart (as between tfjs kernels):
+//   streaming passes (relu, add/mul, [N, C] x [C] broadcast, sigmoid gradient)   300K-400K
+//   exp-based unary ops (sigmoid, tanh, exp, log, elu)                           ~100K
+//   strided copies with short rows (transpose), sum of NHWC over N, H, W         64K-128K
+// Both grains sit above the break-even as a busy machine favours one thread.
+constexpr int64_t kStreamGrain = int64_t(1) << 19;  // memory-bound: one or two flops per element
+constexpr int64_t kMathGrain = int64_t(1) << 17;    // transcendentals, gathers, reductions, pooling
+
 }  // namespace cn

@@ -24,7 +24,7 @@ int cn_pad(int rank, const int32_t* shape, const int32_t* before, const int32_t*
     const int64_t inner = oshape[rank - 1];
     int64_t rows = 1;
     for (int i = 0; i < rank - 1; ++i) rows *= oshape[i];
-#pragma omp parallel for if (rows * inner > cn::kParallelGrain)
+#pragma omp parallel for if (rows * inner > cn::kStreamGrain)
     for (int64_t r = 0; r < rows; ++r) {
       float* row = out + r * inner;
       int64_t rem = r, src = 0;

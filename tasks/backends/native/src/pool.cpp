@@ -47,7 +47,7 @@ void scan_window_cell(const float* __restrict xp, float* __restrict best, int32_
 // window's first maximum (tfjs' tie rule) and scatters dy there, one image per thread.
 void max_pool_grad(const Pool& c, const float* x, const float* dy, float* dx) {
   const int64_t in_image = c.ih * c.iw * c.c, out_image = c.oh * c.ow * c.c;
-#pragma omp parallel
+#pragma omp parallel if (c.n * in_image > cn::kMathGrain)
   {
     std::vector<float> best(c.c);
     std::vector<int32_t> arg(c.c);  // offset of the window's best cell within the image
@@ -84,7 +84,7 @@ void max_pool_grad(const Pool& c, const float* x, const float* dy, float* dx) {
 // 128x28x28x64) and NaN-ignoring like tfjs (a NaN never beats the running maximum).
 void max_pool_fwd(const Pool& c, const float* x, float* y) {
   const int64_t in_image = c.ih * c.iw * c.c, out_image = c.oh * c.ow * c.c;
-#pragma omp parallel for
+#pragma omp parallel for if (c.n * in_image > cn::kMathGrain)
   for (int64_t n = 0; n < c.n; ++n) {
     const float* xn = x + n * in_image;
     for (int64_t oh = 0; oh < c.oh; ++oh) {

@@ -19,7 +19,7 @@ int cn_reduce(int op, int32_t outer32, int32_t r32, int32_t inner32, const float
     const int64_t chunks = (r + kChunk - 1) / kChunk;
     const bool is_sum = op <= 1;
     std::vector<double> part(static_cast<size_t>(outer * chunks * inner));
-#pragma omp parallel for collapse(2) if (outer * r * inner > cn::kParallelGrain)
+#pragma omp parallel for collapse(2) if (outer * r * inner > cn::kMathGrain)
     for (int64_t a = 0; a < outer; ++a) {
       for (int64_t c = 0; c < chunks; ++c) {
         double* acc = part.data() + (a * chunks + c) * inner;

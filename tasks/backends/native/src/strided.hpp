@@ -78,22 +78,26 @@ void binary_row(int64_t inner, int64_t ia, int64_t ib, const float* __restrict p
   }
 }
 
-// Each thread takes a contiguous range of output rows and steps the operands' offsets like an
-// odometer: per-row div/mod cost more than the row itself for NHWC x [C] broadcasts (C = 6).
+// Each thread takes a contiguous range of output elements and steps the operands' offsets like
+// an odometer: per-row div/mod cost more than the row itself for NHWC x [C] broadcasts (C = 6).
+// Ranges may start and end inside a row, so same-shape operands (one merged row) split too.
 template <typename Op>
 void binary_rows(const Strided& s, const float* a, const float* b, float* out, Op op) {
-  const int64_t inner = s.inner(), outer = s.outer();
+  const int64_t inner = s.inner(), outer = s.outer(), total = inner * outer;
   const int64_t ia = s.sa[s.rank - 1], ib = s.sb[s.rank - 1];
   const int last = s.rank - 2;  // innermost of the outer dims
-#pragma omp parallel if (inner * outer > cn::kParallelGrain)
+  if (total == 0) return;
+  // Long unit-stride rows stream; short or strided rows (transposes) cost more per element.
+  const bool b_cycles = s.rank == 2 && ia == 1 && ib == 1 && s.sa[0] == inner && s.sb[0] == 0;
+  const bool a_cycles = s.rank == 2 && ia == 1 && ib == 1 && s.sa[0] == 0 && s.sb[0] == inner;
+  const bool streaming = ia <= 1 && ib <= 1 && (inner >= 64 || b_cycles || a_cycles);
+#pragma omp parallel if (total > (streaming ? cn::kStreamGrain : cn::kMathGrain))
   {
     const int64_t nt = omp_get_num_threads(), t = omp_get_thread_num();
-    const int64_t begin = outer * t / nt, end = outer * (t + 1) / nt;
-    const bool b_cycles = s.rank == 2 && ia == 1 && ib == 1 && s.sa[0] == inner && s.sb[0] == 0;
-    const bool a_cycles = s.rank == 2 && ia == 1 && ib == 1 && s.sa[0] == 0 && s.sb[0] == inner;
-    if (begin < end && inner < 64 && (b_cycles || a_cycles)) {
+    if (inner < 64 && (b_cycles || a_cycles)) {
       // [rows, C] with a [C] operand and small C: repeat the short side to ~256 values once,
-      // then run long vectorizable rows against it.
+      // then run long vectorizable rows against it (whole rows per thread keep it aligned).
+      const int64_t begin = outer * t / nt, end = outer * (t + 1) / nt;
       const float* full = b_cycles ? a : b;
       const float* cyc = b_cycles ? b : a;
       const int64_t reps = (256 + inner - 1) / inner, span = reps * inner;
@@ -104,17 +108,20 @@ void binary_rows(const Strided& s, const float* a, const float* b, float* out, O
         if (b_cycles) binary_row(len, 1, 1, full + i, tiled, out + i, op);
         else binary_row(len, 1, 1, tiled, full + i, out + i, op);
       }
-    } else if (begin < end) {
+    } else {
+      const int64_t begin = total * t / nt, end = total * (t + 1) / nt;
       int64_t idx[kMaxRank] = {0};
       int64_t oa = 0, ob = 0;
-      for (int64_t i = last, rem = begin; i >= 0; --i) {
+      for (int64_t i = last, rem = begin / inner; i >= 0; --i) {
         idx[i] = rem % s.shape[i];
         rem /= s.shape[i];
         oa += idx[i] * s.sa[i];
         ob += idx[i] * s.sb[i];
       }
-      for (int64_t o = begin; o < end; ++o) {
-        binary_row(inner, ia, ib, a + oa, b + ob, out + o * inner, op);
+      for (int64_t pos = begin, j = begin % inner; pos < end; j = 0) {
+        const int64_t len = std::min(inner - j, end - pos);
+        binary_row(len, ia, ib, a + oa + j * ia, b + ob + j * ib, out + pos, op);
+        pos += len;
         for (int i = last; i >= 0; --i) {
           oa += s.sa[i];
           ob += s.sb[i];

@@ -10,6 +10,7 @@ import { BACKEND_NAMES, type BackendName } from "./backend_names.ts";
 import { enableWasmThreads, unrefWasmThreads } from "./enable_wasm_threads.ts";
 import { registerWasmKernels } from "./register_wasm_kernels.ts";
 import { resolveBackend } from "./resolve_backend.ts";
+import { shareSavedTensors } from "./share_saved_tensors.ts";
 
 /** The backend in use. */
 export interface BackendChoice {
@@ -62,7 +63,8 @@ async function startWasm(threads: number): Promise<string> {
  * Makes `request` the active tfjs backend and returns what is running. `auto` tries, in order:
  * tfjs-node-gpu, tfjs-node (only when installed), a hardware WebGPU adapter, the oneDNN
  * `native` backend, then `wasm` (always available). The `wasm` backend gets the composed
- * XNNPACK gradient kernels and, where the machine has several cores, XNNPACK threads.
+ * XNNPACK gradient kernels and, where the machine has several cores, XNNPACK threads. Gradients
+ * keep their saved tensors by reference from then on ({@linkcode shareSavedTensors}).
  *
  * @throws Error when `request` is not a backend name, or names a backend that is not
  *   available here (the message says why and how to install it).
@@ -77,6 +79,7 @@ export async function useBackend(
     );
   }
   const resolved = await resolveBackend(request as BackendName);
+  shareSavedTensors();
   let choice: BackendChoice;
   if (resolved.name === "wasm") {
     const detail = await startWasm(options.wasmThreads ?? defaultWasmThreads());

@@ -129,6 +129,11 @@ if (import.meta.main) {
     const byName = new Map(model.weights.map((w) => [w.originalName, w]));
     for (const w of noDropout.weights) w.write(byName.get(w.originalName)!.read());
     const training = (noDropout.apply(x, { training: true }) as tf.Tensor).arraySync();
+    // BN running statistics after that one training-mode pass (PyTorch keeps the unbiased variance).
+    const running = Object.fromEntries(
+      noDropout.weights.filter((w) => /moving_(mean|variance)$/.test(w.originalName))
+        .map((w) => [w.originalName, Array.from(w.read().dataSync())]),
+    );
     // Gradients of the mean cross-entropy for labels [1, 2, 3, 4], in the same layout as the weights
     // (zeros for BN running statistics, which have none).
     if (c.grads !== false) {
@@ -158,6 +163,7 @@ if (import.meta.main) {
         x: x.arraySync(),
         inference,
         training,
+        running,
         flattenInput: flatten ? (flatten.input as tf.SymbolicTensor).shape : null,
       }),
     );

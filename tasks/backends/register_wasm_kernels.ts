@@ -10,6 +10,7 @@ import {
 } from "@tensorflow/tfjs-core";
 import { conv2dBackpropFilterConfig } from "./wasm/conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./wasm/conv2d_backprop_input.ts";
+import { conv2dUsedTapsConfigs } from "./wasm/conv2d_used_taps.ts";
 import { depthwiseBackpropFilterConfig } from "./wasm/depthwise_backprop_filter.ts";
 import { depthwiseBackpropInputConfig } from "./wasm/depthwise_backprop_input.ts";
 import { batchMatMulConfig, fusedMatMulConfig } from "./wasm/batch_mat_mul.ts";
@@ -35,6 +36,7 @@ export const WASM_KERNELS: readonly KernelConfig[] = [
   ...batchNormTrainingConfigs,
   ...broadcastArithmeticConfigs,
   identityConfig,
+  ...conv2dUsedTapsConfigs,
 ];
 
 let registered = false;
@@ -43,9 +45,9 @@ let registered = false;
  * Registers the composed gradient kernels for backend `wasm` (the convolution gradients it
  * lacks) and replaces the backend's own kernels that are far slower than they need to be for
  * training: `Conv2DBackpropInput`, transposed `BatchMatMul`/`_FusedMatMul`, `MaxPoolGrad`,
- * `Tile`, `Sum` over leading axes, broadcasting element-wise arithmetic, copying `Identity`; adds the
- * training-mode batch-norm kernels of tasks/ops. Idempotent. Call before or after the backend
- * initializes.
+ * `Tile`, `Sum` over leading axes, broadcasting element-wise arithmetic, copying `Identity`,
+ * convolutions with filter taps that only meet padding (cropped); adds the training-mode
+ * batch-norm kernels of tasks/ops. Idempotent. Call before or after the backend initializes.
  * @returns the names of the kernels it installed (empty when already done).
  */
 export function registerWasmKernels(): string[] {

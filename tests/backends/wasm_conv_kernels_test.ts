@@ -48,6 +48,23 @@ const CASES: Case[] = [
     pad: [[0, 0], [3, 3], [0, 4], [0, 0]],
   },
   { b: 3, h: 13, w: 12, ci: 5, co: 7, fh: 7, fw: 7, s: [2, 2], pad: "same" },
+  // Filter taps that only meet padding (the kernels crop them): centre tap only, rows only,
+  // part of a 5×5, strided.
+  { b: 3, h: 1, w: 1, ci: 4, co: 5, fh: 3, fw: 3, s: [1, 1], pad: "same" },
+  { b: 2, h: 1, w: 4, ci: 3, co: 2, fh: 3, fw: 3, s: [1, 1], pad: "same" },
+  { b: 2, h: 2, w: 3, ci: 3, co: 4, fh: 5, fw: 5, s: [1, 1], pad: "same" },
+  { b: 2, h: 1, w: 1, ci: 2, co: 3, fh: 3, fw: 3, s: [2, 2], pad: "same" },
+  {
+    b: 2,
+    h: 2,
+    w: 2,
+    ci: 2,
+    co: 3,
+    fh: 3,
+    fw: 3,
+    s: [1, 1],
+    pad: [[0, 0], [0, 3], [2, 0], [0, 0]],
+  },
 ];
 
 function describe(c: Case): string {
@@ -102,6 +119,32 @@ async function compareConvGradients() {
     }
   }
 }
+
+Deno.test("wasm Conv2D and FusedConv2D match the cpu backend, filters cropped to used taps included", async () => {
+  await useBackend("wasm");
+  const next = seededUniform(7);
+  for (const c of CASES) {
+    const x = { shape: [c.b, c.h, c.w, c.ci], values: randomValues(c.b * c.h * c.w * c.ci, next) };
+    const filter = {
+      shape: [c.fh, c.fw, c.ci, c.co],
+      values: randomValues(c.fh * c.fw * c.ci * c.co, next),
+    };
+    const bias = { shape: [c.co], values: randomValues(c.co, next) };
+    const attrs = { strides: c.s, pad: c.pad, dataFormat: "NHWC", dilations: [1, 1] };
+    for (
+      const [kernel, inputs, extra] of [
+        ["Conv2D", { x, filter }, {}],
+        ["FusedConv2D", { x, filter, bias }, { activation: "relu" }],
+      ] as const
+    ) {
+      const got = await runKernelOn("wasm", kernel, inputs, { ...attrs, ...extra });
+      const want = await runKernelOn("cpu", kernel, inputs, { ...attrs, ...extra });
+      assert.deepEqual(got.shape, want.shape, `${kernel} shape for ${describe(c)}`);
+      const err = relativeError(got.values, want.values);
+      assert.ok(err < 1e-5, `${kernel} relative error ${err} for ${describe(c)}`);
+    }
+  }
+});
 
 Deno.test("wasm conv gradient kernels release every intermediate and keep their inputs", async () => {
   await useBackend("wasm");

@@ -11,6 +11,7 @@ import {
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
 import { conv2d, release, slice, transpose } from "./_ops.ts";
+import { embedTaps, usedTaps } from "./_used_taps.ts";
 
 /**
  * The filter gradient dW[fh,fw,ci,co] = Σ_{b,i,j} x[b, i·s+fh−pt, j·s+fw−pl, ci] · dy[b,i,j,co]
@@ -40,6 +41,24 @@ export function conv2dBackpropFilter(
     throw new Error(
       `Cannot compute Conv2DBackpropFilter on wasm for dataFormat '${attrs.dataFormat}': only NHWC (channelsLast) is supported`,
     );
+  }
+  const taps = usedTaps(info);
+  if (taps !== null) {
+    // Taps that only meet padding have a zero gradient: compute the others, pad with zeros.
+    const [, , ci, co] = attrs.filterShape;
+    const inner = conv2dBackpropFilter({
+      inputs: { x, dy },
+      backend,
+      attrs: {
+        ...attrs,
+        filterShape: [taps.height, taps.width, ci, co],
+        pad: taps.pad,
+        dimRoundingMode: undefined,
+      },
+    });
+    const dw = embedTaps(backend, inner, taps, attrs.filterShape);
+    release(backend, inner);
+    return dw;
   }
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;

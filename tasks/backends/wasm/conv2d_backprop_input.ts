@@ -12,6 +12,7 @@ import {
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
 import { conv2d, release, reverse, transpose } from "./_ops.ts";
+import { cropTaps, usedTaps } from "./_used_taps.ts";
 import { planAxis, zeroInsert } from "./_zero_insert.ts";
 import { col2imInputGrad, preferCol2im } from "./_col2im_input_grad.ts";
 
@@ -43,6 +44,18 @@ export function conv2dBackpropInput(
     throw new Error(
       `Cannot compute Conv2DBackpropInput on wasm for dataFormat '${attrs.dataFormat}': only NHWC (channelsLast) is supported`,
     );
+  }
+  const taps = usedTaps(info);
+  if (taps !== null) {
+    // Taps that only meet padding send their gradient to padding: leave them out.
+    const cropped = cropTaps(backend, filter, taps);
+    const dx = conv2dBackpropInput({
+      inputs: { dy, filter: cropped },
+      backend,
+      attrs: { ...attrs, pad: taps.pad, dimRoundingMode: undefined },
+    });
+    release(backend, cropped);
+    return dx;
   }
   if (preferCol2im(info)) return col2imInputGrad(backend, dy, filter, info);
   const rows = planAxis(

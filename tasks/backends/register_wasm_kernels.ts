@@ -16,6 +16,7 @@ import { depthwiseBackpropInputConfig } from "./wasm/depthwise_backprop_input.ts
 import { batchMatMulConfig, fusedMatMulConfig } from "./wasm/batch_mat_mul.ts";
 import { batchNormTrainingConfigs } from "./wasm/batch_norm_training.ts";
 import { broadcastArithmeticConfigs } from "./wasm/broadcast_arithmetic.ts";
+import { fusedAdamConfig } from "./wasm/fused_adam.ts";
 import { identityConfig } from "./wasm/identity.ts";
 import { maxPoolGradConfig } from "./wasm/max_pool_grad.ts";
 import { keepOriginalKernel } from "./wasm/_original_kernels.ts";
@@ -37,6 +38,7 @@ export const WASM_KERNELS: readonly KernelConfig[] = [
   ...broadcastArithmeticConfigs,
   identityConfig,
   ...conv2dUsedTapsConfigs,
+  fusedAdamConfig,
 ];
 
 let registered = false;
@@ -47,7 +49,7 @@ let registered = false;
  * training: `Conv2DBackpropInput`, transposed `BatchMatMul`/`_FusedMatMul`, `MaxPoolGrad`,
  * `Tile`, `Sum` over leading axes, broadcasting element-wise arithmetic, copying `Identity`,
  * convolutions with filter taps that only meet padding (cropped); adds the training-mode
- * batch-norm kernels of tasks/ops. Idempotent. Call before or after the backend initializes.
+ * batch-norm kernels of tasks/ops and the fused Adam step. Idempotent. Call before or after the backend initializes.
  * @returns the names of the kernels it installed (empty when already done).
  */
 export function registerWasmKernels(): string[] {

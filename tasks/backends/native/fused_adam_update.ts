@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs-core";
 import { f32, nativeKernel, type NativeKernelArgs, output } from "./_kernel_utils.ts";
 
-/** Name of the fused Adam kernel; only the `native` backend has it. */
+/** Name of the fused Adam kernel; the `native` and `wasm` backends have it. */
 export const fusedAdamKernelName = "CnnlabFusedAdam";
 
 /** Hyper-parameters of one {@linkcode fusedAdamUpdate}, as in tasks/train/create_optimizer.ts. */
@@ -26,8 +26,8 @@ export interface FusedAdamOptions {
  * w1 = baseScale·w − stepSize · m1 / (√v1 / biasCorrection2 + eps).
  * Every operation rounds to float32 in the order of the equivalent tfjs ops, so the results
  * equal theirs bit for bit.
- * @returns [w1, m1, v1] on the `native` backend, or null on any other backend (then run the
- * tfjs ops instead).
+ * @returns [w1, m1, v1] on a backend that registers the kernel (native, wasm), or null on any
+ * other backend (then run the tfjs ops instead).
  */
 export function fusedAdamUpdate(
   w: tf.Tensor,
@@ -36,7 +36,7 @@ export function fusedAdamUpdate(
   v: tf.Tensor,
   options: FusedAdamOptions,
 ): [tf.Tensor, tf.Tensor, tf.Tensor] | null {
-  if (tf.getBackend() !== "native") return null;
+  if (tf.getKernel(fusedAdamKernelName, tf.getBackend()) === undefined) return null;
   const attrs = { ...options } as unknown as tf.NamedAttrMap;
   const out = tf.engine().runKernel(fusedAdamKernelName, { w, g, m, v }, attrs) as tf.Tensor[];
   return [out[0], out[1], out[2]];

@@ -28,14 +28,17 @@ function adamOps(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: Step
 Deno.test("fusedAdamUpdate() on wasm equals the op-by-op Adam and AdamW steps bit for bit", async () => {
   await useBackend("wasm");
   const next = seededUniform(5);
-  const make = (scale: number) => tf.tensor(randomValues(30_011, next).map((x) => x * scale));
+  // Small variables take a JS pass, large ones the backend's kernels.
   for (
-    const o of [
-      { lr: 1e-3, t: 1, wd: 0, decoupled: false },
-      { lr: 1e-2, t: 7, wd: 0.01, decoupled: false },
-      { lr: 3e-4, t: 3, wd: 0.05, decoupled: true },
-    ]
+    const [size, o] of [
+      [30_011, { lr: 1e-3, t: 1, wd: 0, decoupled: false }],
+      [30_011, { lr: 1e-2, t: 7, wd: 0.01, decoupled: false }],
+      [30_011, { lr: 3e-4, t: 3, wd: 0.05, decoupled: true }],
+      [300_007, { lr: 1e-2, t: 7, wd: 0.01, decoupled: false }],
+      [300_007, { lr: 3e-4, t: 3, wd: 0.05, decoupled: true }],
+    ] as const
   ) {
+    const make = (scale: number) => tf.tensor(randomValues(size, next).map((x) => x * scale));
     const [w, g, m] = [make(1), make(0.1), make(0.01)];
     const v = tf.abs(make(1e-4));
     const fused = fusedAdamUpdate(w, g, m, v, {
@@ -50,8 +53,24 @@ Deno.test("fusedAdamUpdate() on wasm equals the op-by-op Adam and AdamW steps bi
     assert.ok(fused !== null, "wasm registers the fused Adam kernel");
     const want = adamOps(w, g, m, v, o);
     ["w", "m", "v"].forEach((name, i) =>
-      assert.deepEqual(fused[i].dataSync(), want[i].dataSync(), `${name} for ${JSON.stringify(o)}`)
+      assert.deepEqual(
+        fused[i].dataSync(),
+        want[i].dataSync(),
+        `${name} for ${size} values, ${JSON.stringify(o)}`,
+      )
     );
     tf.dispose([w, g, m, v, ...fused, ...want]);
+  }
+});
+
+Deno.test("the fused Adam kernel on wasm releases its intermediates", async () => {
+  await useBackend("wasm");
+  for (const size of [100, 300_007]) {
+    const [w, g, m, v] = [0, 1, 2, 3].map(() => tf.ones([size]));
+    const ids = tf.backend().numDataIds();
+    const options = { beta1, beta2, eps, stepSize: 1e-3, biasCorrection2: 0.5, l2: 0.1 };
+    const out = fusedAdamUpdate(w, g, m, v, options)!;
+    assert.equal(tf.backend().numDataIds(), ids + 3);
+    tf.dispose([w, g, m, v, ...out]);
   }
 });

@@ -80,6 +80,26 @@ export function multiply(backend: KernelBackend, a: TensorInfo, b: TensorInfo): 
   return run("Multiply", backend, { a, b }, {});
 }
 
+/** `a − b` with broadcasting. */
+export function subtract(backend: KernelBackend, a: TensorInfo, b: TensorInfo): TensorInfo {
+  return run("Sub", backend, { a, b }, {});
+}
+
+/** `a / b` with broadcasting. */
+export function divide(backend: KernelBackend, a: TensorInfo, b: TensorInfo): TensorInfo {
+  return run("RealDiv", backend, { a, b }, {});
+}
+
+/** `√x` element-wise. */
+export function sqrt(backend: KernelBackend, x: TensorInfo): TensorInfo {
+  return run("Sqrt", backend, { x }, {});
+}
+
+/** `x²` element-wise. */
+export function square(backend: KernelBackend, x: TensorInfo): TensorInfo {
+  return run("Square", backend, { x }, {});
+}
+
 /** Sum of `x` over `axis` (innermost axes avoid a transpose inside the wasm kernel). */
 export function sum(backend: KernelBackend, x: TensorInfo, axis: number[]): TensorInfo {
   return run("Sum", backend, { x }, { axis, keepDims: false });

@@ -1,15 +1,49 @@
 /**
- * The fused Adam kernel of tasks/backends/native/fused_adam_update.ts for the wasm backend: one
- * JS pass per variable instead of ~11 element-wise kernels (120 kernel calls per LeNet step).
- * Each operation rounds to float32 (`Math.fround`) in the order of the tfjs ops it replaces, so
- * the results equal theirs bit for bit.
+ * The fused Adam kernel of tasks/backends/native/fused_adam_update.ts for the wasm backend. Small
+ * variables take one JS pass instead of ~11 element-wise kernels (120 kernel calls per LeNet
+ * step), each operation rounded to float32 (`Math.fround`) in the order of the tfjs ops it
+ * replaces, so the results equal theirs bit for bit. Large ones run those ops on the backend's
+ * SIMD kernels, which beat the JS pass there (14 vs 18 ms for 2.4 M values, 1.4 vs 1.7 ms for
+ * 200 k).
  * @module
  */
 import type { KernelBackend, KernelConfig, TensorInfo } from "@tensorflow/tfjs-core";
 import { fusedAdamKernelName, type FusedAdamOptions } from "../native/fused_adam_update.ts";
 import { heapView, makeOutput } from "./_heap.ts";
+import { add, divide, multiply, release, sqrt, square, subtract } from "./_ops.ts";
 
 const f = Math.fround;
+
+/** Variables up to this size take the JS pass. */
+const JS_LIMIT = 1 << 16;
+
+type Inputs = Record<"w" | "g" | "m" | "v", TensorInfo>;
+
+/** The op-by-op step on the backend's kernels, releasing every intermediate. */
+function composed(backend: KernelBackend, { w, g, m, v }: Inputs, o: FusedAdamOptions) {
+  const temps: TensorInfo[] = [];
+  const keep = (t: TensorInfo) => (temps.push(t), t);
+  const scalar = (value: number) => {
+    const t = keep(makeOutput(backend, [], "float32"));
+    (heapView(backend, t) as Float32Array)[0] = value;
+    return t;
+  };
+  const mul = (a: TensorInfo, b: TensorInfo) => keep(multiply(backend, a, b));
+  const l2 = o.l2 ?? 0;
+  const baseScale = o.baseScale ?? 1;
+  const gi = l2 !== 0 ? keep(add(backend, g, mul(w, scalar(l2)))) : g;
+  const m1 = add(backend, mul(m, scalar(o.beta1)), mul(gi, scalar(1 - o.beta1)));
+  const g2 = keep(square(backend, gi));
+  const v1 = add(backend, mul(v, scalar(o.beta2)), mul(g2, scalar(1 - o.beta2)));
+  const root = keep(sqrt(backend, v1));
+  const scaled = keep(divide(backend, root, scalar(o.biasCorrection2)));
+  const denom = keep(add(backend, scaled, scalar(o.eps)));
+  const base = baseScale !== 1 ? mul(w, scalar(baseScale)) : w;
+  const ratio = keep(divide(backend, m1, denom));
+  const w1 = subtract(backend, base, mul(ratio, scalar(o.stepSize)));
+  release(backend, ...temps);
+  return [w1, m1, v1];
+}
 
 function fusedAdam(
   args: { inputs: Record<string, TensorInfo>; backend: KernelBackend; attrs: unknown },
@@ -23,6 +57,9 @@ function fusedAdam(
           `got [${w.shape}] ${w.dtype} and [${t.shape}] ${t.dtype}`,
       );
     }
+  }
+  if (w.shape.reduce((a, b) => a * b, 1) > JS_LIMIT) {
+    return composed(backend, { w, g, m, v }, o);
   }
   const outs = [0, 1, 2].map(() => makeOutput(backend, w.shape, "float32"));
   const [ws, gs, ms, vs] = [w, g, m, v].map((t) => heapView(backend, t) as Float32Array);

@@ -13,8 +13,8 @@
 // The transcendental loops get AVX-512 and AVX2 clones picked at load time, as the SSE2 baseline
 // is hardly faster than libm (602K sigmoids, one thread: libm 1,090 µs; SSE2 1,020, AVX2 390,
 // AVX-512 215); the library still runs on any x86-64. With -ffp-contract=off no clone fuses
-// a*b+c, so all of them round identically.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// a*b+c, so all of them round identically. Clones need ifunc: GCC with glibc only.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__)
 #define CN_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define CN_SIMD_CLONES

@@ -20,6 +20,7 @@ import { fusedAdamConfig } from "./wasm/fused_adam.ts";
 import { identityConfig } from "./wasm/identity.ts";
 import { maxPoolGradConfig } from "./wasm/max_pool_grad.ts";
 import { keepOriginalKernel } from "./wasm/_original_kernels.ts";
+import { slicePadConfigs } from "./wasm/slice_pad.ts";
 import { sumConfig } from "./wasm/sum.ts";
 import { tileConfig } from "./wasm/tile.ts";
 
@@ -39,6 +40,7 @@ export const WASM_KERNELS: readonly KernelConfig[] = [
   identityConfig,
   ...conv2dUsedTapsConfigs,
   fusedAdamConfig,
+  ...slicePadConfigs,
 ];
 
 let registered = false;
@@ -47,7 +49,8 @@ let registered = false;
  * Registers the composed gradient kernels for backend `wasm` (the convolution gradients it
  * lacks) and replaces the backend's own kernels that are far slower than they need to be for
  * training: `Conv2DBackpropInput`, transposed `BatchMatMul`/`_FusedMatMul`, `MaxPoolGrad`,
- * `Tile`, `Sum` over leading axes, broadcasting element-wise arithmetic, copying `Identity`,
+ * `Tile`, `Sum` over leading axes, `Slice`, `PadV2`, broadcasting element-wise arithmetic,
+ * copying `Identity`,
  * convolutions with filter taps that only meet padding (cropped); adds the training-mode
  * batch-norm kernels of tasks/ops and the fused Adam step. Idempotent. Call before or after the backend initializes.
  * @returns the names of the kernels it installed (empty when already done).

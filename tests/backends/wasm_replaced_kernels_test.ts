@@ -134,3 +134,31 @@ Deno.test("wasm Identity shares the buffer: the clone outlives its source, nothi
   assert.deepEqual(sc.dataSync(), ["a", "b"]);
   tf.dispose([s, sc]);
 });
+
+Deno.test("wasm Slice and PadV2 match the cpu backend (runs over full and partial axes)", async () => {
+  await useBackend("wasm");
+  for (
+    const [shape, begin, size] of [
+      [[4, 6, 6, 5], [0, 1, 1, 0], [4, 4, 4, 5]], // the gradient of a spatial pad
+      [[4, 6, 6, 5], [1, 0, 0, 0], [2, 6, 6, 5]], // contiguous
+      [[3, 5, 7], [1, 2, 3], [2, 2, 3]],
+      [[2, 3, 4, 5, 6], [0, 1, 0, 2, 0], [2, 2, 4, 3, 6]],
+      [[9], [2], [5]],
+      [[4, 6], [0, 1], [-1, 3]],
+      [[3, 4], [1, 0], [0, 4]], // empty
+    ] as number[][][]
+  ) {
+    await same("Slice", { x: t(shape) }, { begin, size });
+  }
+  for (
+    const [shape, paddings, constantValue] of [
+      [[3, 7, 7, 1], [[0, 0], [3, 3], [3, 3], [0, 0]], 0], // ResNet's stem padding
+      [[2, 5, 5, 6], [[0, 0], [1, 1], [1, 1], [0, 0]], -7.5],
+      [[2, 3, 4], [[1, 0], [0, 2], [0, 0]], 1.5],
+      [[5], [[2, 3]], 0],
+      [[2, 3], [[0, 0], [0, 0]], 0],
+    ] as [number[], [number, number][], number][]
+  ) {
+    await same("PadV2", { x: t(shape) }, { paddings, constantValue });
+  }
+});

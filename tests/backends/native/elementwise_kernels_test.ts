@@ -118,6 +118,8 @@ const reduceCases: [number[], number | number[], boolean][] = [
   [[32, 10], 0, false],
   [[5, 6, 7], [0, 1, 2], false],
   [[3, 4, 5, 6], [1], false],
+  [[3, 1000, 37], [1], false], // narrow rows summed in 74 lanes, with a partial last piece
+  [[4, 700, 63], [0, 1], true],
   [[3, 4, 5, 6], [0, 2], false], // not contiguous: the cpu kernel serves it
 ];
 

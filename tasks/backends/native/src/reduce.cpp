@@ -5,6 +5,27 @@
 
 #include "common.hpp"
 
+namespace {
+
+constexpr int64_t kWide = 64;
+
+// Sums `len` contiguous floats, rows of `inner` < kWide values, into acc[inner]: row-by-row loops
+// of 6 or 1 values do not vectorize (NHWC bias gradients over C = 6 ran at ~0.65 ns per value),
+// so whole rows are added into `lanes` >= kWide double lanes first, then folded per column.
+void sum_narrow_rows(const float* __restrict seg, int64_t len, int64_t inner, double* __restrict acc) {
+  const int64_t lanes = inner * ((kWide + inner - 1) / inner);
+  double wide[2 * kWide] = {0.0};
+  int64_t k = 0;
+  for (; k + lanes <= len; k += lanes) {
+    for (int64_t m = 0; m < lanes; ++m) wide[m] += seg[k + m];
+  }
+  for (int64_t m = 0; k + m < len; ++m) wide[m] += seg[k + m];
+  for (int64_t j = 0; j < inner; ++j) acc[j] = 0.0;
+  for (int64_t m = 0; m < lanes; ++m) acc[m % inner] += wide[m];
+}
+
+}  // namespace
+
 extern "C" {
 
 /**
@@ -25,6 +46,10 @@ int cn_reduce(int op, int32_t outer32, int32_t r32, int32_t inner32, const float
         double* acc = part.data() + (a * chunks + c) * inner;
         const int64_t r0 = c * kChunk, r1 = std::min(r, r0 + kChunk);
         const float* base = x + a * r * inner;
+        if (is_sum && inner < kWide) {
+          sum_narrow_rows(base + r0 * inner, (r1 - r0) * inner, inner, acc);
+          continue;
+        }
         for (int64_t j = 0; j < inner; ++j) acc[j] = is_sum ? 0.0 : base[r0 * inner + j];
         for (int64_t i = r0; i < r1; ++i) {
           const float* row = base + i * inner;

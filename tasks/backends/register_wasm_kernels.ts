@@ -10,7 +10,7 @@ import {
 } from "@tensorflow/tfjs-core";
 import { conv2dBackpropFilterConfig } from "./wasm/conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./wasm/conv2d_backprop_input.ts";
-import { conv2dUsedTapsConfigs } from "./wasm/conv2d_used_taps.ts";
+import { conv2dForwardConfigs } from "./wasm/conv2d_forward.ts";
 import { depthwiseBackpropFilterConfig } from "./wasm/depthwise_backprop_filter.ts";
 import { depthwiseBackpropInputConfig } from "./wasm/depthwise_backprop_input.ts";
 import { batchMatMulConfig, fusedMatMulConfig } from "./wasm/batch_mat_mul.ts";
@@ -38,7 +38,7 @@ export const WASM_KERNELS: readonly KernelConfig[] = [
   ...batchNormTrainingConfigs,
   ...broadcastArithmeticConfigs,
   identityConfig,
-  ...conv2dUsedTapsConfigs,
+  ...conv2dForwardConfigs,
   fusedAdamConfig,
   ...slicePadConfigs,
 ];
@@ -51,7 +51,7 @@ let registered = false;
  * training: `Conv2DBackpropInput`, transposed `BatchMatMul`/`_FusedMatMul`, `MaxPoolGrad`,
  * `Tile`, `Sum` over leading axes, `Slice`, `PadV2`, broadcasting element-wise arithmetic,
  * copying `Identity`,
- * convolutions with filter taps that only meet padding (cropped); adds the training-mode
+ * convolutions on maps smaller than their filter; adds the training-mode
  * batch-norm kernels of tasks/ops and the fused Adam step. Idempotent. Call before or after the backend initializes.
  * @returns the names of the kernels it installed (empty when already done).
  */

@@ -48,6 +48,9 @@ const CASES: Case[] = [
     pad: [[0, 0], [3, 3], [0, 4], [0, 0]],
   },
   { b: 3, h: 13, w: 12, ci: 5, co: 7, fh: 7, fw: 7, s: [2, 2], pad: "same" },
+  // Maps smaller than the filter with every tap used: one dense product.
+  { b: 3, h: 2, w: 2, ci: 5, co: 6, fh: 3, fw: 3, s: [1, 1], pad: "same" },
+  { b: 2, h: 3, w: 2, ci: 3, co: 2, fh: 3, fw: 5, s: [1, 1], pad: "same" },
   // Filter taps that only meet padding (the kernels crop them): centre tap only, rows only,
   // part of a 5×5, strided.
   { b: 3, h: 1, w: 1, ci: 4, co: 5, fh: 3, fw: 3, s: [1, 1], pad: "same" },
@@ -120,7 +123,7 @@ async function compareConvGradients() {
   }
 }
 
-Deno.test("wasm Conv2D and FusedConv2D match the cpu backend, filters cropped to used taps included", async () => {
+Deno.test("wasm Conv2D and FusedConv2D match the cpu backend (cropped filters and dense products included)", async () => {
   await useBackend("wasm");
   const next = seededUniform(7);
   for (const c of CASES) {
@@ -135,6 +138,7 @@ Deno.test("wasm Conv2D and FusedConv2D match the cpu backend, filters cropped to
       const [kernel, inputs, extra] of [
         ["Conv2D", { x, filter }, {}],
         ["FusedConv2D", { x, filter, bias }, { activation: "relu" }],
+        ["FusedConv2D", { x, filter }, { activation: "linear" }],
       ] as const
     ) {
       const got = await runKernelOn("wasm", kernel, inputs, { ...attrs, ...extra });

@@ -10,7 +10,8 @@ import {
   type KernelConfig,
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
-import { conv2d, release, slice, transpose } from "./_ops.ts";
+import { foldDenseGrad, matMul, preferDense } from "./_dense_small_conv.ts";
+import { conv2d, release, reshape, slice, transpose } from "./_ops.ts";
 import { embedTaps, usedTaps } from "./_used_taps.ts";
 
 /**
@@ -58,6 +59,15 @@ export function conv2dBackpropFilter(
     });
     const dw = embedTaps(backend, inner, taps, attrs.filterShape);
     release(backend, inner);
+    return dw;
+  }
+  if (preferDense(info)) {
+    const { batchSize: b, inChannels: ci, outChannels: co } = info;
+    const xRows = reshape(backend, x, [1, b, info.inHeight * info.inWidth * ci]);
+    const dyRows = reshape(backend, dy, [1, b, info.outHeight * info.outWidth * co]);
+    const grad = matMul(backend, xRows, dyRows, true, false);
+    const dw = foldDenseGrad(backend, grad, info);
+    release(backend, xRows, dyRows, grad);
     return dw;
   }
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;

@@ -11,7 +11,8 @@ import {
   type KernelConfig,
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
-import { conv2d, release, reverse, transpose } from "./_ops.ts";
+import { denseFilter, matMul, preferDense } from "./_dense_small_conv.ts";
+import { conv2d, release, reshape, reverse, transpose } from "./_ops.ts";
 import { cropTaps, usedTaps } from "./_used_taps.ts";
 import { planAxis, zeroInsert } from "./_zero_insert.ts";
 import { col2imInputGrad, preferCol2im } from "./_col2im_input_grad.ts";
@@ -55,6 +56,15 @@ export function conv2dBackpropInput(
       attrs: { ...attrs, pad: taps.pad, dimRoundingMode: undefined },
     });
     release(backend, cropped);
+    return dx;
+  }
+  if (preferDense(info)) {
+    const { inChannels: ci, outChannels: co } = info;
+    const dense = denseFilter(backend, filter, info);
+    const rows = reshape(backend, dy, [1, info.batchSize, info.outHeight * info.outWidth * co]);
+    const flat = matMul(backend, rows, dense, false, true);
+    const dx = reshape(backend, flat, [info.batchSize, info.inHeight, info.inWidth, ci]);
+    release(backend, dense, rows, flat);
     return dx;
   }
   if (preferCol2im(info)) return col2imInputGrad(backend, dy, filter, info);

@@ -1,7 +1,9 @@
 /**
- * `Conv2D` and `FusedConv2D` for the wasm backend with the filter cropped to the taps that meet
- * real input (see `_used_taps.ts`): a 3×3 "same" convolution of a 1×1 map runs as the 1×1
- * convolution it is. Every other convolution goes to the backend's kernel unchanged.
+ * `Conv2D` and `FusedConv2D` for the wasm backend on maps smaller than the filter: the filter is
+ * cropped to the taps that meet real input (`_used_taps.ts`: a 3×3 "same" convolution of a 1×1
+ * map runs as the 1×1 convolution it is), or, when every tap is used but most windows are
+ * padding, the convolution runs as one dense product (`_dense_small_conv.ts`, 2×2 maps). Every
+ * other convolution goes to the backend's kernel unchanged.
  * @module
  */
 import {
@@ -13,6 +15,7 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
+import { denseConv, preferDense } from "./_dense_small_conv.ts";
 import { release } from "./_ops.ts";
 import { originalKernel } from "./_original_kernels.ts";
 import { cropTaps, usedTaps } from "./_used_taps.ts";
@@ -44,7 +47,14 @@ function cropped(name: string) {
       format,
     );
     const taps = usedTaps(info);
-    if (taps === null) return original(args as never) as TensorInfo;
+    if (taps === null) {
+      // The dense form has no bias or activation to fuse.
+      const plain = args.inputs.bias === undefined && args.inputs.preluActivationWeights ===
+          undefined &&
+        (attrs.activation ?? "linear") === "linear";
+      if (plain && preferDense(info)) return denseConv(backend, x, filter, info);
+      return original(args as never) as TensorInfo;
+    }
     const small = cropTaps(backend, filter, taps);
     const out = original({
       ...args,
@@ -57,7 +67,7 @@ function cropped(name: string) {
 }
 
 /** Registration records of the two kernels for backend `wasm`. */
-export const conv2dUsedTapsConfigs: KernelConfig[] = [Conv2D, FusedConv2D].map((kernelName) => ({
+export const conv2dForwardConfigs: KernelConfig[] = [Conv2D, FusedConv2D].map((kernelName) => ({
   kernelName,
   backendName: "wasm",
   kernelFunc: cropped(kernelName) as unknown as KernelConfig["kernelFunc"],

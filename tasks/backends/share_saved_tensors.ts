@@ -42,7 +42,9 @@ export function shareSavedTensors(): boolean {
     // Depth 2 or more: a gradient is being taken of code that itself takes gradients.
     if (engine.state.gradientDepth > 1) return original(tensors);
     return tensors.map((t) => {
-      const backend = engine.state.tensorInfo.get(t.dataId)!.backend;
+      const backend = engine.state.tensorInfo.get(t.dataId)?.backend;
+      // Not tracked by this engine (never seen so far): tfjs' own path, with its own checks.
+      if (backend === undefined) return original([t])[0];
       backend.incRef(t.dataId);
       const info = { dataId: t.dataId, shape: t.shape, dtype: t.dtype } as tf.TensorInfo;
       return engine.keep(engine.makeTensorFromTensorInfo(info, backend));

@@ -20,13 +20,7 @@ const MNIST_DIR = resolve(REPO, "..", "shared", "datasets", "mnist");
 Deno.test("the data stage reads real MNIST: 60,000/10,000 with the published label counts, verified by SHA-256", async () => {
   const ctx = await stageContext({ dataset: "mnist", path: MNIST_DIR });
   await runData(ctx);
-  const started = performance.now();
   const { meta, train, test } = await loadDataArtifact(ctx.outDir);
-  const loadMs = performance.now() - started;
-  assert.ok(
-    loadMs < 1000,
-    `70,000 MNIST images took ${loadMs.toFixed(0)} ms to load from the artifact`,
-  );
   assert.equal(train.count, 60000);
   assert.equal(test.count, 10000);
   assert.deepEqual(train.shape, [28, 28, 1]);

@@ -95,17 +95,13 @@ namespace {
 // on the thread count.
 constexpr int64_t kStatChunk = 256;
 
-// Streaming passes over a batch-norm tensor run on one thread below this many elements: waking
-// the passive OpenMP workers costs more than a second core saves on a memory-bound pass.
-constexpr int64_t kStreamGrain = int64_t(1) << 20;
-
 // Per-channel sums over rows of `channels`: s1 = Σ f1(r, c), s2 = Σ f2(r, c), in double.
 template <typename F>
 void channel_sums(int64_t rows, int64_t channels, std::vector<double>& s1, std::vector<double>& s2,
                   F&& accumulate) {
   const int64_t chunks = (rows + kStatChunk - 1) / kStatChunk;
   std::vector<double> part(static_cast<size_t>(chunks * channels * 2));
-#pragma omp parallel for if (rows * channels > cn::kParallelGrain)
+#pragma omp parallel for if (rows * channels > cn::kMathGrain)
   for (int64_t k = 0; k < chunks; ++k) {
     double* p1 = part.data() + k * channels * 2;
     double* p2 = p1 + channels;
@@ -163,7 +159,7 @@ int cn_batchnorm_train(int32_t rows32, int32_t channels32, const float* x, const
       mul[c] = float(scale[c] / std::sqrt(v + eps));
       add[c] = float(offset[c] - m * mul[c]);
     }
-#pragma omp parallel for if (rows * channels > kStreamGrain)
+#pragma omp parallel for if (rows * channels > cn::kStreamGrain)
     for (int64_t r = 0; r < rows; ++r) {
       const float* xr = x + r * channels;
       float* yr = y + r * channels;
@@ -207,7 +203,7 @@ int cn_batchnorm_train_grad(int32_t rows32, int32_t channels32, const float* x, 
       b[c] = float(-slope);
       k[c] = float(-g * sum_dy[c] / n);
     }
-#pragma omp parallel for if (rows * channels > kStreamGrain)
+#pragma omp parallel for if (rows * channels > cn::kStreamGrain)
     for (int64_t r = 0; r < rows; ++r) {
       const float* xr = x + r * channels;
       const float* dr = dy + r * channels;

@@ -51,6 +51,21 @@ const cases: ConvCase[] = [
     ], [0, 0]],
   },
   { n: 2, h: 3, w: 3, c: 2, k: [3, 3], out: 4, stride: 1, dilation: 2, pad: "same" },
+  // Stride 1 with channels in multiples of 16: the input gradient runs as a forward convolution
+  // with the rotated filter.
+  { n: 2, h: 6, w: 5, c: 16, k: [3, 3], out: 32, stride: 1, dilation: 1, pad: "same" },
+  { n: 1, h: 7, w: 6, c: 32, k: [3, 2], out: 16, stride: 1, dilation: 1, pad: "valid" },
+  {
+    n: 2,
+    h: 6,
+    w: 6,
+    c: 16,
+    k: [3, 3],
+    out: 16,
+    stride: 1,
+    dilation: 1,
+    pad: [[0, 0], [1, 0], [0, 2], [0, 0]],
+  },
 ];
 
 const tolerance = 1e-4;

@@ -4,8 +4,10 @@
  * GFLOP/s, and the engine's cached rerun (pipelines/bench/cached_rerun.ts) when it exists.
  *
  * Options: `--models lenet,vgg_small,resnet`, `--backends wasm,native,webgpu,tensorflow,cpu`,
- * `--steps 30` (at most; a measurement stops after ~20 s). Timings on a shared machine are noisy: compare with the PyTorch peer run in the
- * same session (../shared/peers/README.md).
+ * `--steps 200 --warmup 5 --seconds 10` (timed steps at most, untimed steps first, and the time
+ * after which a measurement stops). Timings on a shared machine are noisy, so where PyTorch is
+ * installed (`apt-get install python3-torch`) the bench also runs ../shared/peers/torch_peer.py
+ * on each model in the same session and prints that ratio too.
  * @module
  */
 import { existsSync } from "node:fs";
@@ -18,6 +20,44 @@ export const TORCH_IMAGES_PER_SEC: Record<string, number> = {
   vgg_small: 197,
   resnet: 485,
 };
+
+/** torch_peer.py's model names and batches for a few seconds of timing each. */
+const TORCH_PEER_MODELS: Record<string, [string, number]> = {
+  lenet: ["lenet", 200],
+  vgg_small: ["vgg", 20],
+  resnet: ["resnet18", 40],
+};
+
+/** Peer runs per model; the best counts (PyTorch's 2-thread runs here are sometimes 3× slower). */
+const TORCH_PEER_RUNS = 3;
+
+const TORCH_PEER = new URL("../../../shared/peers/torch_peer.py", import.meta.url).pathname;
+
+/**
+ * PyTorch's best images/s for `model` over {@link TORCH_PEER_RUNS} runs on this machine now, or
+ * null where PyTorch or the peer is missing.
+ */
+async function torchNow(model: string): Promise<number | null> {
+  let best: number | null = null;
+  for (let i = 0; i < TORCH_PEER_RUNS; i++) {
+    const r = await torchRun(model);
+    if (r === null) return best;
+    best = Math.max(best ?? 0, r);
+  }
+  return best;
+}
+
+async function torchRun(model: string): Promise<number | null> {
+  const peer = TORCH_PEER_MODELS[model];
+  if (peer === undefined || !existsSync(TORCH_PEER)) return null;
+  const out = await $({
+    nothrow: true,
+    quiet: true,
+    timeout: TIMEOUT,
+  })`/usr/bin/python3 ${TORCH_PEER} ${peer[0]} 2 ${peer[1]}`;
+  const m = /images\/s=([0-9.]+)/.exec(out.stdout);
+  return m ? Number(m[1]) : null;
+}
 
 /** The cpu backend is ~500× slower than PyTorch: only LeNet is worth timing on it. */
 const CPU_MODELS = new Set(["lenet"]);
@@ -58,17 +98,20 @@ if (import.meta.main) {
     options: {
       models: { type: "string", default: "lenet,vgg_small,resnet" },
       backends: { type: "string", default: "wasm,native,webgpu,tensorflow,cpu" },
-      steps: { type: "string", default: "30" },
+      steps: { type: "string", default: "200" },
+      warmup: { type: "string", default: "5" },
+      seconds: { type: "string", default: "10" },
     },
   });
   const here = new URL(".", import.meta.url).pathname;
   console.log("Training images/s, 28×28×1, batch 128, Adam (noisy shared machine: compare ratios)");
   console.log(
-    `${pad("model", 10)} ${pad("backend", 8)} ${pad("images/s", 9)} ${
-      pad("PyTorch", 8)
+    `${pad("model", 10)} ${pad("backend", 8)} ${pad("images/s", 9)} ${pad("PyTorch", 8)} ratio  ${
+      pad("PyTorch now", 11)
     } ratio  detail`,
   );
   for (const model of values.models.split(",")) {
+    const now = await torchNow(model);
     for (const backend of values.backends.split(",")) {
       if (backend === "cpu" && !CPU_MODELS.has(model)) continue;
       const [r] = await jsonLines([
@@ -76,21 +119,25 @@ if (import.meta.main) {
         model,
         backend,
         values.steps,
+        values.warmup,
+        values.seconds,
       ]) as unknown as SpeedLine[];
       const torch = TORCH_IMAGES_PER_SEC[model];
+      const nowText = pad(now === null ? "-" : now.toFixed(1), 11);
       if (r.imagesPerSec === undefined) {
         console.log(
           `${pad(model, 10)} ${pad(backend, 8)} ${pad("-", 9)} ${
             pad(String(torch ?? "-"), 8)
-          } -      ${r.error}`,
+          } -      ${nowText} -      ${r.error}`,
         );
         continue;
       }
       const ratio = torch ? (r.imagesPerSec / torch).toFixed(3) : "-";
+      const ratioNow = now ? (r.imagesPerSec / now).toFixed(3) : "-";
       console.log(
         `${pad(model, 10)} ${pad(backend, 8)} ${pad(r.imagesPerSec.toFixed(1), 9)} ${
           pad(String(torch ?? "-"), 8)
-        } ${pad(ratio, 6)} ${r.detail} (${r.steps} steps)`,
+        } ${pad(ratio, 6)} ${nowText} ${pad(ratioNow, 6)} ${r.detail} (${r.steps} steps)`,
       );
     }
   }

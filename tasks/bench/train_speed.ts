@@ -1,5 +1,5 @@
 /**
- * `deno run -A --unstable-webgpu tasks/bench/train_speed.ts MODEL BACKEND [STEPS] [WARMUP]`: training
+ * `deno run -A --unstable-webgpu tasks/bench/train_speed.ts MODEL BACKEND [STEPS] [WARMUP] [SECONDS]`: training
  * images/s of one model on one backend, printed as one JSON line (read by bench.ts). One
  * process per measurement, because a tfjs process keeps its first wasm thread count and
  * backends' caches would otherwise mix.
@@ -9,10 +9,10 @@ import { useBackend } from "../backends/mod.ts";
 import { measureTrainSpeed } from "./measure_train_speed.ts";
 
 if (import.meta.main) {
-  const [model, backend, steps, warmup] = Deno.args;
+  const [model, backend, steps, warmup, seconds] = Deno.args;
   if (model === undefined || backend === undefined) {
     console.error(
-      "Usage: train_speed.ts MODEL BACKEND [STEPS] [WARMUP]   e.g. train_speed.ts lenet wasm 5 2",
+      "Usage: train_speed.ts MODEL BACKEND [STEPS] [WARMUP] [SECONDS]   e.g. train_speed.ts lenet wasm 5 2 10",
     );
     Deno.exit(2);
   }
@@ -21,6 +21,7 @@ if (import.meta.main) {
     const speed = await measureTrainSpeed(model, {
       steps: steps === undefined ? 5 : Number(steps),
       warmupSteps: warmup === undefined ? 2 : Number(warmup),
+      maxSeconds: seconds === undefined ? 20 : Number(seconds),
     });
     console.log(JSON.stringify({ ...speed, backend: choice.name, detail: choice.detail }));
   } catch (e) {

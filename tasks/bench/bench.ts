@@ -111,7 +111,7 @@ if (import.meta.main) {
     } ratio  detail`,
   );
   for (const model of values.models.split(",")) {
-    const now = await torchNow(model);
+    const results: SpeedLine[] = [];
     for (const backend of values.backends.split(",")) {
       if (backend === "cpu" && !CPU_MODELS.has(model)) continue;
       const [r] = await jsonLines([
@@ -122,11 +122,17 @@ if (import.meta.main) {
         values.warmup,
         values.seconds,
       ]) as unknown as SpeedLine[];
-      const torch = TORCH_IMAGES_PER_SEC[model];
-      const nowText = pad(now === null ? "-" : now.toFixed(1), 11);
+      results.push({ ...r, model, backend });
+    }
+    // After the project's own runs, so PyTorch's threads never share the cores with them.
+    const now = await torchNow(model);
+    const nowText = pad(now === null ? "-" : now.toFixed(1), 11);
+    const torch = TORCH_IMAGES_PER_SEC[model];
+    for (const r of results) {
+      const head = `${pad(model, 10)} ${pad(r.backend, 8)}`;
       if (r.imagesPerSec === undefined) {
         console.log(
-          `${pad(model, 10)} ${pad(backend, 8)} ${pad("-", 9)} ${
+          `${head} ${pad("-", 9)} ${
             pad(String(torch ?? "-"), 8)
           } -      ${nowText} -      ${r.error}`,
         );
@@ -135,9 +141,9 @@ if (import.meta.main) {
       const ratio = torch ? (r.imagesPerSec / torch).toFixed(3) : "-";
       const ratioNow = now ? (r.imagesPerSec / now).toFixed(3) : "-";
       console.log(
-        `${pad(model, 10)} ${pad(backend, 8)} ${pad(r.imagesPerSec.toFixed(1), 9)} ${
-          pad(String(torch ?? "-"), 8)
-        } ${pad(ratio, 6)} ${nowText} ${pad(ratioNow, 6)} ${r.detail} (${r.steps} steps)`,
+        `${head} ${pad(r.imagesPerSec.toFixed(1), 9)} ${pad(String(torch ?? "-"), 8)} ${
+          pad(ratio, 6)
+        } ${nowText} ${pad(ratioNow, 6)} ${r.detail} (${r.steps} steps)`,
       );
     }
   }

@@ -5,6 +5,21 @@
 
 #include "common.hpp"
 
+namespace {
+
+// y = x * mul + add per channel over rows of `channels`: the streaming pass of both forwards.
+void scale_shift(int64_t rows, int64_t channels, const float* x, const std::vector<float>& mul,
+                 const std::vector<float>& add, float* y) {
+#pragma omp parallel for if (rows * channels > cn::kStreamGrain)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * channels;
+    float* yr = y + r * channels;
+    for (int64_t c = 0; c < channels; ++c) yr[c] = xr[c] * mul[c] + add[c];
+  }
+}
+
+}  // namespace
+
 extern "C" {
 
 /**
@@ -25,12 +40,7 @@ int cn_batchnorm(int32_t rows32, int32_t channels32, const float* x, const float
       mul[c] = s / std::sqrt(v + eps);
       add[c] = o - m * mul[c];
     }
-#pragma omp parallel for if (rows * channels > cn::kParallelGrain)
-    for (int64_t i = 0; i < rows; ++i) {
-      const float* xr = x + i * channels;
-      float* yr = y + i * channels;
-      for (int64_t c = 0; c < channels; ++c) yr[c] = xr[c] * mul[c] + add[c];
-    }
+    scale_shift(rows, channels, x, mul, add, y);
   });
 }
 
@@ -159,12 +169,7 @@ int cn_batchnorm_train(int32_t rows32, int32_t channels32, const float* x, const
       mul[c] = float(scale[c] / std::sqrt(v + eps));
       add[c] = float(offset[c] - m * mul[c]);
     }
-#pragma omp parallel for if (rows * channels > cn::kStreamGrain)
-    for (int64_t r = 0; r < rows; ++r) {
-      const float* xr = x + r * channels;
-      float* yr = y + r * channels;
-      for (int64_t c = 0; c < channels; ++c) yr[c] = xr[c] * mul[c] + add[c];
-    }
+    scale_shift(rows, channels, x, mul, add, y);
   });
 }
 

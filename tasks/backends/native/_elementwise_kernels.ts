@@ -124,6 +124,23 @@ function unary(op: number, name: string, alphaOf: (args: NativeKernelArgs) => nu
   });
 }
 
+// tfjs-layers' ReLU with maxValue (MobileNet's ReLU6) runs ClipByValue, not Relu6.
+function clipByValue(args: NativeKernelArgs) {
+  const { x } = args.inputs;
+  if (!allFloat32(x)) return cpuFallback("ClipByValue", args);
+  const { clipValueMin, clipValueMax } = args.attrs as {
+    clipValueMin: number;
+    clipValueMax: number;
+  };
+  const backend = args.backend;
+  const values = f32(backend, x);
+  const out = backend.allocFloat32(values.length);
+  backend.native.check(
+    backend.native.symbols.cn_clip(values.length, values, out, clipValueMin, clipValueMax),
+  );
+  return output(backend, x.shape, out);
+}
+
 function addN(args: NativeKernelArgs) {
   const tensors = Object.values(args.inputs);
   if (tensors.length < 2 || !allFloat32(...tensors)) return cpuFallback("AddN", args);
@@ -235,6 +252,7 @@ export const elementwiseKernels: KernelConfig[] = [
   unary(12, "Elu"),
   unary(13, "Reciprocal"),
   unary(14, "LeakyRelu", alphaAttr),
+  nativeKernel("ClipByValue", clipByValue),
   nativeKernel("AddN", addN),
   nativeKernel("Tile", tile),
   nativeKernel("Transpose", transpose),

@@ -81,6 +81,7 @@ const symbols = {
     result: "i32",
   },
   cn_unary: { parameters: ["i32", "i32", "buffer", "buffer", "f32"], result: "i32" },
+  cn_clip: { parameters: ["i32", "buffer", "buffer", "f32", "f32"], result: "i32" },
   cn_reduce: { parameters: ["i32", "i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
   cn_batchnorm: {
     parameters: [

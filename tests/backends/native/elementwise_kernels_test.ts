@@ -79,6 +79,8 @@ const unaries: [string, (x: tf.Tensor) => tf.Tensor][] = [
   ["elu", tf.elu],
   ["reciprocal", (x) => tf.reciprocal(tf.add(tf.abs(x), 0.1))],
   ["leakyRelu", (x) => tf.leakyRelu(x, 0.1)],
+  ["clipByValue 0..6", (x) => tf.clipByValue(tf.mul(x, 8), 0, 6)],
+  ["clipByValue -0.3..0.5", (x) => tf.clipByValue(x, -0.3, 0.5)],
 ];
 
 Deno.test("unary element-wise ops match the cpu backend", async () => {
@@ -86,6 +88,20 @@ Deno.test("unary element-wise ops match the cpu backend", async () => {
     const err = await compareBackends([{ shape: [3, 17, 11, 5], seed: 9 }], op);
     assert.ok(err < tolerance, `${name}: relative error ${err}`);
   }
+});
+
+Deno.test("clipByValue keeps NaN and the bounds exactly like the cpu backend", async () => {
+  const values = [NaN, -Infinity, Infinity, -0.3, 0.5, -0.30000001, 0.50000001, 0, 7];
+  const clip = async (backend: string) => {
+    await tf.setBackend(backend);
+    const t = tf.tensor1d(values);
+    const out = tf.clipByValue(t, -0.3, 0.5);
+    const data = Array.from(await out.data());
+    tf.dispose([t, out]);
+    return data;
+  };
+  await compareBackends([{ shape: [1], seed: 1 }], (x) => x); // registers native
+  assert.deepEqual(await clip("native"), await clip("cpu"));
 });
 
 Deno.test("addN, tile and transpose match the cpu backend", async () => {

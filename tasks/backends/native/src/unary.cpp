@@ -190,4 +190,12 @@ int cn_unary(int op, int32_t n32, const float* x, float* y, float alpha) {
     }
   });
 }
+
+/** y = min(max(x, lo), hi) in tfjs' order (above hi first), NaN kept: ClipByValue (ReLU6 layers). */
+int cn_clip(int32_t n32, const float* x, float* y, float lo, float hi) {
+  const int64_t n = n32;
+  return cn::guarded("clip by value", [&] {
+    stream_all(n, x, y, [lo, hi](float v) { return v > hi ? hi : (v < lo ? lo : v); });
+  });
+}
 }

@@ -18,6 +18,49 @@ void scale_shift(int64_t rows, int64_t channels, const float* x, const std::vect
   }
 }
 
+// Rows per partial sum: channel sums add fixed chunks in a fixed order, so results do not depend
+// on the thread count.
+constexpr int64_t kStatChunk = 256;
+
+// Per-channel sums over rows of `channels`: s1 = Σ f1(r, c), s2 = Σ f2(r, c), in double.
+template <typename F>
+void channel_sums(int64_t rows, int64_t channels, std::vector<double>& s1, std::vector<double>& s2,
+                  F&& accumulate) {
+  const int64_t chunks = (rows + kStatChunk - 1) / kStatChunk;
+  std::vector<double> part(static_cast<size_t>(chunks * channels * 2));
+#pragma omp parallel for if (rows * channels > cn::kMathGrain)
+  for (int64_t k = 0; k < chunks; ++k) {
+    double* p1 = part.data() + k * channels * 2;
+    double* p2 = p1 + channels;
+    std::fill(p1, p1 + channels * 2, 0.0);
+    accumulate(k * kStatChunk, std::min(rows, (k + 1) * kStatChunk), p1, p2);
+  }
+  s1.assign(channels, 0.0);
+  s2.assign(channels, 0.0);
+  for (int64_t k = 0; k < chunks; ++k) {
+    for (int64_t c = 0; c < channels; ++c) {
+      s1[c] += part[k * channels * 2 + c];
+      s2[c] += part[k * channels * 2 + channels + c];
+    }
+  }
+}
+
+// Σdy and Σdy·(x − mean) per channel: what both batch-norm gradients need.
+void dy_sums(int64_t rows, int64_t channels, const float* x, const float* dy, const float* mean,
+             std::vector<double>& sum_dy, std::vector<double>& sum_dy_xc) {
+  channel_sums(rows, channels, sum_dy, sum_dy_xc,
+               [&](int64_t r0, int64_t r1, double* p1, double* p2) {
+                 for (int64_t r = r0; r < r1; ++r) {
+                   const float* xr = x + r * channels;
+                   const float* dr = dy + r * channels;
+                   for (int64_t c = 0; c < channels; ++c) {
+                     p1[c] += dr[c];
+                     p2[c] += double(dr[c]) * double(xr[c] - mean[c]);
+                   }
+                 }
+               });
+}
+
 }  // namespace
 
 extern "C" {
@@ -56,31 +99,11 @@ int cn_batchnorm_grad(int32_t rows32, int32_t channels32, const float* x, const 
                       float* doffset) {
   const int64_t rows = rows32, channels = channels32;
   return cn::guarded("batch norm gradient", [&] {
-    constexpr int64_t kChunk = 256;
-    const int64_t chunks = (rows + kChunk - 1) / kChunk;
-    std::vector<double> part(static_cast<size_t>(chunks * channels * 2));
-#pragma omp parallel for if (rows * channels > cn::kParallelGrain)
-    for (int64_t k = 0; k < chunks; ++k) {
-      double* s1 = part.data() + k * channels * 2;
-      double* s2 = s1 + channels;
-      std::fill(s1, s1 + channels * 2, 0.0);
-      const int64_t r1 = std::min(rows, (k + 1) * kChunk);
-      for (int64_t r = k * kChunk; r < r1; ++r) {
-        const float* xr = x + r * channels;
-        const float* dr = dy + r * channels;
-        for (int64_t c = 0; c < channels; ++c) {
-          s1[c] += dr[c];
-          s2[c] += double(dr[c]) * double(xr[c] - mean[c]);
-        }
-      }
-    }
+    std::vector<double> sum_dy, sum_dy_xc;
+    dy_sums(rows, channels, x, dy, mean, sum_dy, sum_dy_xc);
     std::vector<float> factor(channels);
     for (int64_t c = 0; c < channels; ++c) {
-      double s1 = 0, s2 = 0;
-      for (int64_t k = 0; k < chunks; ++k) {
-        s1 += part[k * channels * 2 + c];
-        s2 += part[k * channels * 2 + channels + c];
-      }
+      const double s1 = sum_dy[c], s2 = sum_dy_xc[c];
       const float r = 1.f / std::sqrt(var[c] + eps);
       const float s = ls == 0 ? 1.f : scale[ls == 1 ? 0 : c];
       dmean[c] = static_cast<float>(-double(r) * s * s1);
@@ -89,7 +112,7 @@ int cn_batchnorm_grad(int32_t rows32, int32_t channels32, const float* x, const 
       doffset[c] = static_cast<float>(s1);
       factor[c] = r * s;
     }
-#pragma omp parallel for if (rows * channels > cn::kParallelGrain)
+#pragma omp parallel for if (rows * channels > cn::kStreamGrain)
     for (int64_t r = 0; r < rows; ++r) {
       const float* dr = dy + r * channels;
       float* out = dx + r * channels;
@@ -97,40 +120,6 @@ int cn_batchnorm_grad(int32_t rows32, int32_t channels32, const float* x, const 
     }
   });
 }
-}
-
-namespace {
-
-// Rows per partial sum: channel sums add fixed chunks in a fixed order, so results do not depend
-// on the thread count.
-constexpr int64_t kStatChunk = 256;
-
-// Per-channel sums over rows of `channels`: s1 = Σ f1(r, c), s2 = Σ f2(r, c), in double.
-template <typename F>
-void channel_sums(int64_t rows, int64_t channels, std::vector<double>& s1, std::vector<double>& s2,
-                  F&& accumulate) {
-  const int64_t chunks = (rows + kStatChunk - 1) / kStatChunk;
-  std::vector<double> part(static_cast<size_t>(chunks * channels * 2));
-#pragma omp parallel for if (rows * channels > cn::kMathGrain)
-  for (int64_t k = 0; k < chunks; ++k) {
-    double* p1 = part.data() + k * channels * 2;
-    double* p2 = p1 + channels;
-    std::fill(p1, p1 + channels * 2, 0.0);
-    accumulate(k * kStatChunk, std::min(rows, (k + 1) * kStatChunk), p1, p2);
-  }
-  s1.assign(channels, 0.0);
-  s2.assign(channels, 0.0);
-  for (int64_t k = 0; k < chunks; ++k) {
-    for (int64_t c = 0; c < channels; ++c) {
-      s1[c] += part[k * channels * 2 + c];
-      s2[c] += part[k * channels * 2 + channels + c];
-    }
-  }
-}
-
-}  // namespace
-
-extern "C" {
 
 /**
  * Training-mode batch norm over rows of `channels`: the batch's mean and (biased) variance,
@@ -184,17 +173,7 @@ int cn_batchnorm_train_grad(int32_t rows32, int32_t channels32, const float* x, 
   const int64_t rows = rows32, channels = channels32;
   return cn::guarded("batch norm gradient (training)", [&] {
     std::vector<double> sum_dy, sum_dy_xc;
-    channel_sums(rows, channels, sum_dy, sum_dy_xc,
-                 [&](int64_t r0, int64_t r1, double* p1, double* p2) {
-                   for (int64_t r = r0; r < r1; ++r) {
-                     const float* xr = x + r * channels;
-                     const float* dr = dy + r * channels;
-                     for (int64_t c = 0; c < channels; ++c) {
-                       p1[c] += dr[c];
-                       p2[c] += double(dr[c]) * double(xr[c] - mean[c]);
-                     }
-                   }
-                 });
+    dy_sums(rows, channels, x, dy, mean, sum_dy, sum_dy_xc);
     // dx = a·dy + b·(x − mean) + k per channel, folded from the closed form.
     std::vector<float> a(channels), b(channels), k(channels);
     const double n = double(rows);

@@ -149,7 +149,11 @@ export function openNativeLibrary(
   // Spinning OpenMP workers steal the core the JavaScript thread needs between kernels (measured
   // 5-10x slower element-wise ops on 2 busy cores); libgomp reads this when the shim loads it.
   try {
-    if (Deno.env.get("OMP_WAIT_POLICY") === undefined) Deno.env.set("OMP_WAIT_POLICY", "PASSIVE");
+    if (
+      Deno.env.get("OMP_WAIT_POLICY") === undefined && Deno.env.get("GOMP_SPINCOUNT") === undefined
+    ) {
+      Deno.env.set("OMP_WAIT_POLICY", "PASSIVE");
+    }
   } catch {
     // Without --allow-env OpenMP keeps its default; the kernels still work.
   }

@@ -13,6 +13,11 @@ const broadcastPairs: [number[], number[]][] = [
   [[4, 1, 6, 1], [5, 1, 3]],
   [[2, 3, 1], [1, 3, 4]],
   [[64, 3, 3, 2], [3, 1, 2]],
+  // Per-channel operands with few channels, on either side.
+  [[8, 5, 5, 6], [6]],
+  [[6], [8, 5, 5, 6]],
+  [[2, 4, 16], [1, 1, 16]],
+  [[3, 7, 5], [1, 1, 5]],
 ];
 
 const binaries: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [

@@ -50,9 +50,9 @@ let registered = false;
  * lacks) and replaces the backend's own kernels that are far slower than they need to be for
  * training: `Conv2DBackpropInput`, transposed `BatchMatMul`/`_FusedMatMul`, `MaxPoolGrad`,
  * `Tile`, `Sum` over leading axes, `Slice`, `PadV2`, broadcasting element-wise arithmetic,
- * copying `Identity`,
- * convolutions on maps smaller than their filter; adds the training-mode
- * batch-norm kernels of tasks/ops and the fused Adam step. Idempotent. Call before or after the backend initializes.
+ * `Identity` (which copied), convolutions on maps smaller than their filter; adds the kernels of
+ * the ops in tasks/ops (training-mode batch norm, fused Adam). Idempotent. Call before or after
+ * the backend initializes.
  * @returns the names of the kernels it installed (empty when already done).
  */
 export function registerWasmKernels(): string[] {

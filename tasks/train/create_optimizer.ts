@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { fusedAdamUpdate } from "../backends/native/fused_adam_update.ts";
+import { fusedAdamUpdate } from "../ops/fused_adam_update.ts";
 import type { TrainOptions } from "./train_options.ts";
 
 /** A named float32 array, the unit of checkpointed state. */

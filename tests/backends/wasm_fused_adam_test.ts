@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { useBackend } from "../../tasks/backends/mod.ts";
-import { fusedAdamUpdate } from "../../tasks/backends/native/fused_adam_update.ts";
+import { fusedAdamUpdate } from "../../tasks/ops/fused_adam_update.ts";
 import { randomValues, seededUniform } from "./_compare_kernels.ts";
 
 interface Step {

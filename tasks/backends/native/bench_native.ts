@@ -11,7 +11,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { buildModel, parseModelOptions } from "../../models/mod.ts";
-import { fusedAdamUpdate, registerNativeBackend } from "./mod.ts";
+import { fusedAdamUpdate } from "../../ops/fused_adam_update.ts";
+import { registerNativeBackend } from "./mod.ts";
 
 /** Options of {@linkcode benchTrainStep}. */
 export interface BenchTrainStepOptions {

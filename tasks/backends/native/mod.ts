@@ -9,8 +9,3 @@ export {
   type RegisterNativeBackendOptions,
 } from "./register_native_backend.ts";
 export { NativeBackend } from "./native_backend.ts";
-export {
-  fusedAdamKernelName,
-  type FusedAdamOptions,
-  fusedAdamUpdate,
-} from "./fused_adam_update.ts";

@@ -18,7 +18,7 @@ import { reduceKernels } from "./_reduce_kernels.ts";
 import { batchNormKernels } from "./_batchnorm_kernel.ts";
 import { slicePadKernels } from "./_slice_pad_kernels.ts";
 import { withShareCheck } from "./_share_check.ts";
-import { fusedAdamKernels } from "./fused_adam_update.ts";
+import { fusedAdamKernels } from "./_fused_adam_kernel.ts";
 import { batchNormGradKernels, installNativeBatchNormGradient } from "./_batchnorm_grad.ts";
 import { installNativeSigmoidTanhGradients, sigmoidTanhGradKernels } from "./_sigmoid_grad.ts";
 import { batchNormTrainingKernels } from "./_batchnorm_training.ts";

@@ -1,5 +1,5 @@
 /**
- * The fused Adam kernel of tasks/backends/native/fused_adam_update.ts for the wasm backend. Small
+ * The fused Adam kernel of tasks/ops/fused_adam_update.ts for the wasm backend. Small
  * variables take one JS pass instead of ~11 element-wise kernels (120 kernel calls per LeNet
  * step), each operation rounded to float32 (`Math.fround`) in the order of the tfjs ops it
  * replaces, so the results equal theirs bit for bit. Large ones run those ops on the backend's
@@ -8,7 +8,11 @@
  * @module
  */
 import type { KernelBackend, KernelConfig, TensorInfo } from "@tensorflow/tfjs-core";
-import { fusedAdamKernelName, type FusedAdamOptions } from "../native/fused_adam_update.ts";
+import {
+  checkFusedAdamInputs,
+  fusedAdamKernelName,
+  type FusedAdamOptions,
+} from "../../ops/fused_adam_update.ts";
 import { heapView, makeOutput } from "./_heap.ts";
 import { add, divide, multiply, release, sqrt, square, subtract } from "./_ops.ts";
 
@@ -50,14 +54,7 @@ function fusedAdam(
 ): TensorInfo[] {
   const { inputs: { w, g, m, v }, backend } = args;
   const o = args.attrs as FusedAdamOptions;
-  for (const t of [g, m, v]) {
-    if (t.dtype !== "float32" || w.dtype !== "float32" || t.shape.join() !== w.shape.join()) {
-      throw new Error(
-        `Cannot run ${fusedAdamKernelName} as w, g, m and v must be float32 of one shape: ` +
-          `got [${w.shape}] ${w.dtype} and [${t.shape}] ${t.dtype}`,
-      );
-    }
-  }
+  checkFusedAdamInputs(w, g, m, v);
   if (w.shape.reduce((a, b) => a * b, 1) > JS_LIMIT) {
     return composed(backend, { w, g, m, v }, o);
   }

@@ -1,7 +1,8 @@
 /**
  * `Identity` for the wasm backend as a new reference to the same buffer, as the cpu backend does.
- * The engine clones every tensor a gradient saves through this kernel, and the backend's own
- * version copies the data each time (210 full-size copies per ResNet-18 step). tfjs tensors are
+ * `tf.clone` and the tensors a custom gradient saves go through this kernel (before
+ * tasks/backends/share_saved_tensors.ts, every tensor any gradient saved: 210 full-size copies per
+ * ResNet-18 step), and the backend's own version copies the data each time. tfjs tensors are
  * immutable (a variable's `assign` swaps its buffer), so sharing is safe.
  * @module
  */

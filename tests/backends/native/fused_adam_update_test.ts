@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { fusedAdamUpdate } from "../../../tasks/backends/native/mod.ts";
+import { fusedAdamUpdate } from "../../../tasks/ops/fused_adam_update.ts";
 import { ensureNative, randomArray } from "./_compare.ts";
 
 // The op-by-op Adam/AdamW step of tasks/train/create_optimizer.ts.

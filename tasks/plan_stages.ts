@@ -6,7 +6,7 @@
  * @module
  */
 import { cpus } from "node:os";
-import { canonicalJson } from "../pipelines/canonical_json.ts";
+import { canonicalJson } from "../pipelines/hashing/canonical_json.ts";
 import type { ExpandedRun, Json, ResolvedConfig, StageNode } from "../pipelines/types.ts";
 import type { RunParams } from "./run_schema.ts";
 import type { RuntimeFacts } from "./runtime_facts.ts";

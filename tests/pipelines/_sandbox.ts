@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { runCli } from "../../pipelines/cli.ts";
-import { silentReporter } from "../../pipelines/progress_reporter.ts";
+import { runCli } from "../../pipelines/cli/cli.ts";
+import { silentReporter } from "../../pipelines/cli/progress_reporter.ts";
 import { createFakeProject } from "../fixtures/pipelines/fake_project.ts";
 import type { FakeProjectOptions } from "../fixtures/pipelines/fake_project.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cacheLayout } from "../../pipelines/cache_layout.ts";
-import { planPipeline } from "../../pipelines/plan_pipeline.ts";
+import { cacheLayout } from "../../pipelines/cache/cache_layout.ts";
+import { planPipeline } from "../../pipelines/graph/plan_pipeline.ts";
 import { createFakeProject } from "../fixtures/pipelines/fake_project.ts";
 import { pathToFileURL } from "node:url";
 import { countOutcomes, createSandbox, TWO_RUNS } from "./_sandbox.ts";

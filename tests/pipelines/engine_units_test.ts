@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { didYouMean, levenshtein } from "../../pipelines/_did_you_mean.ts";
-import { resolveCacheDir } from "../../pipelines/cache_layout.ts";
-import { canonicalJson } from "../../pipelines/canonical_json.ts";
-import { hashModuleCode } from "../../pipelines/code_hash.ts";
-import { deepMerge } from "../../pipelines/deep_merge.ts";
-import { explainChange } from "../../pipelines/explain_change.ts";
-import type { FingerprintObject } from "../../pipelines/fingerprint.ts";
-import { fingerprintOf } from "../../pipelines/fingerprint.ts";
-import { globToRegExp } from "../../pipelines/glob.ts";
-import { sha256 } from "../../pipelines/sha256.ts";
+import { didYouMean, levenshtein } from "../../pipelines/config/_did_you_mean.ts";
+import { resolveCacheDir } from "../../pipelines/cache/cache_layout.ts";
+import { canonicalJson } from "../../pipelines/hashing/canonical_json.ts";
+import { hashModuleCode } from "../../pipelines/hashing/code_hash.ts";
+import { deepMerge } from "../../pipelines/config/deep_merge.ts";
+import { explainChange } from "../../pipelines/graph/explain_change.ts";
+import type { FingerprintObject } from "../../pipelines/graph/fingerprint.ts";
+import { fingerprintOf } from "../../pipelines/graph/fingerprint.ts";
+import { globToRegExp } from "../../pipelines/graph/glob.ts";
+import { sha256 } from "../../pipelines/hashing/sha256.ts";
 
 Deno.test("canonicalJson() sorts keys at every depth and drops undefined members", () => {
   assert.equal(

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cacheLayout } from "../../pipelines/cache_layout.ts";
-import type { StageJob } from "../../pipelines/execute_stage.ts";
-import { runPipeline } from "../../pipelines/run_pipeline.ts";
-import { buildStageGraph } from "../../pipelines/stage_graph.ts";
+import { cacheLayout } from "../../pipelines/cache/cache_layout.ts";
+import type { StageJob } from "../../pipelines/run/execute_stage.ts";
+import { runPipeline } from "../../pipelines/run/run_pipeline.ts";
+import { buildStageGraph } from "../../pipelines/graph/stage_graph.ts";
 import type { StageNode } from "../../pipelines/types.ts";
 
 const MODULE = new URL("../fixtures/pipelines/stages/data.ts", import.meta.url);

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { cacheLayout } from "../../pipelines/cache_layout.ts";
-import { planPipeline } from "../../pipelines/plan_pipeline.ts";
-import { runPipeline } from "../../pipelines/run_pipeline.ts";
-import { lockStage } from "../../pipelines/stage_lock.ts";
+import { cacheLayout } from "../../pipelines/cache/cache_layout.ts";
+import { planPipeline } from "../../pipelines/graph/plan_pipeline.ts";
+import { runPipeline } from "../../pipelines/run/run_pipeline.ts";
+import { lockStage } from "../../pipelines/cache/stage_lock.ts";
 import { createFakeProject } from "../fixtures/pipelines/fake_project.ts";
 import { createSandbox, TWO_RUNS } from "./_sandbox.ts";
 

@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { sha256 } from "./sha256.ts";
+import { sha256 } from "../hashing/sha256.ts";
 
 /**
  * Where things live in the cache folder:

@@ -1,8 +1,8 @@
-import { hashModuleCode } from "./code_hash.ts";
-import type { HashModuleCodeOptions } from "./code_hash.ts";
+import { hashModuleCode } from "../hashing/code_hash.ts";
+import type { HashModuleCodeOptions } from "../hashing/code_hash.ts";
 import { ENGINE_VERSION, fingerprintOf } from "./fingerprint.ts";
 import type { FingerprintObject } from "./fingerprint.ts";
-import type { StageNode } from "./types.ts";
+import type { StageNode } from "../types.ts";
 
 /** A stage of the graph: one per distinct fingerprint, however many nodes produced it. */
 export interface PlannedStage {

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { isProcessAlive } from "./_process_alive.ts";
 import type { CacheLayout } from "./cache_layout.ts";
-import type { FingerprintObject } from "./fingerprint.ts";
-import { hashTree } from "./hash_tree.ts";
+import type { FingerprintObject } from "../graph/fingerprint.ts";
+import { hashTree } from "../hashing/hash_tree.ts";
 import type { Manifest } from "./manifest.ts";
 import { verifyEntry } from "./verify_entry.ts";
 

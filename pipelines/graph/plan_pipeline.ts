@@ -1,7 +1,7 @@
-import { loadConfig } from "./load_config.ts";
+import { loadConfig } from "../config/load_config.ts";
 import { buildStageGraph } from "./stage_graph.ts";
 import type { PlannedStage } from "./stage_graph.ts";
-import type { Project, ResolvedConfig } from "./types.ts";
+import type { Project, ResolvedConfig } from "../types.ts";
 
 /** Configs resolved and their combined stage graph. */
 export interface PipelinePlan {

@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import type { CacheLayout } from "./cache_layout.ts";
-import type { FingerprintObject } from "./fingerprint.ts";
+import type { FingerprintObject } from "../graph/fingerprint.ts";
 
 /** The last fingerprint seen for a stage id: what "why will it run" compares against. */
 export interface StageRecord {

@@ -1,5 +1,5 @@
-import type { FingerprintObject } from "./fingerprint.ts";
-import type { FileHash } from "./hash_tree.ts";
+import type { FingerprintObject } from "../graph/fingerprint.ts";
+import type { FileHash } from "../hashing/hash_tree.ts";
 
 /** `manifest.json` of a cache entry: what was computed, from what, and the hash of every output. */
 export interface Manifest {

@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from "node:path";
-import type { FileHash } from "./hash_tree.ts";
-import { hashTree } from "./hash_tree.ts";
+import type { FileHash } from "../hashing/hash_tree.ts";
+import { hashTree } from "../hashing/hash_tree.ts";
 
 /** Whether publishing had to copy anything. */
 export type PublishResult = "unchanged" | "copied";

@@ -1,9 +1,9 @@
-import type { CacheLayout } from "./cache_layout.ts";
-import { explainChange } from "./explain_change.ts";
-import type { PlannedStage } from "./stage_graph.ts";
-import { readStageRecord } from "./stage_record.ts";
-import { verifyEntry } from "./verify_entry.ts";
-import type { EntryCheck } from "./verify_entry.ts";
+import type { CacheLayout } from "../cache/cache_layout.ts";
+import { explainChange } from "../graph/explain_change.ts";
+import type { PlannedStage } from "../graph/stage_graph.ts";
+import { readStageRecord } from "../cache/stage_record.ts";
+import { verifyEntry } from "../cache/verify_entry.ts";
+import type { EntryCheck } from "../cache/verify_entry.ts";
 
 /** Whether a stage's cache entry can be used, and if not, why it must run. */
 export interface Assessment {

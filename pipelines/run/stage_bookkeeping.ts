@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import type { CacheLayout } from "./cache_layout.ts";
-import type { Manifest } from "./manifest.ts";
-import { publishOutputs } from "./publish_outputs.ts";
-import type { PlannedStage } from "./stage_graph.ts";
-import { readStageRecord, writeStageRecord } from "./stage_record.ts";
+import type { CacheLayout } from "../cache/cache_layout.ts";
+import type { Manifest } from "../cache/manifest.ts";
+import { publishOutputs } from "../cache/publish_outputs.ts";
+import type { PlannedStage } from "../graph/stage_graph.ts";
+import { readStageRecord, writeStageRecord } from "../cache/stage_record.ts";
 
 /**
  * Copies an entry's outputs to each of the stage's publish folders that differ.

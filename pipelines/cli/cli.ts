@@ -1,15 +1,15 @@
-import { cacheLayout, resolveCacheDir } from "./cache_layout.ts";
-import { ConfigError } from "./config_error.ts";
+import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
+import { ConfigError } from "../config/config_error.ts";
 import { explainStages } from "./explain_stages.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
-import { planPipeline } from "./plan_pipeline.ts";
+import { planPipeline } from "../graph/plan_pipeline.ts";
 import { planTable } from "./plan_table.ts";
 import { createConsoleReporter } from "./progress_reporter.ts";
 import type { Reporter } from "./progress_reporter.ts";
-import { runPipeline } from "./run_pipeline.ts";
-import { forcedStages, selectStagesForRuns } from "./select_stages.ts";
+import { runPipeline } from "../run/run_pipeline.ts";
+import { forcedStages, selectStagesForRuns } from "../graph/select_stages.ts";
 import { summaryTable } from "./summary_table.ts";
-import type { Project } from "./types.ts";
+import type { Project } from "../types.ts";
 
 /** Options of {@linkcode runCli}. */
 export interface RunCliOptions {

@@ -1,14 +1,14 @@
 import { assessStage } from "./assess_stage.ts";
-import type { CacheLayout } from "./cache_layout.ts";
-import { removeStaleTemps } from "./cache_entry.ts";
+import type { CacheLayout } from "../cache/cache_layout.ts";
+import { removeStaleTemps } from "../cache/cache_entry.ts";
 import { computeStage } from "./compute_stage.ts";
 import { executeInProcess } from "./execute_stage.ts";
 import type { StageExecutor } from "./execute_stage.ts";
-import { silentReporter } from "./progress_reporter.ts";
-import type { Reporter } from "./progress_reporter.ts";
+import { silentReporter } from "../cli/progress_reporter.ts";
+import type { Reporter } from "../cli/progress_reporter.ts";
 import { executeInChild } from "./spawn_stage.ts";
 import { publishStage, rememberStage } from "./stage_bookkeeping.ts";
-import type { PlannedStage } from "./stage_graph.ts";
+import type { PlannedStage } from "../graph/stage_graph.ts";
 
 export { describeStage } from "./compute_stage.ts";
 

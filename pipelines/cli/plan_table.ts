@@ -1,6 +1,6 @@
 import { formatTable, stageLabel } from "./format_table.ts";
-import type { Assessment } from "./assess_stage.ts";
-import type { PlannedStage } from "./stage_graph.ts";
+import type { Assessment } from "../run/assess_stage.ts";
+import type { PlannedStage } from "../graph/stage_graph.ts";
 
 /** How many reasons to show per stage before "… and N more". */
 const MAX_REASONS = 4;

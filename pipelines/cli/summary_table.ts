@@ -1,5 +1,5 @@
 import { formatTable, stageLabel } from "./format_table.ts";
-import type { Outcome, StageResult } from "./run_pipeline.ts";
+import type { Outcome, StageResult } from "../run/run_pipeline.ts";
 
 const ORDER: Outcome[] = ["run", "restored", "fresh", "failed", "skipped"];
 

@@ -1,7 +1,7 @@
-import { canonicalJson } from "./canonical_json.ts";
-import type { CodeHashes } from "./code_hash.ts";
-import { sha256 } from "./sha256.ts";
-import type { Json } from "./types.ts";
+import { canonicalJson } from "../hashing/canonical_json.ts";
+import type { CodeHashes } from "../hashing/code_hash.ts";
+import { sha256 } from "../hashing/sha256.ts";
+import type { Json } from "../types.ts";
 
 /** Bump to invalidate every cache entry when the entry format or the key's meaning changes. */
 export const ENGINE_VERSION = 1;

@@ -1,7 +1,7 @@
 // node:util parseArgs stands in for @std/cli's parseArgs, which cannot be installed here (no JSR).
 import { parseArgs } from "node:util";
-import { didYouMean } from "./_did_you_mean.ts";
-import { ConfigError, formatValue } from "./config_error.ts";
+import { didYouMean } from "../config/_did_you_mean.ts";
+import { ConfigError, formatValue } from "../config/config_error.ts";
 
 const OPTION_NAMES = ["jobs", "cache-dir", "dry-run", "force", "only", "isolate", "help"];
 

@@ -1,11 +1,11 @@
 import { basename, extname, isAbsolute, relative, resolve } from "node:path";
-import { canonicalJson } from "./canonical_json.ts";
+import { canonicalJson } from "../hashing/canonical_json.ts";
 import { locateInChain } from "./config_locator.ts";
 import { expandRuns } from "./expand_runs.ts";
 import { formatZodIssue } from "./format_zod_issue.ts";
 import { loadConfigChain } from "./load_config_chain.ts";
-import { sha256 } from "./sha256.ts";
-import type { Json, Project, ResolvedConfig } from "./types.ts";
+import { sha256 } from "../hashing/sha256.ts";
+import type { Json, Project, ResolvedConfig } from "../types.ts";
 
 /** A resolved config before runtime facts are attached. */
 export type LoadedConfig = Omit<ResolvedConfig, "runtime">;

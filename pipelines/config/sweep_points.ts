@@ -4,7 +4,7 @@ import { configError } from "./config_error.ts";
 import { locateInChain } from "./config_locator.ts";
 import type { SweepBlock } from "./config_schema.ts";
 import { isKnownPath, knownPaths } from "./schema_paths.ts";
-import type { Json } from "./types.ts";
+import type { Json } from "../types.ts";
 import type { YamlSource } from "./yaml_source.ts";
 
 /** One point of a sweep block: a value per dotted key, and which list element it was. */

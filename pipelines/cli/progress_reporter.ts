@@ -1,4 +1,4 @@
-import type { ProgressUpdate } from "./types.ts";
+import type { ProgressUpdate } from "../types.ts";
 
 /** Receives what running stages say; the runner calls it, the CLI renders it. */
 export interface Reporter {

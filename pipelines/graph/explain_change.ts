@@ -1,7 +1,7 @@
-import { canonicalJson } from "./canonical_json.ts";
-import { formatValue } from "./config_error.ts";
+import { canonicalJson } from "../hashing/canonical_json.ts";
+import { formatValue } from "../config/config_error.ts";
 import type { FingerprintObject } from "./fingerprint.ts";
-import type { Json } from "./types.ts";
+import type { Json } from "../types.ts";
 
 function isObject(value: unknown): value is Record<string, Json> {
   return value !== null && typeof value === "object" && !Array.isArray(value);

@@ -1,8 +1,8 @@
-import { assessStage } from "./assess_stage.ts";
-import type { CacheLayout } from "./cache_layout.ts";
+import { assessStage } from "../run/assess_stage.ts";
+import type { CacheLayout } from "../cache/cache_layout.ts";
 import type { PlannedOutcome } from "./plan_table.ts";
-import { publishedMatches } from "./publish_outputs.ts";
-import type { PlannedStage } from "./stage_graph.ts";
+import { publishedMatches } from "../cache/publish_outputs.ts";
+import type { PlannedStage } from "../graph/stage_graph.ts";
 
 /**
  * What `run` would do to each stage, without doing it (for `status` and `--dry-run`): fresh,

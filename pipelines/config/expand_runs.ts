@@ -7,7 +7,7 @@ import { deepMerge, isPlainObject } from "./deep_merge.ts";
 import { formatZodIssue } from "./format_zod_issue.ts";
 import { expandSweeps } from "./sweep_points.ts";
 import type { SweepPoint } from "./sweep_points.ts";
-import type { ExpandedRun, Json } from "./types.ts";
+import type { ExpandedRun, Json } from "../types.ts";
 
 /** Sets a dotted key path in a (cloned) params object, creating maps on the way. */
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {

@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import { canonicalJson } from "./canonical_json.ts";
+import { canonicalJson } from "../hashing/canonical_json.ts";
 import type { CacheLayout } from "./cache_layout.ts";
-import { hashFile, listFiles } from "./hash_tree.ts";
+import { hashFile, listFiles } from "../hashing/hash_tree.ts";
 import type { Manifest } from "./manifest.ts";
-import { sha256 } from "./sha256.ts";
+import { sha256 } from "../hashing/sha256.ts";
 
 /** Why an entry cannot be trusted (kebab-case, for callers that branch on it). */
 export type EntryProblem =

@@ -1,4 +1,4 @@
-import type { ProgressUpdate, StageContext, StageModule } from "./types.ts";
+import type { ProgressUpdate, StageContext, StageModule } from "../types.ts";
 
 /** A stage to execute: its module and the data part of its context (what can cross a process). */
 export interface StageJob {

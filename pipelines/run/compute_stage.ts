@@ -1,15 +1,15 @@
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Assessment } from "./assess_stage.ts";
-import { abandonEntry, commitEntry, startEntry } from "./cache_entry.ts";
-import type { CacheLayout } from "./cache_layout.ts";
+import { abandonEntry, commitEntry, startEntry } from "../cache/cache_entry.ts";
+import type { CacheLayout } from "../cache/cache_layout.ts";
 import type { StageExecutor } from "./execute_stage.ts";
-import type { Reporter } from "./progress_reporter.ts";
+import type { Reporter } from "../cli/progress_reporter.ts";
 import type { StageResult } from "./run_pipeline.ts";
 import { publishStage, rememberStage } from "./stage_bookkeeping.ts";
-import { lockStage } from "./stage_lock.ts";
-import { verifyEntry } from "./verify_entry.ts";
-import type { PlannedStage } from "./stage_graph.ts";
+import { lockStage } from "../cache/stage_lock.ts";
+import { verifyEntry } from "../cache/verify_entry.ts";
+import type { PlannedStage } from "../graph/stage_graph.ts";
 
 /** Options of {@linkcode computeStage}. */
 export interface ComputeStageOptions {

@@ -123,4 +123,9 @@ export interface Project<R = Json, F extends Json = Json> {
   plan(config: ResolvedConfig<R, F>, context: PlanContext): StageNode[] | Promise<StageNode[]>;
   /** Runtime facts, e.g. resolved backend, tfjs and Deno versions. */
   runtimeFacts(runs: ExpandedRun<R>[]): Promise<F>;
+  /**
+   * Stage kinds that need little (one CPU, no GPU): a cluster executor asks for the config's
+   * `executor.light` resources for them instead of the full ones. Default: none.
+   */
+  lightStageKinds?: readonly string[];
 }

@@ -15,4 +15,5 @@ export const project: Project<RunParams, RuntimeFacts> = {
   reportSchema: reportOptionsSchema,
   plan: planStages,
   runtimeFacts,
+  lightStageKinds: ["data", "split", "report"],
 };

@@ -1,6 +1,9 @@
 import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
 import { ConfigError } from "../config/config_error.ts";
+import { createExecutor } from "./create_executor.ts";
+import { resolveExecutorSettings } from "./executor_args.ts";
 import { explainStages } from "./explain_stages.ts";
+import { queuedTable } from "./queued_table.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
 import { planPipeline } from "../graph/plan_pipeline.ts";
 import { planTable } from "./plan_table.ts";
@@ -63,10 +66,18 @@ export async function runCli<R, F extends Json>(
     for (const config of plan.configs) {
       err(`${config.name} runtime: ${JSON.stringify(config.runtime)}`);
     }
+    const settings = resolveExecutorSettings(plan.configs, cli.executor);
     if (cli.command === "status" || cli.dryRun) {
       out(planTable(await explainStages(stages, layout, forced)));
+      const queued = await queuedTable(layout, new Set(stages.map((s) => s.key)));
+      if (queued) out(queued);
       return 0;
     }
+    const executor = await createExecutor(settings, {
+      layout,
+      detach: cli.detach,
+      lightKinds: project.lightStageKinds,
+    });
     const controller = new AbortController();
     // First Ctrl-C: stop starting stages and ask running ones to stop; second: exit now.
     const onInterrupt = () => {
@@ -75,6 +86,8 @@ export async function runCli<R, F extends Json>(
       controller.abort();
     };
     Deno.addSignalListener("SIGINT", onInterrupt);
+    // Schedulers and `kill` ask with SIGTERM: the same as Ctrl-C (jobs in flight are cancelled).
+    Deno.addSignalListener("SIGTERM", onInterrupt);
     const begun = performance.now();
     let results;
     try {
@@ -85,11 +98,24 @@ export async function runCli<R, F extends Json>(
         forced,
         reporter: options.reporter ?? createConsoleReporter(),
         signal: controller.signal,
+        executor,
+        detach: cli.detach,
       });
     } finally {
       Deno.removeSignalListener("SIGINT", onInterrupt);
+      Deno.removeSignalListener("SIGTERM", onInterrupt);
     }
-    out(summaryTable(results, (performance.now() - begun) / 1000));
+    out(
+      summaryTable(results, (performance.now() - begun) / 1000, { where: executor !== undefined }),
+    );
+    const submitted = results.filter((r) => r.outcome === "submitted").length;
+    if (submitted > 0) {
+      err(
+        `Detached: ${submitted} stage${
+          submitted === 1 ? " is" : "s are"
+        } queued or running on the cluster; status lists them, and running the pipeline again collects their results`,
+      );
+    }
     if (results.every((r) => r.outcome === "fresh" || r.outcome === "restored")) {
       err(`Nothing to run: all ${results.length} stages are up to date`);
     }

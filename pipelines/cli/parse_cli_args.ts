@@ -2,8 +2,23 @@
 import { parseArgs } from "node:util";
 import { didYouMean } from "../config/_did_you_mean.ts";
 import { ConfigError, formatValue } from "../config/config_error.ts";
+import {
+  EXECUTOR_OPTIONS,
+  EXECUTOR_USAGE,
+  type ExecutorOverrides,
+  executorOverrides,
+} from "./executor_args.ts";
 
-const OPTION_NAMES = ["jobs", "cache-dir", "dry-run", "force", "only", "isolate", "help"];
+const OPTION_NAMES = [
+  "jobs",
+  "cache-dir",
+  "dry-run",
+  "force",
+  "only",
+  "isolate",
+  "help",
+  ...Object.keys(EXECUTOR_OPTIONS),
+];
 
 /** Parsed command line of `tasks/cli.ts`. */
 export interface CliArgs {
@@ -20,6 +35,10 @@ export interface CliArgs {
   only?: string;
   /** Run stages in child processes even with one job. */
   isolate: boolean;
+  /** Executor settings given on the command line (override the config's `executor:`). */
+  executor: ExecutorOverrides;
+  /** Return once the stages are submitted (executors that queue). */
+  detach: boolean;
   help: boolean;
 }
 
@@ -32,7 +51,8 @@ export const USAGE = `usage: <run|status> <config.yaml>... [options]
   --dry-run           with run: only say what would run and why
   --force [GLOB]      recompute stages whose id or run name matches GLOB (default: all)
   --only RUN-GLOB     only the stages needed by the runs whose name matches
-  --isolate           run each stage in a child process even with one job`;
+  --isolate           run each stage in a child process even with one job
+${EXECUTOR_USAGE}`;
 
 /** `--force` takes an optional value: the next word is its value unless it is an option or a config file. */
 function normalizeForce(args: readonly string[]): string[] {
@@ -72,6 +92,7 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
         only: { type: "string" },
         isolate: { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        ...EXECUTOR_OPTIONS,
       },
     });
   } catch (error) {
@@ -87,7 +108,18 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
   const { values, positionals } = parsed;
   const help = values.help ?? false;
   const [command, ...configs] = positionals;
-  if (help) return { command: "run", configs, jobs: 1, dryRun: false, isolate: false, help };
+  if (help) {
+    return {
+      command: "run",
+      configs,
+      jobs: 1,
+      dryRun: false,
+      isolate: false,
+      executor: {},
+      detach: false,
+      help,
+    };
+  }
   if (command !== "run" && command !== "status") {
     throw new ConfigError(
       `Cannot parse the command line as the command must be 'run' or 'status': current value is ${
@@ -117,6 +149,8 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
     force: values.force,
     only: values.only,
     isolate: values.isolate ?? false,
+    executor: executorOverrides(values),
+    detach: values.detach ?? false,
     help,
   };
 }

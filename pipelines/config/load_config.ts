@@ -1,6 +1,7 @@
 import { basename, extname, isAbsolute, relative, resolve } from "node:path";
 import { canonicalJson } from "../hashing/canonical_json.ts";
 import { locateInChain } from "./config_locator.ts";
+import { executorSchema, type ExecutorSettings } from "./executor_schema.ts";
 import { expandRuns } from "./expand_runs.ts";
 import { formatZodIssue } from "./format_zod_issue.ts";
 import { loadConfigChain } from "./load_config_chain.ts";
@@ -8,11 +9,15 @@ import { sha256 } from "../hashing/sha256.ts";
 import type { Json, Project, ResolvedConfig } from "../types.ts";
 
 /** A resolved config before runtime facts are attached. */
-export type LoadedConfig<R = Json> = Omit<ResolvedConfig<R>, "runtime">;
+export type LoadedConfig<R = Json> = Omit<ResolvedConfig<R>, "runtime"> & {
+  /** The `executor:` section (defaults applied), when the config or a base has one. */
+  executor?: ExecutorSettings;
+};
 
 /**
  * Loads a config file: reads it and its `extends` chain, expands and validates the runs with
- * `project.runSchema` and `report:` with `project.reportSchema`.
+ * `project.runSchema`, `report:` with `project.reportSchema` and `executor:` with
+ * `executorSchema`.
  * @returns the config with runs, report options and a hash of both.
  * @throws {ConfigError} with `file:line:col` for anything wrong in the file(s).
  */
@@ -37,6 +42,19 @@ export function loadConfig<R>(
       locate: (path, options) => locateInChain(chain.sources, ["report", ...path], options),
     });
   }
+  let executor: ExecutorSettings | undefined;
+  if (chain.merged.executor !== undefined) {
+    const parsed = executorSchema.safeParse(chain.merged.executor);
+    if (!parsed.success) {
+      throw formatZodIssue(parsed.error.issues[0], {
+        schema: executorSchema,
+        input: chain.merged.executor,
+        labelPrefix: ["executor"],
+        locate: (path, options) => locateInChain(chain.sources, ["executor", ...path], options),
+      });
+    }
+    executor = parsed.data;
+  }
   const hash = sha256(canonicalJson({ name, runs, report: report.data }));
   return {
     name,
@@ -45,5 +63,6 @@ export function loadConfig<R>(
     ...(chain.merged.description !== undefined ? { description: chain.merged.description } : {}),
     runs,
     report: report.data as Json,
+    ...(executor ? { executor } : {}),
   };
 }

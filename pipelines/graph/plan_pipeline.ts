@@ -1,4 +1,5 @@
 import { ConfigError } from "../config/config_error.ts";
+import type { ExecutorSettings } from "../config/executor_schema.ts";
 import { loadConfig } from "../config/load_config.ts";
 import type { Json, PlanContext, Project, ResolvedConfig } from "../types.ts";
 import { buildStageGraph } from "./stage_graph.ts";
@@ -6,7 +7,8 @@ import type { PlannedStage } from "./stage_graph.ts";
 
 /** Configs resolved and their combined stage graph. */
 export interface PipelinePlan<R = Json, F extends Json = Json> {
-  configs: ResolvedConfig<R, F>[];
+  /** The configs, each with its `executor:` section when it has one. */
+  configs: (ResolvedConfig<R, F> & { executor?: ExecutorSettings })[];
   /** Every stage of every config, identical stages merged, inputs before users. */
   stages: PlannedStage[];
 }
@@ -21,7 +23,7 @@ export async function planPipeline<R, F extends Json>(
   files: readonly string[],
   context: PlanContext,
 ): Promise<PipelinePlan<R, F>> {
-  const configs: ResolvedConfig<R, F>[] = [];
+  const configs: PipelinePlan<R, F>["configs"] = [];
   for (const file of files) {
     const loaded = loadConfig(file, project);
     const twin = configs.find((c) => c.name === loaded.name);

@@ -217,9 +217,12 @@ export async function runPipeline(
           progressed = true;
         } else if (
           executor.queuesDependents &&
-          inputsOf(stage).every(([, i]) => isDone(i) || inFlight.has(i))
+          inputsOf(stage).every(([, i]) => isDone(i) || inFlight.has(i)) &&
+          inputsOf(stage).some(([, i]) => inFlight.has(i))
         ) {
-          const pending = inputsOf(stage).filter(([, i]) => !isDone(i));
+          // Its inputs are queued or running: it goes to the queue now, after them, and
+          // decides where it runs whether it must run at all.
+          const pending = inputsOf(stage).filter(([, i]) => inFlight.has(i));
           const reasons = pending.map(([, i]) => `input ${i.id} runs first`);
           await submit(stage, reasons, recompute);
           progressed = true;

@@ -27,6 +27,8 @@ export function sbatchArgs(
   const args = [
     `--job-name=cnnlab:${task.id}`,
     `--output=${options.paths.log}`,
+    // A job the cluster requeues (node failure) appends its second attempt to the same log.
+    "--open-mode=append",
     `--chdir=${options.cwd}`,
     "--kill-on-invalid-dep=yes",
   ];

@@ -109,6 +109,8 @@ export class SlurmExecution implements StageExecution {
       return;
     }
     try {
+      // A log that shrank was started over (a cluster that truncates on requeue): read it anew.
+      if ((await file.stat()).size < this.#logOffset) this.#logOffset = 0;
       await file.seek(this.#logOffset, Deno.SeekMode.Start);
       const chunks: Uint8Array[] = [];
       const buffer = new Uint8Array(1 << 16);

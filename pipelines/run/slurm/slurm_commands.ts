@@ -63,10 +63,10 @@ async function run(
   };
 }
 
-/** The first line of a command's complaint, without the `sbatch: error: ` prefix. */
+/** A command's complaint on one line: its lines without the `sbatch: error: ` prefixes. */
 function complaint(stderr: string, code: number): string {
-  const line = stderr.split("\n").find((l) => l.trim()) ?? `exit code ${code}`;
-  return line.replace(/^\w+: error: /, "");
+  const lines = stderr.split("\n").map((l) => l.trim().replace(/^\w+: (?:error|fatal): /, ""));
+  return lines.filter((l) => l).join("; ") || `exit code ${code}`;
 }
 
 /** Parses `squeue -o '%i|%T|%r|%N'` lines. */

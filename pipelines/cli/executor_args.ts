@@ -62,12 +62,12 @@ export function executorOverrides(values: Values): ExecutorOverrides {
     const parsed = executorSchema.shape[key].safeParse(value);
     if (!parsed.success) {
       const reason = key === "type"
-        ? "it must be 'local' or 'slurm'"
+        ? "must be 'local' or 'slurm'"
         : key === "cpus_per_task"
-        ? "it must be a positive integer"
+        ? "must be a positive integer"
         : parsed.error.issues[0].message;
       throw new ConfigError(
-        `Cannot parse the command line as ${option} is not valid (${reason}): current value is ${
+        `Cannot parse the command line as ${option} ${reason}: current value is ${
           formatValue(option === "--cpus-per-task" ? values["cpus-per-task"] : value)
         }`,
       );

@@ -10,12 +10,12 @@ import { z } from "zod";
 
 /** Slurm's time formats: `minutes`, `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`, `D-HH:MM:SS`. */
 const slurmTime = z.string().regex(/^(?:\d+(?::\d{1,2}){0,2}|\d+-\d{1,2}(?::\d{1,2}){0,2})$/, {
-  error: "a Slurm time limit is 'minutes', 'HH:MM:SS' or 'D-HH:MM:SS'",
+  error: "must be a Slurm time limit: minutes, HH:MM:SS or D-HH:MM:SS",
 });
 
 /** `4000` (MB), `16G`, `512M`. */
 const slurmMemory = z.string().regex(/^\d+[KMGT]?$/, {
-  error: "a Slurm memory size is a number with an optional unit K, M, G or T, e.g. 16G",
+  error: "must be a Slurm memory size: a number with an optional unit K, M, G or T, e.g. 16G",
 });
 
 const name = z.string().regex(/^[^\s]+$/, { error: "must be one word" });

@@ -215,15 +215,9 @@ ${SLURM}`,
           await using box = await createSandbox();
           const config = box.write("slow.yaml", SLOW(3, 40, 250));
           const run = spawnCli(box, c, ["run", config]);
+          const submitted = () => [...run.err().matchAll(/submitted as slurm job (\d+)/g)].length;
+          await waitFor(() => submitted() === 8, 30_000, "all jobs submitted");
           await waitFor(() => /slurm job \d+ running on/.test(run.err()), 60_000, "a job running");
-          await waitFor(
-            async () => {
-              const ids = [...run.err().matchAll(/submitted as slurm job (\d+)/g)].map((m) => m[1]);
-              return ids.length === 8;
-            },
-            30_000,
-            "all jobs submitted",
-          );
           run.child.kill("SIGINT");
           const ended = await run.done;
           assert.equal(ended.code, 1);
@@ -339,8 +333,7 @@ executor:
           await using box = await createSandbox();
           const config = box.write("crash.yaml", SLOW(1, 12, 300));
           const run = spawnCli(box, c, ["run", config]);
-          const pid = async () =>
-            Number(run.err().match(/\[train:s1\] cnnlab: .* pid (\d+)\)/)?.[1]);
+          const pid = () => Number(run.err().match(/\[train:s1\] cnnlab: .* pid (\d+)\)/)?.[1]);
           await waitFor(
             async () => {
               const work = await listDir(join(box.cache, "work"));
@@ -353,7 +346,7 @@ executor:
             60_000,
             "a checkpoint of epoch 2",
           );
-          const stage = await pid();
+          const stage = pid();
           const stepd = Number((await Deno.readTextFile(`/proc/${stage}/stat`)).split(" ")[3]);
           assert.equal((await Deno.readTextFile(`/proc/${stepd}/comm`)).trim(), "slurmstepd");
           // The node crashes: its daemon, the job's step daemon and the stage process, at once.

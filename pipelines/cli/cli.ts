@@ -1,9 +1,12 @@
 import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
 import { ConfigError } from "../config/config_error.ts";
+import { RUNTIME_FACTS_COMMAND } from "../run/slurm/runtime_facts_probe.ts";
+import { answerRuntimeFacts } from "./answer_runtime_facts.ts";
 import { createExecutor } from "./create_executor.ts";
 import { resolveExecutorSettings } from "./executor_args.ts";
 import { explainStages } from "./explain_stages.ts";
 import { queuedTable } from "./queued_table.ts";
+import { runtimeFactsSource } from "./runtime_facts_source.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
 import { planPipeline } from "../graph/plan_pipeline.ts";
 import { planTable } from "./plan_table.ts";
@@ -22,6 +25,11 @@ export interface RunCliOptions {
   err?: (text: string) => void;
   /** Renders stage logs and progress. Default: a console reporter on stderr. */
   reporter?: Reporter;
+  /**
+   * The module whose main calls `runCli` with this project: a cluster node runs it to resolve
+   * the runtime facts there. Default: `Deno.mainModule`.
+   */
+  entry?: URL;
 }
 
 /**
@@ -38,6 +46,8 @@ export async function runCli<R, F extends Json>(
 ): Promise<number> {
   const out = options.out ?? ((text: string) => console.log(text));
   const err = options.err ?? ((text: string) => console.error(text));
+  // A cluster node answering a runtime-facts probe (runtime_facts_probe.ts).
+  if (args[0] === RUNTIME_FACTS_COMMAND) return await answerRuntimeFacts(project, args[1]);
   try {
     const cli = parseCliArgs(args);
     if (cli.help) {
@@ -47,7 +57,15 @@ export async function runCli<R, F extends Json>(
     const layout = cacheLayout(resolveCacheDir(cli.cacheDir));
     let plan;
     try {
-      plan = await planPipeline(project, cli.configs, { cacheDir: layout.root });
+      plan = await planPipeline(project, cli.configs, { cacheDir: layout.root }, {
+        runtimeFacts: runtimeFactsSource(project, {
+          layout,
+          overrides: cli.executor,
+          lookOnly: cli.command === "status" || cli.dryRun,
+          entry: options.entry ?? new URL(Deno.mainModule),
+          err,
+        }),
+      });
     } catch (error) {
       // The project's runtime facts or planner refused the config (e.g. a backend this machine
       // lacks): that is a configuration problem, exit 2, with the project's own message.

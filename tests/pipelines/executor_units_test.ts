@@ -180,13 +180,12 @@ Deno.test("sbatchArgs() asks for the configured resources for heavy stages, the 
   ]);
 });
 
-Deno.test("jobScript() runs the node entry point with paths quoted for sh, whatever they hold", async () => {
+Deno.test("jobScript() runs deno with its arguments quoted for sh, whatever they hold", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cnnlab-script-" });
   try {
-    const task = { label: "train:x (run x)" } as Parameters<typeof jobScript>[0];
     const odd = join(dir, "it's a $HOME `dir`");
     const script = join(dir, "job.sh");
-    await Deno.writeTextFile(script, jobScript(task, "/bin/echo", odd, `${odd}/job.json`));
+    await Deno.writeTextFile(script, jobScript("a test", "/bin/echo", [odd, `${odd}/job.json`]));
     const { stdout } = await new Deno.Command("sh", { args: [script] }).output();
     assert.equal(
       new TextDecoder().decode(stdout),

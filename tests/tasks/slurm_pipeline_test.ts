@@ -38,6 +38,8 @@ async function pipeline(cwd: string, c: TestCluster, args: string[]) {
     env: { ...c.env, NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
+    // A pipeline that hangs fails its test instead of the whole run.
+    signal: AbortSignal.timeout(600_000),
   }).output();
   const decoder = new TextDecoder();
   return readCliRun(code, decoder.decode(stdout), decoder.decode(stderr));

@@ -62,12 +62,12 @@ function shellWord(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The batch script: runs the node entry point on the job file with the given Deno. */
-export function jobScript(task: StageTask, deno: string, entry: string, jobFile: string): string {
+/** The batch script: `deno run -A --unstable-webgpu <args…>` with the given Deno. */
+export function jobScript(label: string, deno: string, args: readonly string[]): string {
   return [
     "#!/bin/sh",
-    `# cnnlab: brings ${task.label.replaceAll("\n", " ")} up to date (pipelines/run/slurm/).`,
-    `exec ${shellWord(deno)} run -A --unstable-webgpu ${shellWord(entry)} ${shellWord(jobFile)}`,
+    `# cnnlab: ${label.replaceAll("\n", " ")} (pipelines/run/slurm/).`,
+    `exec ${[deno, "run", "-A", "--unstable-webgpu", ...args].map(shellWord).join(" ")}`,
     "",
   ].join("\n");
 }

@@ -140,7 +140,10 @@ export async function slurmExecutor(options: SlurmExecutorOptions): Promise<Stag
         progress: paths.progress,
       };
       await Deno.writeTextFile(paths.job, JSON.stringify(job) + "\n");
-      await Deno.writeTextFile(paths.script, jobScript(task, deno, entry, paths.job));
+      await Deno.writeTextFile(
+        paths.script,
+        jobScript(`brings ${task.label} up to date`, deno, [entry, paths.job]),
+      );
       const after = submit.after.flatMap((e) =>
         e instanceof SlurmExecution && !e.ended ? [e.job] : []
       );

@@ -25,24 +25,39 @@ const cluster = await startTestCluster();
 const skip = "skip" in cluster ? cluster.skip : undefined;
 if (skip) console.error(`Slurm executor tests skipped: ${skip}`);
 
-function command(box: Sandbox, c: TestCluster, args: string[], cache = box.cache): Deno.Command {
+function command(
+  box: Sandbox,
+  c: TestCluster,
+  args: string[],
+  cache = box.cache,
+  env: Record<string, string> = {},
+): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", CLI, ...args, "--cache-dir", cache],
     cwd: box.dir,
     env: {
       ...c.env,
+      ...env,
       FAKE_STAGE_DIR: box.stages,
       FAKE_PUBLISH_ROOT: box.publishRoot,
       NO_COLOR: "1",
     },
     stdout: "piped",
     stderr: "piped",
+    // A pipeline that hangs fails its test instead of the whole run.
+    signal: AbortSignal.timeout(180_000),
   });
 }
 
 /** Runs the fake project's CLI in its own process against the test cluster. */
-async function cli(box: Sandbox, c: TestCluster, args: string[], cache?: string): Promise<CliRun> {
-  const { code, stdout, stderr } = await command(box, c, args, cache).output();
+async function cli(
+  box: Sandbox,
+  c: TestCluster,
+  args: string[],
+  cache?: string,
+  env?: Record<string, string>,
+): Promise<CliRun> {
+  const { code, stdout, stderr } = await command(box, c, args, cache, env).output();
   const decoder = new TextDecoder();
   return readCliRun(code, decoder.decode(stdout), decoder.decode(stderr));
 }
@@ -116,6 +131,11 @@ Deno.test({
           });
           const jobs = first.submitted;
           assert.equal(Object.keys(jobs).length, 7);
+          const probe = first.err.match(
+            /^runtime facts resolved on node \S+ \(slurm job (\d+)\)$/m,
+          );
+          assert.ok(probe, first.err);
+          assert.equal((await c.jobs()).get(probe[1])?.name, "cnnlab:runtime-facts");
           assert.equal(first.rows["train:a"].where, `slurm job ${jobs["train:a"]}`);
           assert.match(
             first.err,
@@ -134,8 +154,8 @@ Deno.test({
           }
           assert.deepEqual(
             await listDir(join(box.cache, "slurm")),
-            [],
-            "job files of a good run go",
+            ["runtime-facts.json"],
+            "job files of a good run go; the node's runtime facts stay for status",
           );
 
           const localCache = join(box.dir, "local-cache");
@@ -144,6 +164,9 @@ Deno.test({
           assert.deepEqual(local.submitted, {});
           assert.deepEqual(await entryFingerprints(box.cache), await entryFingerprints(localCache));
 
+          const status = await cli(box, c, ["status", config]);
+          assert.match(status.err, /^runtime facts as node \S+ resolved them \(slurm job \d+, /m);
+          assert.match(status.out, /7 fresh, 0 will restore, 0 will run/);
           const rerun = await cli(box, c, ["run", config]);
           assert.equal(rerun.code, 0, rerun.err);
           assert.deepEqual(Object.values(outcomes(rerun)), Array(7).fill("fresh"));
@@ -158,6 +181,23 @@ Deno.test({
             "train:b",
           ]);
           assert.equal(outcomes(changed)["train:a"], "fresh");
+        },
+      );
+
+      await t.step(
+        "runtime facts are resolved on a node: a node that refuses the config stops the pipeline with exit 2 and the project's message before any stage is submitted",
+        async () => {
+          await using box = await createSandbox();
+          const config = box.write("two.yaml", TWO_RUNS + SLURM);
+          const refusal = "Cannot use backend 'webgpu' as no GPU adapter was found";
+          const run = await cli(box, c, ["run", config], undefined, { FAKE_NODE_REFUSAL: refusal });
+          assert.equal(run.code, 2);
+          assert.equal(
+            run.err.trim().split("\n").at(-1),
+            `${refusal} (on node ${Deno.hostname()})`,
+          );
+          assert.deepEqual(run.submitted, {});
+          assert.deepEqual(await listDir(join(box.cache, "entries")), []);
         },
       );
 
@@ -241,11 +281,11 @@ ${SLURM}`,
         "--detach returns after submitting, status lists the queued jobs, and a later pipeline attaches to them and collects the results",
         async () => {
           await using box = await createSandbox();
-          const config = box.write("slow.yaml", SLOW(2, 8, 250));
+          const config = box.write("slow.yaml", SLOW(1, 40, 250));
           const detached = await cli(box, c, ["run", config, "--detach"]);
           assert.equal(detached.code, 0, detached.err);
-          assert.deepEqual(Object.values(outcomes(detached)), Array(6).fill("submitted"));
-          assert.match(detached.err, /Detached: 6 stages are queued or running on the cluster/);
+          assert.deepEqual(Object.values(outcomes(detached)), Array(4).fill("submitted"));
+          assert.match(detached.err, /Detached: 4 stages are queued or running on the cluster/);
           const status = await cli(box, c, ["status", config]);
           assert.equal(status.code, 0, status.err);
           assert.match(status.out, /^stage\s+slurm job\s+state\s+reason or node\s+submitted$/m);
@@ -261,7 +301,7 @@ ${SLURM}`,
           assert.equal(later.rows["report:slow"].outcome, "run");
           assert.equal(later.rows["report:slow"].where, `slurm job ${report}`);
           const again = await cli(box, c, ["status", config]);
-          assert.match(again.out, /6 fresh, 0 will restore, 0 will run/);
+          assert.match(again.out, /4 fresh, 0 will restore, 0 will run/);
           assert.doesNotMatch(again.out, /slurm job/);
         },
       );

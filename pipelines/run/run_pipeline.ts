@@ -81,7 +81,9 @@ export async function runPipeline(
       throw new Error(`Cannot run stage ${stage.id} as its input ${missing.id} is not in the plan`);
     }
   }
-  await removeStaleTemps(layout);
+  // A temp folder's pid says whether its writer is alive only on the machine that wrote it: a
+  // cluster's jobs write theirs on other machines, so their pipeline leaves temps alone.
+  if (!executor.queuesDependents) await removeStaleTemps(layout);
   const results = new Map<PlannedStage, StageResult>();
   const assessments = new Map<PlannedStage, Assessment>();
   const inFlight = new Map<PlannedStage, InFlight>();

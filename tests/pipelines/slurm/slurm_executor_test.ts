@@ -407,7 +407,9 @@ executor:
             "evaluate:s1": "run",
             "report:crash": "run",
           });
-          assert.deepEqual(await listDir(join(box.cache, "tmp")), []);
+          // The dead job's temp folder stays: a cluster pipeline cannot tell whether a pid of
+          // another machine is alive, so it never deletes temps; nothing trusts it.
+          assert.equal((await listDir(join(box.cache, "tmp"))).length, 1);
           assert.deepEqual(await listDir(join(box.cache, "locks")), []);
           assert.deepEqual(await listDir(join(box.cache, "work")), []);
           const layout = cacheLayout(box.cache);

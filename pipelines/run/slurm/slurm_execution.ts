@@ -172,6 +172,7 @@ export class SlurmExecution implements StageExecution {
     if (this.#partial) this.options.log(this.#partial);
     this.#partial = "";
     this.#current = { state: "ended", detail: queued?.state };
+    this.options.log(`${this.label} ended: ${result.outcome}`);
     if ("error" in result && result.outcome === "failed" && !result.error.startsWith(this.label)) {
       result = { ...result, error: `${this.label}: ${result.error}${await this.#quotedLog()}` };
     }

@@ -148,8 +148,8 @@ Deno.test({
           ]);
           assert.equal(slurm.code, 0, slurm.err);
           const ran = Object.values(slurm.rows).filter((r) => r.outcome === "run").length;
-          assert.equal(ran, 26, slurm.out); // split, 12 train, 12 evaluate, report (data is shared)
-          assert.equal(Object.keys(slurm.submitted).length, 26);
+          assert.equal(ran, 27, slurm.out); // data, split, 12 train, 12 evaluate, report
+          assert.equal(Object.keys(slurm.submitted).length, 27);
           const local = await pipeline(localDir, c, [
             "sweep12.yaml",
             "--jobs",

@@ -53,7 +53,10 @@ export class SlurmExecution implements StageExecution {
   }
 
   cancel(): Promise<void> {
-    return this.#current.state === "ended" ? Promise.resolve() : this.cancelJob(this.job);
+    if (this.#current.state === "ended") return Promise.resolve();
+    return this.cancelJob(this.job).catch((error) =>
+      this.options.log(`cannot cancel ${this.label}: ${(error as Error).message}`)
+    );
   }
 
   logTail(lines: number): Promise<string[]> {

@@ -92,7 +92,12 @@ export async function slurmExecutor(options: SlurmExecutorOptions): Promise<Stag
           warned = true;
         }
         for (const job of jobs) {
-          await job.update(queue?.get(job.job), queue !== undefined);
+          try {
+            await job.update(queue?.get(job.job), queue !== undefined);
+          } catch (error) {
+            // Unexpected (its files are read defensively): say so, look again next time.
+            job.options.log(`cannot follow ${job.label}: ${(error as Error).message}`);
+          }
           if (job.ended) watched.delete(job);
         }
       }
@@ -174,8 +179,15 @@ export async function slurmExecutor(options: SlurmExecutorOptions): Promise<Stag
 
     async close({ detached }) {
       await flush;
-      if (!submission) return;
-      if (detached) return await markDetached(submission);
+      if (!submission) {
+        watched.clear();
+        return;
+      }
+      if (detached) {
+        // The jobs go on without this process: stop watching them.
+        watched.clear();
+        return await markDetached(submission);
+      }
       const results = await Promise.all(ours.map((e) => e.result));
       // Failed jobs keep their logs (their messages point at them); otherwise nothing is left.
       if (results.every((r) => r.outcome === "run" || r.outcome === "fresh")) {

@@ -84,8 +84,13 @@ export interface ExpandedRun<R = Json> {
   name: string;
   /** The `experiments:` key it came from. */
   experiment: string;
-  /** The sweep block and the values of its point, by dotted key path. */
+  /**
+   * The sweep block and the values of its point, by dotted key path. Command-line sweeps
+   * (`key=a,b`) add their values; runs only they vary are in the sweep `command-line`.
+   */
   sweep?: { name: string; values: Record<string, Json> };
+  /** The command-line overrides that set values of this run: dotted key → value. */
+  overrides?: Record<string, Json>;
   seed: number;
   /** Merged params (defaults ⊕ experiment ⊕ sweep ⊕ seed) after `runSchema` (defaults applied). */
   params: R;
@@ -99,6 +104,8 @@ export interface ResolvedConfig<R = Json, F extends Json = Json> {
   path: string;
   /** SHA-256 of the canonical JSON of { name, runs, report } (not of the file bytes). */
   hash: string;
+  /** The command-line overrides applied to it, as given (`train.lr=0.01`); absent when none. */
+  overrides?: string[];
   description?: string;
   runs: ExpandedRun<R>[];
   /** `report:` after `reportSchema` (defaults applied). */

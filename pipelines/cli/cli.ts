@@ -44,7 +44,9 @@ export async function runCli<R, F extends Json>(
     const layout = cacheLayout(resolveCacheDir(cli.cacheDir));
     let plan;
     try {
-      plan = await planPipeline(project, cli.configs, { cacheDir: layout.root });
+      plan = await planPipeline(project, cli.configs, { cacheDir: layout.root }, {
+        overrides: cli.overrides,
+      });
     } catch (error) {
       // The project's runtime facts or planner refused the config (e.g. a backend this machine
       // lacks): that is a configuration problem, exit 2, with the project's own message.

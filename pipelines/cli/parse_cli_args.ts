@@ -1,6 +1,8 @@
 // node:util parseArgs stands in for @std/cli's parseArgs, which cannot be installed here (no JSR).
 import { parseArgs } from "node:util";
 import { didYouMean } from "../config/_did_you_mean.ts";
+import { isOverrideArgument, parseOverride } from "../config/command_line_override.ts";
+import type { ParsedOverride } from "../config/command_line_override.ts";
 import { ConfigError, formatValue } from "../config/config_error.ts";
 
 const OPTION_NAMES = ["jobs", "cache-dir", "dry-run", "force", "only", "isolate", "help"];
@@ -9,6 +11,8 @@ const OPTION_NAMES = ["jobs", "cache-dir", "dry-run", "force", "only", "isolate"
 export interface CliArgs {
   command: "run" | "status";
   configs: string[];
+  /** `key=value` words among the configs: command-line overrides, in order. */
+  overrides: ParsedOverride[];
   /** Default: 1. */
   jobs: number;
   /** Default: `$CNNLAB_CACHE`, else `.cache`. */
@@ -24,9 +28,11 @@ export interface CliArgs {
 }
 
 /** The usage text printed by `--help` and after argument errors. */
-export const USAGE = `usage: <run|status> <config.yaml>... [options]
+export const USAGE = `usage: <run|status> <config.yaml>... [key=value...] [options]
   run                 bring every stage of the config(s) up to date
   status              list every stage as fresh / will run, and why
+  key=value           override a run parameter (train.lr=0.01), for one experiment
+                      (lenet.train.lr=0.01), or sweep it (train.lr=0.1,0.01)
   --jobs, -j N        run up to N independent stages at once, each in its own process (default 1)
   --cache-dir DIR     cache folder (default $CNNLAB_CACHE, else .cache)
   --dry-run           with run: only say what would run and why
@@ -43,7 +49,10 @@ function normalizeForce(args: readonly string[]): string[] {
       continue;
     }
     const next = args[i + 1];
-    if (next !== undefined && !next.startsWith("-") && !/\.ya?ml$/.test(next)) {
+    if (
+      next !== undefined && !next.startsWith("-") && !/\.ya?ml$/.test(next) &&
+      !isOverrideArgument(next)
+    ) {
       out.push(`--force=${next}`);
       i++;
     } else {
@@ -86,8 +95,12 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const help = values.help ?? false;
-  const [command, ...configs] = positionals;
-  if (help) return { command: "run", configs, jobs: 1, dryRun: false, isolate: false, help };
+  const [command, ...words] = positionals;
+  const configs = words.filter((w) => !isOverrideArgument(w));
+  const overrides = words.filter(isOverrideArgument).map(parseOverride);
+  if (help) {
+    return { command: "run", configs, overrides, jobs: 1, dryRun: false, isolate: false, help };
+  }
   if (command !== "run" && command !== "status") {
     throw new ConfigError(
       `Cannot parse the command line as the command must be 'run' or 'status': current value is ${
@@ -111,6 +124,7 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
   return {
     command,
     configs,
+    overrides,
     jobs,
     cacheDir: values["cache-dir"],
     dryRun: values["dry-run"] ?? false,

@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfig } from "../config/load_config.ts";
+import type { LoadConfigOptions } from "../config/load_config.ts";
 import type { Json, PlanContext, Project, ResolvedConfig } from "../types.ts";
 import { buildStageGraph } from "./stage_graph.ts";
 import type { PlannedStage } from "./stage_graph.ts";
@@ -13,17 +14,19 @@ export interface PipelinePlan<R = Json, F extends Json = Json> {
 
 /**
  * Loads each config, asks the project for runtime facts and its stage nodes, and builds one
- * graph (a stage shared by several configs appears once).
+ * graph (a stage shared by several configs appears once). `options.overrides` (command-line
+ * `key=value`) apply to every config.
  * @throws {ConfigError} for bad configs; whatever the planner throws.
  */
 export async function planPipeline<R, F extends Json>(
   project: Project<R, F>,
   files: readonly string[],
   context: PlanContext,
+  options: LoadConfigOptions = {},
 ): Promise<PipelinePlan<R, F>> {
   const configs: ResolvedConfig<R, F>[] = [];
   for (const file of files) {
-    const loaded = loadConfig(file, project);
+    const loaded = loadConfig(file, project, options);
     const twin = configs.find((c) => c.name === loaded.name);
     if (twin?.path === loaded.path) continue;
     if (twin !== undefined) {

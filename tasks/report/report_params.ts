@@ -16,6 +16,8 @@ export const reportRunSchema = z.object({
   experiment: z.string().min(1),
   /** The sweep block and the values of its point by dotted key path. */
   sweep: z.object({ name: z.string().min(1), values: jsonRecord }).optional(),
+  /** Values command-line overrides gave this run, by dotted key path. */
+  overrides: jsonRecord.optional(),
   seed: z.number(),
   /** The run's full, merged params. */
   params: jsonRecord,
@@ -30,6 +32,8 @@ export const reportParamsSchema = z.object({
     path: z.string(),
     hash: z.string(),
     description: z.string().optional(),
+    /** Command-line overrides, as typed (`train.lr=0.01`). */
+    overrides: z.array(z.string()).optional(),
   }),
   options: reportOptionsSchema.prefault({}),
   runs: z.array(reportRunSchema).min(1),

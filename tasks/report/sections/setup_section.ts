@@ -33,6 +33,15 @@ export function setupSection(data: ReportData): Block[] {
   const shared = keys.filter((k) => flat.every((f) => f.get(k) === flat[0].get(k)));
   const varying = keys.filter((k) => !shared.includes(k));
   const blocks: Block[] = [{ kind: "heading", level: 2, text: "Setup" }];
+  const overrides = data.params.config.overrides ?? [];
+  if (overrides.length > 0) {
+    blocks.push({
+      kind: "paragraph",
+      text: `Command-line overrides (over ${data.params.config.path}): ${
+        overrides.map((o) => `\`${o}\``).join(", ")
+      }.`,
+    });
+  }
   if (shared.length > 0) {
     // One row per top-level section keeps ~40 defaults readable: `train` → "lr=0.01, …".
     const sections = new Map<string, string[]>();

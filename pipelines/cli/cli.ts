@@ -1,6 +1,7 @@
 import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { explainStages } from "./explain_stages.ts";
+import { beginInvocation } from "../history/record_invocation.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
 import { planPipeline } from "../graph/plan_pipeline.ts";
 import { planTable } from "./plan_table.ts";
@@ -78,6 +79,7 @@ export async function runCli<R, F extends Json>(
     };
     Deno.addSignalListener("SIGINT", onInterrupt);
     const begun = performance.now();
+    const invocation = beginInvocation({ layout, configs: plan.configs, stages, args, warn: err });
     let results;
     try {
       results = await runPipeline(stages, {
@@ -90,6 +92,7 @@ export async function runCli<R, F extends Json>(
       });
     } finally {
       Deno.removeSignalListener("SIGINT", onInterrupt);
+      if (results === undefined) invocation.finish(undefined, 1, controller.signal.aborted);
     }
     out(summaryTable(results, (performance.now() - begun) / 1000));
     if (results.every((r) => r.outcome === "fresh" || r.outcome === "restored")) {
@@ -98,7 +101,9 @@ export async function runCli<R, F extends Json>(
     const failed = results.filter((r) => r.outcome === "failed");
     failed.forEach((r) => err(r.error!));
     if (controller.signal.aborted) err("Interrupted: stages that had not started were skipped");
-    return failed.length || controller.signal.aborted ? 1 : 0;
+    const code = failed.length || controller.signal.aborted ? 1 : 0;
+    invocation.finish(results, code, controller.signal.aborted);
+    return code;
   } catch (error) {
     if (error instanceof ConfigError) {
       err(error.message);

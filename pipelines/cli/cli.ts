@@ -1,6 +1,7 @@
 import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { explainStages } from "./explain_stages.ts";
+import { runGcCommand } from "./gc_command.ts";
 import { beginInvocation } from "../history/record_invocation.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
 import { planPipeline } from "../graph/plan_pipeline.ts";
@@ -24,7 +25,8 @@ export interface RunCliOptions {
 
 /**
  * The command line of the pipeline: `run <config>... [--jobs N] [--cache-dir DIR] [--dry-run]
- * [--force [GLOB]] [--only RUN-GLOB] [--isolate]` and `status <config>...`.
+ * [--force [GLOB]] [--only RUN-GLOB] [--isolate]`, `status <config>...` and `gc [config...]`
+ * (`gc_command.ts`).
  * @returns the exit code: 0 ok, 1 a stage failed (or an unexpected engine error), 2 bad config or
  * arguments, including errors thrown while the project computes runtime facts or plans stages
  * (set `CNNLAB_DEBUG=1` to see their stack). Never exits itself.
@@ -36,6 +38,7 @@ export async function runCli<R, F extends Json>(
 ): Promise<number> {
   const out = options.out ?? ((text: string) => console.log(text));
   const err = options.err ?? ((text: string) => console.error(text));
+  if (args[0] === "gc") return await runGcCommand(project, args.slice(1), { out, err });
   try {
     const cli = parseCliArgs(args);
     if (cli.help) {

@@ -120,6 +120,39 @@ export interface PlanContext {
   cacheDir: string;
 }
 
+/** A stage completed earlier in this cache: what the project may base a time estimate on. */
+export interface MeasuredStage {
+  /** The id it ran under. */
+  id: string;
+  kind: string;
+  params: Json;
+  runtime: Json;
+  /** Input name → digest of that input's outputs (as in the fingerprint). */
+  inputs: Record<string, string>;
+  /** Digest of its own outputs: a dependent's `inputs` value when it read them. */
+  digest: string;
+  /** Wall time of the stage. */
+  seconds: number;
+  /** ISO time it started. */
+  started: string;
+  /** Its outputs (read-only). */
+  outDir: string;
+}
+
+/** What the engine offers the project's estimate hook. */
+export interface EstimateContext {
+  /** The cache folder in use (absolute); a project may keep memos there, e.g. probe results. */
+  cacheDir: string;
+  /** Completed stages of a kind in this cache, newest first. */
+  measured(kind: string): Promise<MeasuredStage[]>;
+}
+
+/** A time estimate and what it rests on (`2,400 images/s measured on an earlier run`). */
+export interface StageEstimate {
+  seconds: number;
+  basis: string;
+}
+
 /** What the CNN side supplies to the engine, typed by one run's params `R` and its runtime facts `F`. */
 export interface Project<R = Json, F extends Json = Json> {
   /** Validates one run's merged params (defaults ⊕ experiment ⊕ sweep). */
@@ -130,4 +163,10 @@ export interface Project<R = Json, F extends Json = Json> {
   plan(config: ResolvedConfig<R, F>, context: PlanContext): StageNode[] | Promise<StageNode[]>;
   /** Runtime facts, e.g. resolved backend, tfjs and Deno versions. */
   runtimeFacts(runs: ExpandedRun<R>[]): Promise<F>;
+  /**
+   * Expected wall time of a stage that will run, for `status`, the pipeline's ETA and the
+   * confirmation of long runs; undefined when the project cannot tell (the engine then uses
+   * the last run of a stage with the same params or id). Optional.
+   */
+  estimate?(node: StageNode, context: EstimateContext): Promise<StageEstimate | undefined>;
 }

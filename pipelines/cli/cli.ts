@@ -1,6 +1,10 @@
 import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
 import { ConfigError } from "../config/config_error.ts";
+import { estimateStages } from "../estimate/estimate_stages.ts";
+import { describeTotal, estimateTable } from "./estimate_table.ts";
 import { explainStages } from "./explain_stages.ts";
+import { pipelineProgressReporter } from "./pipeline_progress.ts";
+import { confirmLongRun, previewRun, terminalAsk } from "./run_preview.ts";
 import { runGcCommand } from "./gc_command.ts";
 import { beginInvocation } from "../history/record_invocation.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
@@ -21,6 +25,11 @@ export interface RunCliOptions {
   err?: (text: string) => void;
   /** Renders stage logs and progress. Default: a console reporter on stderr. */
   reporter?: Reporter;
+  /**
+   * Asks whether to start a run estimated above `$CNNLAB_CONFIRM_MINUTES` (default 60).
+   * Default: the terminal's `confirm()` when stdin is a terminal, else never asks.
+   */
+  ask?: (question: string) => boolean | Promise<boolean>;
 }
 
 /**
@@ -70,8 +79,29 @@ export async function runCli<R, F extends Json>(
       err(`${config.name} runtime: ${JSON.stringify(config.runtime)}`);
     }
     if (cli.command === "status" || cli.dryRun) {
-      out(planTable(await explainStages(stages, layout, forced)));
+      const items = await explainStages(stages, layout, forced);
+      out(planTable(items));
+      const toRun = items.filter((i) => !i.assessment.fresh).map((i) => i.stage);
+      const estimates = await estimateStages(project, toRun, layout, err);
+      if (toRun.length > 0) out(estimateTable(toRun, estimates));
       return 0;
+    }
+    const preview = await previewRun(project, stages, layout, forced, err);
+    if (preview.toRun.length > 0) {
+      err(
+        `${preview.toRun.length} stages to run, estimated ${
+          describeTotal(preview.toRun, preview.estimates)
+        }`,
+      );
+    }
+    if (
+      !await confirmLongRun(preview, {
+        yes: cli.yes,
+        ask: "ask" in options ? options.ask : terminalAsk(),
+      })
+    ) {
+      err("Not started: the run was declined (--yes skips the question)");
+      return 1;
     }
     const controller = new AbortController();
     // First Ctrl-C: stop starting stages and ask running ones to stop; second: exit now.
@@ -90,7 +120,11 @@ export async function runCli<R, F extends Json>(
         jobs: cli.jobs,
         isolate: cli.isolate || cli.jobs > 1,
         forced,
-        reporter: options.reporter ?? createConsoleReporter(),
+        reporter: pipelineProgressReporter(options.reporter ?? createConsoleReporter(), {
+          stages: preview.toRun,
+          estimates: preview.estimates,
+          jobs: cli.jobs,
+        }),
         signal: controller.signal,
       });
     } finally {

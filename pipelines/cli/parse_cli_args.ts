@@ -5,7 +5,7 @@ import { isOverrideArgument, parseOverride } from "../config/command_line_overri
 import type { ParsedOverride } from "../config/command_line_override.ts";
 import { ConfigError, formatValue } from "../config/config_error.ts";
 
-const OPTION_NAMES = ["jobs", "cache-dir", "dry-run", "force", "only", "isolate", "help"];
+const OPTION_NAMES = ["jobs", "cache-dir", "dry-run", "force", "only", "isolate", "yes", "help"];
 
 /** Parsed command line of `tasks/cli.ts`. */
 export interface CliArgs {
@@ -24,6 +24,8 @@ export interface CliArgs {
   only?: string;
   /** Run stages in child processes even with one job. */
   isolate: boolean;
+  /** Start a long run without asking. */
+  yes: boolean;
   help: boolean;
 }
 
@@ -38,7 +40,8 @@ export const USAGE = `usage: <run|status> <config.yaml>... [key=value...] [optio
   --dry-run           with run: only say what would run and why
   --force [GLOB]      recompute stages whose id or run name matches GLOB (default: all)
   --only RUN-GLOB     only the stages needed by the runs whose name matches
-  --isolate           run each stage in a child process even with one job`;
+  --isolate           run each stage in a child process even with one job
+  --yes, -y           do not ask before a run estimated above $CNNLAB_CONFIRM_MINUTES (60)`;
 
 /** `--force` takes an optional value: the next word is its value unless it is an option or a config file. */
 function normalizeForce(args: readonly string[]): string[] {
@@ -80,6 +83,7 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
         force: { type: "string" },
         only: { type: "string" },
         isolate: { type: "boolean" },
+        yes: { type: "boolean", short: "y" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -99,7 +103,16 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
   const configs = words.filter((w) => !isOverrideArgument(w));
   const overrides = words.filter(isOverrideArgument).map(parseOverride);
   if (help) {
-    return { command: "run", configs, overrides, jobs: 1, dryRun: false, isolate: false, help };
+    return {
+      command: "run",
+      configs,
+      overrides,
+      jobs: 1,
+      dryRun: false,
+      isolate: false,
+      yes: false,
+      help,
+    };
   }
   if (command !== "run" && command !== "status") {
     throw new ConfigError(
@@ -131,6 +144,7 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
     force: values.force,
     only: values.only,
     isolate: values.isolate ?? false,
+    yes: values.yes ?? false,
     help,
   };
 }

@@ -58,7 +58,9 @@ export async function treeBytes(path: string): Promise<number> {
 
 async function listNames(dir: string): Promise<string[]> {
   try {
-    return [...Deno.readDirSync(dir)].filter((e) => e.isDirectory).map((e) => e.name).sort();
+    const names: string[] = [];
+    for await (const entry of Deno.readDir(dir)) if (entry.isDirectory) names.push(entry.name);
+    return names.sort();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return [];
     throw error;

@@ -1,6 +1,7 @@
 /**
  * Evaluate stage: rebuilds the trained model, loads its weights and measures it on the test set:
- * loss, top-1, top-5, per-class accuracy, confusion matrix, inference images/s → metrics.json.
+ * loss, top-1, top-5, per-class accuracy, confusion matrix, inference images/s → metrics.json,
+ * and each image's top-1 class and probability → predictions.json.
  *
  * Inputs: `data`, `split` (for the normalization statistics), `train`.
  * Params: {@linkcode EvaluateStageParams}. Uses: `family` and `backend`, as the train stage.
@@ -9,6 +10,7 @@
 import { join } from "node:path";
 import type { StageContext } from "../../pipelines/types.ts";
 import { writeMetrics } from "../artifacts/metrics.ts";
+import { writePredictions } from "../artifacts/predictions.ts";
 import { backendFromModule } from "../backends/backend_module.ts";
 import { batches } from "../datasets/batches.ts";
 import { loadDataArtifact } from "../datasets/load_data_artifact.ts";
@@ -53,6 +55,7 @@ export async function run(ctx: StageContext<EvaluateStageParams>): Promise<void>
         classes,
         onBatch: (done) => ctx.progress({ done, total, unit: "image" }),
         signal: ctx.signal,
+        keepPredictions: true,
       },
     );
     await writeMetrics(ctx.outDir, {
@@ -68,6 +71,7 @@ export async function run(ctx: StageContext<EvaluateStageParams>): Promise<void>
       backend: backend.name,
       provenance: stageProvenance(ctx, backend),
     });
+    await writePredictions(ctx.outDir, result.predictions!);
     ctx.log(
       `test: loss ${result.loss.toFixed(4)}, top-1 ${(100 * result.top1).toFixed(2)}%, ` +
         `top-5 ${(100 * result.top5).toFixed(2)}% on ${result.count} images ` +

@@ -19,6 +19,8 @@ export interface EvaluateModelOptions {
   onBatch?: (done: number) => void;
   /** Aborts between batches. */
   signal?: AbortSignal;
+  /** Also return each image's top-1 class and its softmax probability. Default false. */
+  keepPredictions?: boolean;
 }
 
 /** What {@link evaluateModel} measured. */
@@ -34,6 +36,8 @@ export interface Evaluation {
   count: number;
   seconds: number;
   images_per_sec: number;
+  /** With `keepPredictions`: each image's top-1 class and its probability, in stream order. */
+  predictions?: { classes: Int32Array; probabilities: Float32Array };
 }
 
 /**
@@ -48,11 +52,15 @@ export async function evaluateModel(
   const { classes, fromLogits = true } = options;
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   let count = 0, lossSum = 0, top1 = 0, top5 = 0;
+  const kept: { classes: Int32Array[]; probabilities: Float32Array[] } = {
+    classes: [],
+    probabilities: [],
+  };
   const start = performance.now();
   for await (const batch of batches) {
     try {
       options.signal?.throwIfAborted();
-      const [stats, predicted] = tf.tidy(() => {
+      const [stats, predicted, probability] = tf.tidy(() => {
         const out = model.apply(batch.x, { training: false }) as tf.Tensor;
         const rank = targetRank(out, batch.y);
         const sums = tf.stack([
@@ -60,10 +68,23 @@ export async function evaluateModel(
           tf.sum(tf.cast(tf.less(rank, 1), "float32")),
           tf.sum(tf.cast(tf.less(rank, 5), "float32")),
         ]);
-        return [sums, tf.argMax(tf.reshape(out, [-1, classes]), 1)];
+        const scores = tf.reshape(out, [-1, classes]);
+        const top = options.keepPredictions
+          ? tf.max(fromLogits ? tf.softmax(scores) : scores, 1)
+          : tf.zeros([0]);
+        return [sums, tf.argMax(scores, 1), top];
       });
-      const [s, p, y] = await Promise.all([stats.data(), predicted.data(), batch.y.data()]);
-      tf.dispose([stats, predicted]);
+      const [s, p, y, q] = await Promise.all([
+        stats.data(),
+        predicted.data(),
+        batch.y.data(),
+        probability.data(),
+      ]);
+      tf.dispose([stats, predicted, probability]);
+      if (options.keepPredictions) {
+        kept.classes.push(Int32Array.from(p));
+        kept.probabilities.push(Float32Array.from(q));
+      }
       lossSum += s[0];
       top1 += s[1];
       top5 += s[2];
@@ -88,5 +109,26 @@ export async function evaluateModel(
     count,
     seconds,
     images_per_sec: count / seconds,
+    ...(options.keepPredictions
+      ? {
+        predictions: {
+          classes: concat(kept.classes, Int32Array),
+          probabilities: concat(kept.probabilities, Float32Array),
+        },
+      }
+      : {}),
   };
+}
+
+function concat<T extends Int32Array | Float32Array>(
+  parts: T[],
+  Kind: { new (length: number): T },
+): T {
+  const out = new Kind(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

@@ -87,10 +87,10 @@ wrote <cache>/out/compare.md, <cache>/out/compare.html and 2 charts`,
     // Whole invocations pair their runs by experiment.
     const invocations = await compare(cache, ["1", "2"]);
     assert.equal(invocations.code, 0);
-    assert.match(invocations.text, /^A = smoke #1   B = smoke #2\n\nlenet vs lenet-lr=0\.01\n/);
+    assert.match(invocations.text, /^A = smoke #1 {3}B = smoke #2\n\nlenet vs lenet-lr=0\.01\n/);
     assert.match(
       invocations.text,
-      /\nnet vs net-lr=0\.01\n[^]*test top-1  77\.40 %  73\.10 %  −4\.30 pp\n/,
+      /\nnet vs net-lr=0\.01\n[^]*test top-1 {2}77\.40 % {2}73\.10 % {2}−4\.30 pp\n/,
     );
   } finally {
     await Deno.remove(cache, { recursive: true });
@@ -186,7 +186,7 @@ Deno.test("`compare` names what it cannot find or read, and exits 2 for bad sele
     // A selector by git commit (the fixture's invocation 2 ran at 2222222…).
     const byCommit = await compare(cache, ["1111111", "2222222"]);
     assert.equal(byCommit.code, 0, byCommit.text);
-    assert.match(byCommit.text, /^A = 1111111 #1   B = 2222222 #2/);
+    assert.match(byCommit.text, /^A = 1111111 #1 {3}B = 2222222 #2/);
     // Entries removed from the cache: the message says so and how to get them back.
     for (const e of Deno.readDirSync(join(cache, "entries"))) {
       await Deno.remove(join(cache, "entries", e.name), { recursive: true });

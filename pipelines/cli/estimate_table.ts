@@ -8,9 +8,10 @@ import type { PlannedStage } from "../graph/stage_graph.ts";
 import { formatTable } from "./format_table.ts";
 import { formatDuration } from "./progress_reporter.ts";
 
-/** `~1:05`, or `?` without an estimate. */
+/** `~12.3 s` under a minute, `~1:05` above, or `?` without an estimate. */
 export function formatEstimate(seconds: number | undefined): string {
-  return seconds === undefined ? "?" : `~${formatDuration(seconds)}`;
+  if (seconds === undefined) return "?";
+  return seconds < 59.95 ? `~${seconds.toFixed(1)} s` : `~${formatDuration(seconds)}`;
 }
 
 /** `~12:30 for 4 stages`, `~12:30 for 4 stages (+1 without an estimate)`. */

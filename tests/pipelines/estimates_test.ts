@@ -32,8 +32,8 @@ Deno.test("status estimates each stage that will run: unknown at first, then fro
   const second = await box.run(["status", config]);
   const rows = estimates(second.out);
   assert.deepEqual(Object.keys(rows), ["train:b", "evaluate:b", "report:two"]);
-  assert.deepEqual(rows["train:b"], ["~0:00", "last run of train:b"]);
-  assert.match(second.out, /\nestimated time: ~0:00 for 3 stages$/);
+  assert.deepEqual(rows["train:b"], ["~0.0 s", "last run of train:b"]);
+  assert.match(second.out, /\nestimated time: ~0\.\d s for 3 stages$/);
 });
 
 Deno.test("a project's own estimates are shown, summed, and a run above the threshold asks first", async () => {

@@ -99,6 +99,23 @@ async function fromEarlierTrain(
   return undefined;
 }
 
+/**
+ * The fixed cost (process start, data loading, model build, saving) of the newest earlier train
+ * stage of any model: what a probe cannot see. 0 when nothing ran here yet.
+ */
+async function fixedCostOfAnyTrain(context: EstimateContext): Promise<number> {
+  for (const past of await context.measured("train")) {
+    try {
+      const history = await readHistory(past.outDir, past.id);
+      const epochs = history.epochs.reduce((a, e) => a + (e.seconds ?? 0), 0);
+      return Math.max(0, past.seconds - epochs);
+    } catch {
+      continue;
+    }
+  }
+  return 0;
+}
+
 async function estimateTrain(
   node: StageNode<TrainStageParams>,
   context: EstimateContext,
@@ -109,8 +126,9 @@ async function estimateTrain(
   if (measured) return measured;
   const probe = await probeSpeed(node, size, context.cacheDir);
   if (!probe) return undefined;
-  const seconds = node.params.train.epochs *
-    (size.trainImages / probe.train + size.valImages / probe.infer);
+  const fixed = Math.max(probe.setup ?? 0, await fixedCostOfAnyTrain(context));
+  const seconds = fixed + node.params.train.epochs *
+      (size.trainImages / probe.train + size.valImages / probe.infer);
   return { seconds, basis: `${rate(probe.train)} in a short probe (no earlier run of this model)` };
 }
 
@@ -140,7 +158,7 @@ async function estimateEvaluate(
   const probe = await probeSpeed(train, size, context.cacheDir);
   if (!probe) return undefined;
   return {
-    seconds: size.testImages / probe.infer,
+    seconds: (probe.setup ?? 0) + size.testImages / probe.infer,
     basis: `${rate(probe.infer)} in a short probe (no earlier run of this model)`,
   };
 }

@@ -26,6 +26,8 @@ export interface ProbedSpeed {
   train: number;
   /** Inference images/s. */
   infer: number;
+  /** Seconds to start the backend and build the model: part of a stage's fixed cost. */
+  setup: number;
 }
 
 /** Seconds of probing allowed per process (status or run), so a config of many models stays quick. */
@@ -95,6 +97,7 @@ export async function probeSpeed(
       classes: size.classes,
       seed: 0,
     });
+    const setup = (performance.now() - begun) / 1000;
     const x = tf.randomNormal([batch, ...inputShape], 0, 1, "float32", 0);
     const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % size.classes), "int32");
     const optimizer = createOptimizer(params.train);
@@ -125,7 +128,7 @@ export async function probeSpeed(
         0.5,
         3,
       );
-      const speed = { train: batch / trainSeconds, infer: batch / inferSeconds };
+      const speed = { train: batch / trainSeconds, infer: batch / inferSeconds, setup };
       const fresh = await readMemo(cacheDir);
       fresh[key] = speed;
       await Deno.mkdir(join(cacheDir, "state"), { recursive: true });

@@ -4,6 +4,7 @@
  * did, and prints each image's most probable classes.
  * @module
  */
+import { env } from "@tensorflow/tfjs-core";
 import { formatTable } from "../../pipelines/cli/format_table.ts";
 import { useBackend } from "../backends/use_backend.ts";
 import { parseToolArgs, positiveInteger, UsageError } from "../experiments/_parse_tool_args.ts";
@@ -43,6 +44,8 @@ export async function runPredictCli(args: readonly string[], io: ToolIo = {}): P
       );
     }
     const top = positiveInteger("top", values.top, 5);
+    // tfjs advises installing tfjs-node on the first tensor; the backend was chosen on purpose.
+    env().set("PROD", true);
     await useBackend(values.backend ?? "cpu");
     const predictions = await predictImages(modelDir, images, { top });
     if (values.json) {

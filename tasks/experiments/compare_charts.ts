@@ -46,14 +46,17 @@ export function compareCharts(
     title: "side",
     scale: { domain: [sides.a, sides.b], range: ["#4c78a8", "#e45756"] },
   };
-  const dash = comparison.pairs.length > 1
-    ? { strokeDash: { field: "pair", type: "nominal" as const, title: "pair" } }
+  // Several pairs: one panel each, side by side.
+  const many = comparison.pairs.length > 1;
+  const panels = many
+    ? { column: { field: "pair", type: "nominal" as const, title: null, sort: null } }
     : {};
+  const size = many ? { width: 320, height: SIZE.height } : SIZE;
   const x = { field: "epoch", type: "quantitative" as const, axis: { tickMinStep: 1 } };
   const accuracy: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     title: "Validation top-1 per epoch",
-    ...SIZE,
+    ...size,
     data: { values: values.filter((v) => v.val_top1 !== null) },
     mark: { type: "line", point: true },
     encoding: {
@@ -67,7 +70,7 @@ export function compareCharts(
       },
       color,
       detail: { field: "run", type: "nominal" },
-      ...dash,
+      ...panels,
       tooltip: [
         { field: "run", type: "nominal" },
         { field: "epoch", type: "quantitative" },
@@ -79,11 +82,12 @@ export function compareCharts(
   const loss: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     title: "Loss per epoch (solid: validation, dashed: training)",
-    ...SIZE,
+    ...size,
     data: { values },
     transform: [
-      { fold: ["val_loss", "train_loss"], as: ["set", "loss"] },
+      { fold: ["val_loss", "train_loss"], as: ["column", "loss"] },
       { filter: "isValid(datum.loss)" },
+      { calculate: "datum.column === 'val_loss' ? 'validation' : 'training'", as: "set" },
     ],
     mark: { type: "line", point: true },
     encoding: {
@@ -94,9 +98,12 @@ export function compareCharts(
         field: "set",
         type: "nominal",
         title: "set",
-        scale: { domain: ["val_loss", "train_loss"], range: [[1, 0], [4, 3]] },
+        scale: { domain: ["validation", "training"], range: [[1, 0], [4, 3]] },
+        // Said in the title: a legend of dashes drawn over point symbols shows nothing.
+        legend: null,
       },
       detail: { field: "run", type: "nominal" },
+      ...panels,
       tooltip: [
         { field: "run", type: "nominal" },
         { field: "set", type: "nominal" },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCompareCli } from "../../tasks/experiments/compare_cli.ts";
+import { loadInChromium } from "../report/_load_in_chromium.ts";
 import {
   FIXTURE_INVOCATIONS,
   type FixtureHistoryRun,
@@ -82,7 +83,11 @@ wrote <cache>/out/compare.md, <cache>/out/compare.html and 2 charts`,
     );
     const html = await Deno.readTextFile(join(cache, "out", "compare.html"));
     assert.match(html, /<title>Compare lenet #3 with lenet-lr=0\.01 #2<\/title>/);
-    assert.match(html, /id="report-specs"/);
+    const page = await loadInChromium(join(cache, "out", "compare.html"));
+    assert.equal(page.state, "ok", page.text);
+    assert.equal(page.total, 2);
+    assert.equal(page.chartsWithSvg, 2);
+    assert.deepEqual(page.console, []);
 
     // Whole invocations pair their runs by experiment.
     const invocations = await compare(cache, ["1", "2"]);

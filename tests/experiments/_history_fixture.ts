@@ -132,6 +132,7 @@ export async function writeHistoryFixture(
             name: run.name,
             experiment: run.experiment,
             seed: run.seed,
+            ...(run.sweep ? { sweep: run.sweep } : {}),
             ...(run.overrides ? { overrides: run.overrides } : {}),
             params: fixtureRunParams(run),
           })),

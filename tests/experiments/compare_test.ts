@@ -206,3 +206,37 @@ Deno.test("`compare` names what it cannot find or read, and exits 2 for bad sele
     await Deno.remove(cache, { recursive: true });
   }
 });
+
+Deno.test("`compare` pairs a plain run with each point of a command-line sweep of it", async () => {
+  const cache = await Deno.makeTempDir({ prefix: "cnnlab-compare-" });
+  const run = (lr: number, top1: number, swept: boolean): FixtureHistoryRun => ({
+    name: swept ? `lenet-lr=${lr}` : "lenet",
+    experiment: "lenet",
+    seed: 0,
+    model: "lenet",
+    lr,
+    top1,
+    epochs: 2,
+    ...(swept ? { sweep: { name: "command-line", values: { "train.lr": lr } } } : {}),
+  });
+  try {
+    await writeHistoryFixture(cache, [
+      { started: "2026-11-26T09:00:00.000Z", config: "one", runs: [run(0.003, 0.81, false)] },
+      {
+        started: "2026-11-26T10:00:00.000Z",
+        config: "one",
+        overrides: ["train.lr=0.1,0.01"],
+        runs: [run(0.1, 0.35, true), run(0.01, 0.84, true)],
+      },
+    ]);
+    const result = await compare(cache, ["1", "2"]);
+    assert.equal(result.code, 0, result.text);
+    const pairs = result.text.split("\n").filter((l) => /^lenet vs /.test(l));
+    assert.deepEqual(pairs, ["lenet vs lenet-lr=0.1", "lenet vs lenet-lr=0.01"]);
+    assert.match(result.text, /test top-1 +81\.00 % +35\.00 % +−46\.00 pp/);
+    assert.match(result.text, /test top-1 +81\.00 % +84\.00 % +\+3\.00 pp/);
+    assert.ok(!result.text.includes("only in"));
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});

@@ -10,6 +10,7 @@ import { canonicalJson } from "../pipelines/canonical_json.ts";
 import type { ExpandedRun, Json, ResolvedConfig, StageNode } from "../pipelines/types.ts";
 import type { RunParams } from "./run_schema.ts";
 import type { RuntimeFacts } from "./runtime_facts.ts";
+import { reportPlanParams } from "./report/report_plan_params.ts";
 
 const stageModule = (file: string) => new URL(`./stages/${file}`, import.meta.url);
 
@@ -90,6 +91,8 @@ export function planStages(config: ResolvedConfig): StageNode[] {
     nodes.push(train, evaluate);
     reportInputs[`train:${run.name}`] = train;
     reportInputs[`evaluate:${run.name}`] = evaluate;
+    // The report draws test images (samples, mistakes) from the data artifact.
+    reportInputs[`data:${run.name}`] = data;
   }
   const report: StageNode = {
     id: `report:${config.name}`,
@@ -110,6 +113,8 @@ export function planStages(config: ResolvedConfig): StageNode[] {
         backend: [...new Set(Object.values(facts.backends))].join(", "),
         machine: machineDescription(),
       },
+      // The notes file's text and the stage graph to draw (tasks/report/report_plan_params.ts).
+      ...reportPlanParams(config, [...new Set(shared.values()), ...nodes], reportInputs),
     },
     inputs: reportInputs,
     publish: `reports/${config.name}`,

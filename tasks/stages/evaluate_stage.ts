@@ -1,6 +1,7 @@
 /**
  * Evaluate stage: rebuilds the trained model, loads its weights and measures it on the test set:
- * loss, top-1, top-5, per-class accuracy, confusion matrix, inference images/s → metrics.json.
+ * loss, top-1, top-5, per-class accuracy, confusion matrix, inference images/s → metrics.json;
+ * each test image's label, prediction and confidence → predictions.csv (tasks/artifacts/).
  *
  * Inputs: `data`, `split` (for the normalization statistics), `train`.
  * Params: `{ model, preprocess, evaluate, seed }`.
@@ -11,6 +12,7 @@ import type { StageContext } from "../../pipelines/types.ts";
 import { useBackend } from "../backends/mod.ts";
 import { batches, loadDataArtifact, loadSplitArtifact } from "../datasets/mod.ts";
 import { buildModel, loadModelWeights } from "../models/mod.ts";
+import { formatPredictions, PREDICTIONS_FILE } from "../artifacts/predictions.ts";
 import { evaluateModel } from "../train/evaluate_model.ts";
 import { provenance } from "../train/provenance.ts";
 import { requestedBackend } from "../train/requested_backend.ts";
@@ -68,6 +70,11 @@ export async function run(ctx: StageContext): Promise<void> {
     await writeFileAtomic(
       join(ctx.outDir, "metrics.json"),
       JSON.stringify(metrics, null, 2) + "\n",
+    );
+    // The batches run over the test set in order, so the k-th prediction is test image k.
+    await writeFileAtomic(
+      join(ctx.outDir, PREDICTIONS_FILE),
+      formatPredictions({ index, ...result.predictions }),
     );
     ctx.log(
       `test: loss ${result.loss.toFixed(4)}, top-1 ${(100 * result.top1).toFixed(2)}%, ` +

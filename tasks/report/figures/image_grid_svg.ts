@@ -1,0 +1,86 @@
+/**
+ * Draws rows of test images with captions as one SVG: each row a model (its most confident
+ * mistakes) or a class (its samples). Images are embedded as PNG data and scaled up with
+ * nearest-neighbour sampling, so a 28×28 digit stays crisp.
+ * @module
+ */
+import { encode } from "fast-png";
+import { encodeBase64 } from "./_base64.ts";
+import { round, svgDocument, svgText } from "./svg_text.ts";
+
+/** One image of a grid. */
+export interface GridCell {
+  /** Row-major [h, w, c] uint8 pixels (c = 1 or 3). */
+  pixels: Uint8Array;
+  shape: [number, number, number];
+  /** One or two caption lines; the second is drawn in `accent`. */
+  caption: string[];
+  accent?: string;
+}
+
+/** One row: a label on the left, then its images. */
+export interface GridRow {
+  label: string;
+  /** A second, smaller line under the label (e.g. "312 of 10,000 wrong"). */
+  note?: string;
+  cells: GridCell[];
+}
+
+const PAD = 10;
+const CAPTION = 10;
+const LABEL_WIDTH = 170;
+
+/**
+ * Lays the rows out under a title.
+ * @param thumb the displayed image size in pixels (images are scaled by a whole factor to fit)
+ */
+export function imageGridSvg(title: string, rows: readonly GridRow[], thumb = 56): string {
+  const columns = Math.max(1, ...rows.map((r) => r.cells.length));
+  const cellWidth = Math.max(thumb, 92);
+  const rowHeight = thumb + 2 * (CAPTION + 3) + 10;
+  const width = PAD + LABEL_WIDTH + columns * (cellWidth + 6) + PAD;
+  const height = PAD + 24 + rows.length * rowHeight + PAD;
+  const body = [svgText(PAD, PAD + 14, title, { size: 14, bold: true })];
+  rows.forEach((row, r) => {
+    const top = PAD + 24 + r * rowHeight;
+    body.push(
+      svgText(PAD, top + thumb / 2, row.label, { size: 11, bold: true, maxWidth: LABEL_WIDTH - 8 }),
+    );
+    if (row.note) {
+      body.push(svgText(PAD, top + thumb / 2 + 14, row.note, {
+        size: 10,
+        fill: "#5b6470",
+        maxWidth: LABEL_WIDTH - 8,
+      }));
+    }
+    row.cells.forEach((cell, i) => {
+      const left = PAD + LABEL_WIDTH + i * (cellWidth + 6);
+      const [h, w] = cell.shape;
+      const factor = Math.max(1, Math.floor(thumb / Math.max(h, w)));
+      const [dw, dh] = [w * factor, h * factor];
+      const x = left + (cellWidth - dw) / 2;
+      body.push(
+        `<image x="${round(x)}" y="${round(top)}" width="${dw}" height="${dh}" ` +
+          `image-rendering="optimizeSpeed" style="image-rendering:pixelated" ` +
+          `xlink:href="data:image/png;base64,${pngBase64(cell)}"/>`,
+      );
+      cell.caption.slice(0, 2).forEach((line, k) => {
+        body.push(svgText(left + cellWidth / 2, top + thumb + 12 + k * (CAPTION + 3), line, {
+          size: CAPTION,
+          anchor: "middle",
+          fill: k === 1 && cell.accent ? cell.accent : "#3b434d",
+          maxWidth: cellWidth - 2,
+        }));
+      });
+    });
+  });
+  return svgDocument(width, height, body, title);
+}
+
+function pngBase64(cell: GridCell): string {
+  const [h, w, c] = cell.shape;
+  if (c !== 1 && c !== 3) {
+    throw new Error(`Cannot draw a test image with ${c} channels: only 1 (grey) or 3 (RGB)`);
+  }
+  return encodeBase64(encode({ width: w, height: h, data: cell.pixels, channels: c, depth: 8 }));
+}

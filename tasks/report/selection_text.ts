@@ -21,7 +21,7 @@ export function groupTop1Text(
     !data.flags.get(r)!.some((f) => f.kind === "diverged")
   );
   const stat = groupStats(healthy.length > 0 ? healthy : group.results).top1;
-  const ci = confidenceInterval95(stat);
+  const ci = confidenceInterval95(stat, { lo: 0, hi: 1 });
   const mean = formatMeanStd("accuracy", stat, format);
   return ci ? `${mean} (95 % CI ${formatInterval(ci, format)}, ${stat.n} seeds)` : mean;
 }

@@ -29,6 +29,10 @@ interface Layout {
   x: (number | string)[];
   /** Series of each point: the other keys of a grid sweep, else null (series = metric). */
   series: (string | null)[];
+  /** Order of the x labels (default: first appearance). */
+  xOrder?: string[];
+  /** The legend title of a grid's series. */
+  seriesTitle?: string;
 }
 
 /**
@@ -65,7 +69,7 @@ export function ablationChart(
     });
   });
   const withSeeds = values.some((v) => v.seeds > 1);
-  const width = Math.max(size.width, layout.numeric ? 0 : 70 * group.points.length);
+  const width = Math.max(size.width, layout.numeric ? 0 : 70 * new Set(layout.x).size);
   const height = Math.round(size.height * 0.9);
   const y = values.length > 0
     ? percentScale(
@@ -87,14 +91,14 @@ export function ablationChart(
       field: "x",
       type: "ordinal" as const,
       title: layout.title,
-      sort: [...new Set(layout.x as string[])],
+      sort: layout.xOrder ?? [...new Set(layout.x as string[])],
       axis: { labelAngle: group.points.length > 6 ? -30 : 0 },
     };
   const seriesNames = [...new Set(values.map((v) => v.series))];
   const color = {
     field: "series",
     type: "nominal" as const,
-    title: layout.series.some((s) => s !== null) ? group.keys.slice(1).join(", ") : "metric",
+    title: layout.seriesTitle ?? "metric",
     sort: seriesNames,
   };
   const yEncoding = { field: "mean", type: "quantitative" as const, title: yTitle, ...y };
@@ -153,24 +157,30 @@ function layoutOf(group: AblationGroup): Layout {
       series: points.map(() => null),
     };
   }
-  // A full grid over several keys: the first key on x, one line per combination of the rest.
+  // A full grid over several keys: the key with the most values on x (a numeric one first),
+  // one line per combination of the others.
   const distinct = keys.map((k) =>
     new Set(points.map((_, i) => formatSweepValue(value(i, k)))).size
   );
-  const grid = keys.length > 1 && distinct[0] > 1 &&
-    distinct.reduce((a, b) => a * b, 1) === points.length && distinct[0] < points.length;
+  const grid = keys.length > 1 && distinct.reduce((a, b) => a * b, 1) === points.length;
   if (grid) {
-    const first = keys[0];
+    const order = keys
+      .map((k, i) => ({ k, n: distinct[i], numeric: numericKey(k) }))
+      .sort((a, b) => b.n - a.n || Number(b.numeric) - Number(a.numeric));
+    const first = order[0].k;
+    const rest = keys.filter((k) => k !== first);
+    const xs = [...new Set(points.map((_, i) => value(i, first)))];
+    const sorted = order[0].numeric ? (xs as number[]).sort((a, b) => a - b) : xs;
     return {
       numeric: false,
       log: false,
       title: first,
       x: points.map((_, i) => formatSweepValue(value(i, first))),
+      xOrder: sorted.map(formatSweepValue),
       series: points.map((_, i) =>
-        keys.slice(1).map((k) => `${k.split(".").at(-1)}=${formatSweepValue(value(i, k))}`).join(
-          ", ",
-        )
+        rest.map((k) => `${k.split(".").at(-1)}=${formatSweepValue(value(i, k))}`).join(", ")
       ),
+      seriesTitle: rest.join(", "),
     };
   }
   return {

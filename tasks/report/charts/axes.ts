@@ -101,13 +101,25 @@ export function percentScale(
 
 /**
  * A linear or log scale over positive values (losses, learning rates): log when they span more
- * than `logRatio`, with ticks at 1-2-5 × powers of ten on a log axis.
+ * than `logRatio`. A log axis is labelled at powers of ten only (vega would also label 2×, 3×,
+ * … which collide when stacked), with the domain widened to whole decades.
  */
 export function positiveScale(values: readonly number[], logRatio: number) {
   const finite = values.filter((v) => Number.isFinite(v));
   const min = Math.min(...finite);
   const max = Math.max(...finite);
   const log = min > 0 && max / min > logRatio;
-  const scale: { type?: "log"; zero?: boolean } = log ? { type: "log" } : { zero: false };
-  return { log, scale };
+  if (!log) {
+    const scale: { type?: "log"; zero?: boolean } = { zero: false };
+    return { log, scale };
+  }
+  const from = Math.floor(Math.log10(min) + 1e-9);
+  const to = Math.ceil(Math.log10(max) - 1e-9);
+  const values10 = Array.from({ length: to - from + 1 }, (_, i) => Number(`1e${from + i}`));
+  const scale: { type?: "log"; zero?: boolean; domain?: number[]; nice?: boolean } = {
+    type: "log",
+    domain: [values10[0], values10.at(-1)!],
+    nice: false,
+  };
+  return { log, scale, axis: { values: values10, format: "~g" } };
 }

@@ -42,7 +42,7 @@ export function lrScheduleChart(data: ReportData, size: ChartSize): ChartBlock |
         type: "quantitative",
         title: "learning rate",
         scale: y.scale,
-        axis: { format: ".2~g" },
+        axis: "axis" in y ? y.axis : { format: ".2~g" },
       },
       color: {
         field: "run",

@@ -72,7 +72,7 @@ export function overviewChart(
     const color = {
       field: "label",
       type: "nominal",
-      title: families.length > 1 ? "value" : "run",
+      title: family.legend,
       sort: labels,
       scale: { domain: labels, scheme: categoryScheme(labels.length) },
       // A line symbol, whichever layer (band or line) the legend is merged from.

@@ -6,6 +6,7 @@
  */
 import { encode } from "fast-png";
 import { encodeBase64 } from "./_base64.ts";
+import { textWidth } from "../text_width.ts";
 import { round, svgDocument, svgText } from "./svg_text.ts";
 
 /** One image of a grid. */
@@ -28,33 +29,51 @@ export interface GridRow {
 
 const PAD = 10;
 const CAPTION = 10;
-const LABEL_WIDTH = 170;
+/** Widest label column; longer row labels end in "…". */
+const MAX_LABEL_WIDTH = 280;
 
-/**
- * Lays the rows out under a title.
- * @param thumb the displayed image size in pixels (images are scaled by a whole factor to fit)
- */
-export function imageGridSvg(title: string, rows: readonly GridRow[], thumb = 56): string {
+/** Options of {@linkcode imageGridSvg}. */
+export interface ImageGridOptions {
+  /** Displayed image size in pixels (images are scaled by a whole factor to fit). Default: 56. */
+  thumb?: number;
+  /** Width of a cell, caption included. Default: 110. */
+  cellWidth?: number;
+}
+
+/** Lays the rows out under a title (the figure is at least as wide as the title). */
+export function imageGridSvg(
+  title: string,
+  rows: readonly GridRow[],
+  options: ImageGridOptions = {},
+): string {
+  const thumb = options.thumb ?? 56;
   const columns = Math.max(1, ...rows.map((r) => r.cells.length));
-  const cellWidth = Math.max(thumb, 92);
+  const cellWidth = Math.max(thumb, options.cellWidth ?? 110);
+  const labelWidth = Math.min(
+    MAX_LABEL_WIDTH,
+    Math.max(80, ...rows.map((r) => textWidth(r.label, 11, true) + 16)),
+  );
   const rowHeight = thumb + 2 * (CAPTION + 3) + 10;
-  const width = PAD + LABEL_WIDTH + columns * (cellWidth + 6) + PAD;
+  const width = Math.max(
+    PAD + labelWidth + columns * (cellWidth + 6) + PAD,
+    2 * PAD + textWidth(title, 14, true),
+  );
   const height = PAD + 24 + rows.length * rowHeight + PAD;
   const body = [svgText(PAD, PAD + 14, title, { size: 14, bold: true })];
   rows.forEach((row, r) => {
     const top = PAD + 24 + r * rowHeight;
     body.push(
-      svgText(PAD, top + thumb / 2, row.label, { size: 11, bold: true, maxWidth: LABEL_WIDTH - 8 }),
+      svgText(PAD, top + thumb / 2, row.label, { size: 11, bold: true, maxWidth: labelWidth - 8 }),
     );
     if (row.note) {
       body.push(svgText(PAD, top + thumb / 2 + 14, row.note, {
         size: 10,
         fill: "#5b6470",
-        maxWidth: LABEL_WIDTH - 8,
+        maxWidth: labelWidth - 8,
       }));
     }
     row.cells.forEach((cell, i) => {
-      const left = PAD + LABEL_WIDTH + i * (cellWidth + 6);
+      const left = PAD + labelWidth + i * (cellWidth + 6);
       const [h, w] = cell.shape;
       const factor = Math.max(1, Math.floor(thumb / Math.max(h, w)));
       const [dw, dh] = [w * factor, h * factor];

@@ -60,6 +60,7 @@ export function imagesSection(data: ReportData): Block[] {
             accent: "#2e7d32",
           })),
         })),
+        { cellWidth: 76 },
       ),
     });
   }

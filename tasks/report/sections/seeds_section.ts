@@ -39,7 +39,7 @@ export function seedsSection(data: ReportData): Block[] {
         const diverged = (r: RunResult) => data.flags.get(r)!.some((f) => f.kind === "diverged");
         const healthy = g.results.filter((r) => !diverged(r));
         const s = groupStats(healthy);
-        const ci = confidenceInterval95(s.top1);
+        const ci = confidenceInterval95(s.top1, { lo: 0, hi: 1 });
         const top1 = formatMeanStd("accuracy", s.top1, f);
         return [
           g.label,

@@ -38,9 +38,9 @@ export function formatInterval(
   return `${formatMetric("accuracy", ci.lo, format)}–${formatMetric("accuracy", ci.hi, format)}`;
 }
 
-/** A p-value as shown: 3 significant digits, "< 0.001" below that. */
+/** A p-value as shown: "p = 0.432" (3 significant digits), "p < 0.001" below that. */
 export function formatP(p: number): string {
-  return p < 0.001 ? "< 0.001" : String(Number(p.toPrecision(3)));
+  return p < 0.001 ? "p < 0.001" : `p = ${Number(p.toPrecision(3))}`;
 }
 
 /**
@@ -86,9 +86,9 @@ export function selectionSentences(data: ReportData): string[] {
       sentences.push(
         verdict.kind === "significant"
           ? `Significantly better than the runner-up ${verdict.runnerUp.label}: ${versus}; ` +
-            `${level}: p = ${formatP(verdict.test.p)}.`
+            `${level}: ${formatP(verdict.test.p)}.`
           : `No significant difference from the runner-up ${verdict.runnerUp.label}: ${versus}; ` +
-            `${level}: p = ${formatP(verdict.test.p)}.`,
+            `${level}: ${formatP(verdict.test.p)}.`,
       );
     }
   }

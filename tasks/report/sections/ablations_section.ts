@@ -44,9 +44,9 @@ export function ablationsSection(data: ReportData): Block[] {
       ? ` No value is marked best: with a single seed per value no difference can be tested.`
       : winner >= 0
       ? ` ${label(first.i)} is better than ${label(second.i)} (Welch's t-test, two-sided, ` +
-        `p = ${formatP(test.p)} < ${ALPHA}).`
+        `${formatP(test.p)}, α = ${ALPHA}).`
       : ` No significant difference between the two best, ${label(first.i)} and ` +
-        `${label(second.i)} (Welch's t-test, two-sided, p = ${formatP(test.p)}).`;
+        `${label(second.i)} (Welch's t-test, two-sided, ${formatP(test.p)}).`;
     blocks.push({ kind: "heading", level: 3, text: `${group.sweep} — ${group.experiment}` });
     blocks.push({
       kind: "table",

@@ -134,6 +134,8 @@ Deno.test("a sweep report plots accuracy against the swept value: log lr axis, p
   assert.ok(Math.max(...gaps) - Math.min(...gaps) < 1, "decades equally spaced");
   assert.equal(markCount(lr, "symbol"), 8, "top-1 and top-5 at four rates");
   assert.ok(markCount(lr, "rule") >= 8, "seed error bars");
+  const y = axes(lr).find((a) => a.label.startsWith("Y-axis"))!;
+  assert.equal(y.title, "test accuracy (mean ± std)", "one title, not merged with the bars' field");
   const pairs = axes(await r.svg("ablation-resnet-dropout")).find((a) => a.title.includes(","))!;
   assert.deepEqual(pairs.ticks.map((t) => t.text), ["(0, 0)", "(0.1, 0.3)", "(0.2, 0.5)"]);
   const grid = await r.svg("ablation-plain-depth");

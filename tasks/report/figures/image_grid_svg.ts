@@ -1,7 +1,7 @@
 /**
  * Draws rows of test images with captions as one SVG: each row a model (its most confident
- * mistakes) or a class (its samples). Images are embedded as PNG data and scaled up with
- * nearest-neighbour sampling, so a 28×28 digit stays crisp.
+ * mistakes) or a class (its samples). Images are embedded as PNG data, enlarged by repeating
+ * pixels, so a 28×28 digit stays crisp.
  * @module
  */
 import { encode } from "fast-png";
@@ -51,7 +51,10 @@ export function imageGridSvg(
   const cellWidth = Math.max(thumb, options.cellWidth ?? 110);
   const labelWidth = Math.min(
     MAX_LABEL_WIDTH,
-    Math.max(80, ...rows.map((r) => textWidth(r.label, 11, true) + 16)),
+    Math.max(
+      80,
+      ...rows.map((r) => Math.max(textWidth(r.label, 11, true), textWidth(r.note ?? "", 10)) + 16),
+    ),
   );
   const rowHeight = thumb + 2 * (CAPTION + 3) + 10;
   const width = Math.max(
@@ -80,8 +83,7 @@ export function imageGridSvg(
       const x = left + (cellWidth - dw) / 2;
       body.push(
         `<image x="${round(x)}" y="${round(top)}" width="${dw}" height="${dh}" ` +
-          `image-rendering="optimizeSpeed" style="image-rendering:pixelated" ` +
-          `xlink:href="data:image/png;base64,${pngBase64(cell)}"/>`,
+          `xlink:href="data:image/png;base64,${pngBase64(cell, factor)}"/>`,
       );
       cell.caption.slice(0, 2).forEach((line, k) => {
         body.push(svgText(left + cellWidth / 2, top + thumb + 12 + k * (CAPTION + 3), line, {
@@ -96,10 +98,22 @@ export function imageGridSvg(
   return svgDocument(width, height, body, title);
 }
 
-function pngBase64(cell: GridCell): string {
+/**
+ * The image as PNG, enlarged `factor` times by repeating pixels: every viewer then shows the
+ * digit's pixels sharp instead of smoothing a 28 × 28 image over 56 × 56.
+ */
+function pngBase64(cell: GridCell, factor: number): string {
   const [h, w, c] = cell.shape;
   if (c !== 1 && c !== 3) {
     throw new Error(`Cannot draw a test image with ${c} channels: only 1 (grey) or 3 (RGB)`);
   }
-  return encodeBase64(encode({ width: w, height: h, data: cell.pixels, channels: c, depth: 8 }));
+  const [H, W] = [h * factor, w * factor];
+  const data = new Uint8Array(H * W * c);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const from = (Math.floor(y / factor) * w + Math.floor(x / factor)) * c;
+      data.set(cell.pixels.subarray(from, from + c), (y * W + x) * c);
+    }
+  }
+  return encodeBase64(encode({ width: W, height: H, data, channels: c, depth: 8 }));
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import { env } from "@tensorflow/tfjs-core";
-import { runCli } from "../pipelines/cli.ts";
+import { runCli } from "../pipelines/cli/cli.ts";
 import { project } from "./project.ts";
 
 if (import.meta.main) {

@@ -6,8 +6,9 @@
  */
 import { parseArgs } from "node:util";
 import { env } from "@tensorflow/tfjs-core";
-import { ConfigError } from "../pipelines/config_error.ts";
-import { planPipeline } from "../pipelines/plan_pipeline.ts";
+import { ConfigError } from "../pipelines/config/config_error.ts";
+import { cacheLayout, resolveCacheDir } from "../pipelines/cache/cache_layout.ts";
+import { planPipeline } from "../pipelines/graph/plan_pipeline.ts";
 import { project } from "./project.ts";
 import { stageGraphSvg } from "./report/figures/stage_graph_svg.ts";
 import { renderPng } from "./report/render_png.ts";
@@ -53,14 +54,15 @@ export async function dagCli(
   }
   let svg: string;
   try {
-    const plan = await planPipeline(project, [file]);
+    // The planner may keep file digests under the cache folder (as `deno task pipeline` does).
+    const cacheDir = cacheLayout(resolveCacheDir(undefined)).root;
+    const plan = await planPipeline(project, [file], { cacheDir });
     svg = stageGraphSvg(stageGraphParam(plan.stages), `Stage graph of ${plan.configs[0].name}`);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof Error) {
-      err(error.message);
-      return 2;
-    }
-    throw error;
+    // A bad config (ConfigError) or a planner refusal (a backend this machine lacks).
+    if (!(error instanceof Error)) throw error;
+    err(error instanceof ConfigError ? error.message : error.message);
+    return 2;
   }
   if (target === undefined) out(svg);
   else if (target.toLowerCase().endsWith(".png")) {

@@ -5,8 +5,8 @@
  * @module
  */
 import { join } from "node:path";
-import { runCli } from "../cli.ts";
-import { silentReporter } from "../progress_reporter.ts";
+import { runCli } from "../cli/cli.ts";
+import { silentReporter } from "../cli/progress_reporter.ts";
 import { BENCH_CONFIG, benchProject } from "./_bench_project.ts";
 
 /** Measured times of {@linkcode benchCachedRerun}. */

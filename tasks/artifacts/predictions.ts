@@ -5,6 +5,8 @@
  * mistakes from it. The evaluate stage writes it and the report reads it, both through here.
  * @module
  */
+import { join } from "node:path";
+import { writeFileAtomic } from "./write_file_atomic.ts";
 
 /** File name inside the evaluate stage's output folder. */
 export const PREDICTIONS_FILE = "predictions.csv";
@@ -73,4 +75,27 @@ export function parsePredictions(text: string, where: string, classes: number): 
     p.confidence[i] = confidence;
   }
   return p;
+}
+
+/** Writes predictions.csv into `dir`, atomically. */
+export function writePredictions(dir: string, predictions: Predictions): Promise<void> {
+  return writeFileAtomic(join(dir, PREDICTIONS_FILE), formatPredictions(predictions));
+}
+
+/**
+ * Reads predictions.csv from the evaluate stage's output `dir`.
+ * @param classes the number of classes (labels and predictions are checked against it)
+ * @returns null when the file does not exist (an evaluate output written before it existed)
+ * @throws Error naming the file and line when it is malformed
+ */
+export async function readPredictions(dir: string, classes: number): Promise<Predictions | null> {
+  const path = join(dir, PREDICTIONS_FILE);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  return parsePredictions(text, path, classes);
 }

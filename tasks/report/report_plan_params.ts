@@ -5,7 +5,7 @@
  */
 import { dirname, join } from "node:path";
 import type { Json } from "../../pipelines/types.ts";
-import { type GraphNodeLike, stageGraphParam } from "./stage_graph_param.ts";
+import { type GraphNodeLike, type StageGraph, stageGraphParam } from "./stage_graph_param.ts";
 
 /** The part of a resolved config this needs. */
 export interface ReportPlanConfig {
@@ -26,11 +26,11 @@ export function reportPlanParams(
   config: ReportPlanConfig,
   stages: readonly GraphNodeLike[],
   reportInputs: Record<string, { id: string }>,
-): { notes?: { file: string; text: string }; graph: Json } {
+): { notes?: { file: string; text: string }; graph: StageGraph } {
   const graph = stageGraphParam([
     ...stages,
     { id: `report:${config.name}`, kind: "report", inputs: reportInputs },
-  ]) as unknown as Json;
+  ]);
   const option = (config.report as { notes?: string | { file: string } } | null)?.notes;
   if (option === undefined) return { graph };
   const file = typeof option === "string" ? option : option.file;

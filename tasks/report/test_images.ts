@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { parsePredictions, type Predictions, PREDICTIONS_FILE } from "../artifacts/predictions.ts";
+import { type Predictions, readPredictions } from "../artifacts/predictions.ts";
 import { DATA_ARTIFACT_FILES } from "../datasets/data_artifact_files.ts";
 import type { SeedGroup } from "./group_by_seed.ts";
 import type { RunResult } from "./load_run_results.ts";
@@ -156,19 +156,14 @@ async function sourceOf(
     missing.push("No test images: the report stage has no `data:<run>` input.");
     return null;
   }
-  const path = join(run.evaluateDir, PREDICTIONS_FILE);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  const classNames = run.metrics.class_names;
+  const predictions = await readPredictions(run.evaluateDir, classNames.length);
+  if (!predictions) {
     missing.push(
       `No per-image predictions for ${run.run.name} (its evaluate output predates them).`,
     );
     return null;
   }
-  const classNames = run.metrics.class_names;
-  const predictions = parsePredictions(text, path, classNames.length);
   const meta = JSON.parse(await Deno.readTextFile(join(dataDir, DATA_ARTIFACT_FILES.meta)));
   const shape = meta.shape as [number, number, number];
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every(Number.isInteger)) {

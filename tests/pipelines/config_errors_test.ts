@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli } from "../../pipelines/cli.ts";
-import { ConfigError } from "../../pipelines/config_error.ts";
-import { loadConfig } from "../../pipelines/load_config.ts";
+import { runCli } from "../../pipelines/cli/cli.ts";
+import { ConfigError } from "../../pipelines/config/config_error.ts";
+import { loadConfig } from "../../pipelines/config/load_config.ts";
 import { BAD_CONFIGS } from "../fixtures/pipelines/bad_configs.ts";
 import { createFakeProject } from "../fixtures/pipelines/fake_project.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { basename, join, relative } from "node:path";
 import { z } from "zod";
-import { loadConfig } from "../../pipelines/load_config.ts";
+import { loadConfig } from "../../pipelines/config/load_config.ts";
 import { createFakeProject } from "../fixtures/pipelines/fake_project.ts";
 
 function withFiles(files: Record<string, string>, body: (dir: string) => void): void {

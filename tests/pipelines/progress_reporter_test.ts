@@ -3,7 +3,7 @@ import {
   createConsoleReporter,
   formatDuration,
   formatProgress,
-} from "../../pipelines/progress_reporter.ts";
+} from "../../pipelines/cli/progress_reporter.ts";
 
 Deno.test("formatProgress() draws a bar with rate and ETA", () => {
   assert.equal(

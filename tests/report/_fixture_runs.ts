@@ -5,7 +5,23 @@
  * @module
  */
 import { join } from "node:path";
-import { formatPredictions } from "../../tasks/artifacts/predictions.ts";
+import { writePredictions } from "../../tasks/artifacts/predictions.ts";
+import { writeHistory } from "../../tasks/artifacts/history.ts";
+import { writeMetrics } from "../../tasks/artifacts/metrics.ts";
+import { writeModelSummary } from "../../tasks/artifacts/model_summary.ts";
+import type { Provenance } from "../../tasks/artifacts/provenance.ts";
+import { writeTrainInfo } from "../../tasks/artifacts/train_info.ts";
+
+/** The provenance every fixture artifact carries (as the stages write it). */
+const PROVENANCE: Provenance = {
+  backend: "wasm",
+  backend_detail: "XNNPACK SIMD, 2 threads",
+  tfjs: "4.22.0",
+  deno: "2.9.6",
+  seed: 0,
+  params: {},
+  runtime: { backend: "wasm" },
+};
 
 /** Fashion-MNIST's classes: the fixtures look like a real 10-class run. */
 export const CLASS_NAMES = [
@@ -141,6 +157,13 @@ export function fixtureParams(runs: readonly FixtureRun[], options: Record<strin
       backend: "wasm",
       machine: "test machine, 2 cores",
       date: "2026-11-24T06:00:00.000Z",
+      // As the report stage adds them: input name → the engine's fingerprint of that stage.
+      fingerprints: Object.fromEntries(
+        runs.flatMap((r, i) => [
+          [`train:${r.name}`, fixtureFingerprint("train", i)],
+          [`evaluate:${r.name}`, fixtureFingerprint("evaluate", i)],
+        ]),
+      ),
     },
   };
 }
@@ -185,12 +208,11 @@ export async function writeFixtureRuns(
         images_per_sec: 2400 + rand() * 100,
       };
     });
-    await Deno.writeTextFile(join(trainDir, "history.json"), JSON.stringify({ epochs }, null, 2));
-    await Deno.writeTextFile(join(trainDir, "history.csv"), "epoch\n");
+    await writeHistory(trainDir, epochs, PROVENANCE);
     const params = 61706 + 1000 * MODELS.indexOf(run.model);
-    await Deno.writeTextFile(
-      join(trainDir, "train.json"),
-      JSON.stringify({
+    await writeTrainInfo(
+      trainDir,
+      {
         status: run.status ?? "ok",
         flags: run.top1 < 0.15 && !diverged ? ["stuck-at-chance"] : [],
         message: diverged ? "Training diverged at epoch 3, batch 17 of 469" : null,
@@ -201,12 +223,12 @@ export async function writeFixtureRuns(
         images_per_sec: 2450.5 + index,
         params,
         backend: "wasm",
-        provenance: { deno: "2.9.6" },
-      }),
+        provenance: PROVENANCE,
+      },
     );
-    await Deno.writeTextFile(
-      join(trainDir, "summary.json"),
-      JSON.stringify({
+    await writeModelSummary(
+      trainDir,
+      {
         rows: [
           {
             name: "conv1",
@@ -234,7 +256,7 @@ export async function writeFixtureRuns(
         totalParams: params,
         trainableParams: params,
         multAdds: 117600 + params - 156,
-      }),
+      },
     );
 
     // Confusion: 100 images per class, `correct` spread so the trace is exactly top1 × images.
@@ -263,18 +285,15 @@ export async function writeFixtureRuns(
     // Predictions in test order (class c holds images 100 c … 100 c + 99): the row's correct
     // images first, then its mistakes column by column, each with a made-up confidence.
     const predicted = confusion.flatMap((row) => row.flatMap((count, j) => Array(count).fill(j)));
-    await Deno.writeTextFile(
-      join(evaluateDir, "predictions.csv"),
-      formatPredictions({
-        index: Int32Array.from({ length: images }, (_, i) => i),
-        label: Int32Array.from({ length: images }, (_, i) => Math.floor(i / 100)),
-        prediction: Int32Array.from(predicted),
-        confidence: Float32Array.from({ length: images }, () => 0.3 + 0.7 * rand()),
-      }),
-    );
-    await Deno.writeTextFile(
-      join(evaluateDir, "metrics.json"),
-      JSON.stringify({
+    await writePredictions(evaluateDir, {
+      index: Int32Array.from({ length: images }, (_, i) => i),
+      label: Int32Array.from({ length: images }, (_, i) => Math.floor(i / 100)),
+      prediction: Int32Array.from(predicted),
+      confidence: Float32Array.from({ length: images }, () => 0.3 + 0.7 * rand()),
+    });
+    await writeMetrics(
+      evaluateDir,
+      {
         loss: diverged ? null : 0.28 + (1 - top1) * 1.5 + rand() * 0.01,
         top1,
         top5: Math.min(1, top1 + 0.07 + rand() * 0.01),
@@ -284,7 +303,7 @@ export async function writeFixtureRuns(
         images_per_sec: 9000 + index,
         count: images,
         backend: "wasm",
-      }),
+      },
     );
   }
   return inputs;

@@ -3,7 +3,7 @@
  * @module
  */
 import type { SeedGroup } from "../group_by_seed.ts";
-import type { EpochRecord } from "../run_files_schema.ts";
+import type { StoredEpoch as EpochRecord } from "../../artifacts/history.ts";
 
 /** The seeds' values at one epoch. */
 export interface CurvePoint {

@@ -6,7 +6,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { ReportData } from "../report_data.ts";
 import type { ChartBlock } from "../report_document.ts";
-import type { EpochRecord } from "../run_files_schema.ts";
+import type { StoredEpoch as EpochRecord } from "../../artifacts/history.ts";
 import { epochX, percentScale, positiveScale } from "./axes.ts";
 import { chartFamilies } from "./chart_families.ts";
 import { categoryScheme, chartConfig, type ChartSize, VEGA_LITE_SCHEMA } from "./chart_config.ts";

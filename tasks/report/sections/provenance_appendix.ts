@@ -4,7 +4,6 @@
  * timings of a run are run facts, in run-info.md beside the report (not committed).
  * @module
  */
-import { basename, dirname } from "node:path";
 import type { ReportData } from "../report_data.ts";
 import type { Block } from "../report_document.ts";
 
@@ -19,10 +18,9 @@ const KNOWN_KEYS: [string, string][] = [
 export const RUN_INFO_MD = "run-info.md";
 
 /**
- * A key/value table (config and runtime) and a per-run table of stage fingerprints.
- * Fingerprints come from `provenance.fingerprints` (input name → hash) when the planner passes
- * them, else from the input directory's path (the engine's `entries/<fingerprint>/out`), cut to
- * 16 characters: enough to find the cache entry.
+ * A key/value table (config and runtime) and a per-run table of stage fingerprints, from
+ * `provenance.fingerprints` (input name → the engine's fingerprint of that stage, which the
+ * report stage adds), cut to 16 characters: enough to find the cache entry.
  */
 export function provenanceAppendix(data: ReportData): Block[] {
   const { config, provenance } = data.params;
@@ -31,10 +29,8 @@ export function provenanceAppendix(data: ReportData): Block[] {
     ["Config hash", `\`${config.hash}\``],
   ];
   for (const [key, label] of KNOWN_KEYS) rows.push([label, String(provenance[key])]);
-  const fingerprint = (kind: string, run: string, dir: string) => {
-    const name = basename(dir) === "out" ? basename(dirname(dir)) : basename(dir);
-    return `\`${(provenance.fingerprints?.[`${kind}:${run}`] ?? name).slice(0, 16)}\``;
-  };
+  const fingerprint = (kind: string, run: string) =>
+    `\`${(provenance.fingerprints?.[`${kind}:${run}`] ?? "unknown").slice(0, 16)}\``;
   return [
     { kind: "heading", level: 2, text: "Appendix: provenance" },
     { kind: "table", headers: ["", "Value"], align: ["left", "left"], rows },
@@ -46,8 +42,8 @@ export function provenanceAppendix(data: ReportData): Block[] {
         r.run.name,
         r.run.experiment,
         String(r.run.seed),
-        fingerprint("train", r.run.name, r.trainDir),
-        fingerprint("evaluate", r.run.name, r.evaluateDir),
+        fingerprint("train", r.run.name),
+        fingerprint("evaluate", r.run.name),
         r.train.backend === r.metrics.backend
           ? r.train.backend
           : `${r.train.backend} / ${r.metrics.backend}`,

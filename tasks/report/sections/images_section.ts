@@ -26,7 +26,10 @@ export function imagesSection(data: ReportData): Block[] {
     cells: m.mistakes.map((p) => ({
       pixels: p.pixels,
       shape: p.shape,
-      caption: [p.classNames[p.label], `→ ${p.classNames[p.prediction]} ${percent(p.confidence)}`],
+      caption: [
+        p.classNames[p.label],
+        `→ ${p.classNames[p.prediction]} (${percent(p.confidence)})`,
+      ],
       accent: "#b00020",
     })),
   }));
@@ -36,7 +39,7 @@ export function imagesSection(data: ReportData): Block[] {
       name: "mistakes",
       title: "Most confident mistakes per model",
       svg: imageGridSvg(
-        "Most confident mistakes per model (test set: true class → prediction, confidence)",
+        "Most confident mistakes per model on the test set: true class → predicted class (confidence)",
         rows,
       ),
     });

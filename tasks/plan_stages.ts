@@ -18,6 +18,7 @@ import { familyModule } from "./models/model_families.ts";
 import type { ReportParamsInput, ReportRun } from "./report/report_params.ts";
 import type { RunParams } from "./run_schema.ts";
 import type { RuntimeFacts } from "./runtime_facts.ts";
+import { reportPlanParams } from "./report/report_plan_params.ts";
 import type {
   DataStageParams,
   EvaluateStageParams,
@@ -106,6 +107,8 @@ export async function planStages(
     nodes.push(train, evaluate);
     reportInputs[`train:${run.name}`] = train;
     reportInputs[`evaluate:${run.name}`] = evaluate;
+    // The report draws test images (samples, mistakes) from the data artifact.
+    reportInputs[`data:${run.name}`] = data;
   }
   const report: StageNode<ReportParamsInput> = {
     id: `report:${config.name}`,
@@ -127,6 +130,8 @@ export async function planStages(
         backend: [...new Set(Object.values(facts.backends).map((b) => b.name))].join(", "),
         machine: machineDescription(),
       },
+      // The notes file's text and the stage graph to draw (tasks/report/report_plan_params.ts).
+      ...reportPlanParams(config, [...new Set(shared.values()), ...nodes], reportInputs),
     },
     inputs: reportInputs,
     publish: `reports/${config.name}`,

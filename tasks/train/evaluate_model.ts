@@ -1,6 +1,6 @@
 /**
  * Runs a model over a stream of batches in inference mode and measures loss, top-1/top-5,
- * per-class accuracy, the confusion matrix and throughput.
+ * per-class accuracy, the confusion matrix, throughput, and each image's prediction.
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -19,8 +19,6 @@ export interface EvaluateModelOptions {
   onBatch?: (done: number) => void;
   /** Aborts between batches. */
   signal?: AbortSignal;
-  /** Also return each image's top-1 class and its softmax probability. Default false. */
-  keepPredictions?: boolean;
 }
 
 /** What {@link evaluateModel} measured. */
@@ -36,8 +34,8 @@ export interface Evaluation {
   count: number;
   seconds: number;
   images_per_sec: number;
-  /** With `keepPredictions`: each image's top-1 class and its probability, in stream order. */
-  predictions?: { classes: Int32Array; probabilities: Float32Array };
+  /** Per image, in stream order: true class, predicted class, probability of the prediction. */
+  predictions: { label: Int32Array; prediction: Int32Array; confidence: Float32Array };
 }
 
 /**
@@ -52,15 +50,12 @@ export async function evaluateModel(
   const { classes, fromLogits = true } = options;
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   let count = 0, lossSum = 0, top1 = 0, top5 = 0;
-  const kept: { classes: Int32Array[]; probabilities: Float32Array[] } = {
-    classes: [],
-    probabilities: [],
-  };
+  const labels: number[] = [], predictions: number[] = [], confidences: number[] = [];
   const start = performance.now();
   for await (const batch of batches) {
     try {
       options.signal?.throwIfAborted();
-      const [stats, predicted, probability] = tf.tidy(() => {
+      const [stats, predicted, confidence] = tf.tidy(() => {
         const out = model.apply(batch.x, { training: false }) as tf.Tensor;
         const rank = targetRank(out, batch.y);
         const sums = tf.stack([
@@ -69,26 +64,25 @@ export async function evaluateModel(
           tf.sum(tf.cast(tf.less(rank, 5), "float32")),
         ]);
         const scores = tf.reshape(out, [-1, classes]);
-        const top = options.keepPredictions
-          ? tf.max(fromLogits ? tf.softmax(scores) : scores, 1)
-          : tf.zeros([0]);
-        return [sums, tf.argMax(scores, 1), top];
+        const probabilities = fromLogits ? tf.softmax(scores) : scores;
+        return [sums, tf.argMax(scores, 1), tf.max(probabilities, 1)];
       });
-      const [s, p, y, q] = await Promise.all([
+      const [s, p, y, c] = await Promise.all([
         stats.data(),
         predicted.data(),
         batch.y.data(),
-        probability.data(),
+        confidence.data(),
       ]);
-      tf.dispose([stats, predicted, probability]);
-      if (options.keepPredictions) {
-        kept.classes.push(Int32Array.from(p));
-        kept.probabilities.push(Float32Array.from(q));
-      }
+      tf.dispose([stats, predicted, confidence]);
       lossSum += s[0];
       top1 += s[1];
       top5 += s[2];
-      for (let i = 0; i < p.length; i++) confusion[y[i]][p[i]]++;
+      for (let i = 0; i < p.length; i++) {
+        confusion[y[i]][p[i]]++;
+        labels.push(y[i]);
+        predictions.push(p[i]);
+        confidences.push(c[i]);
+      }
       count += batch.size;
       options.onBatch?.(count);
     } finally {
@@ -109,26 +103,10 @@ export async function evaluateModel(
     count,
     seconds,
     images_per_sec: count / seconds,
-    ...(options.keepPredictions
-      ? {
-        predictions: {
-          classes: concat(kept.classes, Int32Array),
-          probabilities: concat(kept.probabilities, Float32Array),
-        },
-      }
-      : {}),
+    predictions: {
+      label: Int32Array.from(labels),
+      prediction: Int32Array.from(predictions),
+      confidence: Float32Array.from(confidences),
+    },
   };
-}
-
-function concat<T extends Int32Array | Float32Array>(
-  parts: T[],
-  Kind: { new (length: number): T },
-): T {
-  const out = new Kind(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

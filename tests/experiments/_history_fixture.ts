@@ -16,7 +16,8 @@ import { type FixtureRun, writeFixtureRuns } from "../report/_fixture_runs.ts";
 
 /** One run of a fixture invocation. */
 export interface FixtureHistoryRun extends FixtureRun {
-  lr: number;
+  /** The run's `train.lr`. */
+  trainLr: number;
   /** Overrides shown in the record. */
   overrides?: Record<string, Json>;
   /** The evaluate stage failed: no entry, outcome "failed". */
@@ -47,7 +48,7 @@ export function fixtureRunParams(run: FixtureHistoryRun): Json {
   return {
     data: { dataset: "fashion-mnist" },
     model: { name: run.model, ...(run.modelParams ?? {}) },
-    train: { optimizer: "adam", lr: run.lr, batch_size: 64, epochs: run.epochs },
+    train: { optimizer: "adam", lr: run.trainLr, batch_size: 64, epochs: run.epochs },
     backend: "auto",
     seed: run.seed,
   };
@@ -157,11 +158,19 @@ export const FIXTURE_INVOCATIONS: FixtureInvocation[] = [
         experiment: "lenet",
         seed: 0,
         model: "lenet",
-        lr: 0.003,
+        trainLr: 0.003,
         top1: 0.812,
         epochs: 2,
       },
-      { name: "net", experiment: "net", seed: 0, model: "cnn", lr: 0.003, top1: 0.774, epochs: 2 },
+      {
+        name: "net",
+        experiment: "net",
+        seed: 0,
+        model: "cnn",
+        trainLr: 0.003,
+        top1: 0.774,
+        epochs: 2,
+      },
     ],
   },
   {
@@ -174,7 +183,7 @@ export const FIXTURE_INVOCATIONS: FixtureInvocation[] = [
         experiment: "lenet",
         seed: 0,
         model: "lenet",
-        lr: 0.01,
+        trainLr: 0.01,
         top1: 0.845,
         epochs: 2,
         overrides: { "train.lr": 0.01 },
@@ -184,7 +193,7 @@ export const FIXTURE_INVOCATIONS: FixtureInvocation[] = [
         experiment: "net",
         seed: 0,
         model: "cnn",
-        lr: 0.01,
+        trainLr: 0.01,
         top1: 0.731,
         epochs: 2,
         overrides: { "train.lr": 0.01 },
@@ -201,11 +210,19 @@ export const FIXTURE_INVOCATIONS: FixtureInvocation[] = [
         experiment: "lenet",
         seed: 0,
         model: "lenet",
-        lr: 0.003,
+        trainLr: 0.003,
         top1: 0.812,
         epochs: 2,
       },
-      { name: "net", experiment: "net", seed: 0, model: "cnn", lr: 0.003, top1: 0.774, epochs: 2 },
+      {
+        name: "net",
+        experiment: "net",
+        seed: 0,
+        model: "cnn",
+        trainLr: 0.003,
+        top1: 0.774,
+        epochs: 2,
+      },
     ],
   },
   {
@@ -217,7 +234,7 @@ export const FIXTURE_INVOCATIONS: FixtureInvocation[] = [
         experiment: "alexnet",
         seed: 0,
         model: "alexnet",
-        lr: 0.01,
+        trainLr: 0.01,
         top1: 0.5,
         epochs: 1,
         failed: true,
@@ -235,7 +252,7 @@ export const FIXTURE_INVOCATIONS: FixtureInvocation[] = [
         experiment: "vgg",
         seed: 0,
         model: "vgg",
-        lr: 0.01,
+        trainLr: 0.01,
         top1: 0.5,
         epochs: 1,
         failed: true,

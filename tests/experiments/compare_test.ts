@@ -110,7 +110,7 @@ Deno.test("`compare` with seeds on both sides tests top-1 with Welch's t-test an
       experiment: "lenet",
       seed,
       model: "lenet",
-      lr,
+      trainLr: lr,
       top1,
       epochs: 2,
     }));
@@ -214,7 +214,7 @@ Deno.test("`compare` pairs a plain run with each point of a command-line sweep o
     experiment: "lenet",
     seed: 0,
     model: "lenet",
-    lr,
+    trainLr: lr,
     top1,
     epochs: 2,
     ...(swept ? { sweep: { name: "command-line", values: { "train.lr": lr } } } : {}),

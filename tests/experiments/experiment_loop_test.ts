@@ -212,15 +212,15 @@ Deno.test("the experiment loop on real MNIST: estimate, rerun with another lr, c
         const predicted = JSON.parse(out.join("\n")) as {
           top: { index: number; probability: number }[];
         }[];
-        const evaluated = await readPredictions(
+        const evaluated = (await readPredictions(
           join(cache, "entries", fingerprint("evaluate"), "out"),
-          "lenet",
-        );
+          10,
+        ))!;
         picked.forEach((i, n) => {
-          assert.equal(predicted[n].top[0].index, evaluated.classes[i], `test image ${i}`);
+          assert.equal(predicted[n].top[0].index, evaluated.prediction[i], `test image ${i}`);
           assert.ok(
-            Math.abs(predicted[n].top[0].probability - evaluated.probabilities[i]) < 1e-4,
-            `test image ${i}: ${predicted[n].top[0].probability} vs ${evaluated.probabilities[i]}`,
+            Math.abs(predicted[n].top[0].probability - evaluated.confidence[i]) < 1e-4,
+            `test image ${i}: ${predicted[n].top[0].probability} vs ${evaluated.confidence[i]}`,
           );
           assert.equal(predicted[n].top.length, 5);
         });

@@ -149,10 +149,13 @@ Deno.test("planStages() gives the report every run's stages, labels reduced runs
   assert.deepEqual(Object.keys(report.inputs), [
     "train:full",
     "evaluate:full",
+    "data:full",
     "train:tenth",
     "evaluate:tenth",
+    "data:tenth",
     "train:short",
     "evaluate:short",
+    "data:short",
   ]);
   const runs = (report.params as { runs: { name: string; reduced?: string }[] }).runs;
   assert.deepEqual(runs.map((r) => [r.name, r.reduced]), [

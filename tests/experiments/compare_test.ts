@@ -50,8 +50,8 @@ train.lr  0.003  0.01
 metric      A        B        B − A
 ----------  -------  -------  --------
 test top-1  81.20 %  84.50 %  +3.30 pp
-test top-5  88.95 %  92.35 %  +3.40 pp
-test loss   0.5666   0.5162   −0.0504
+test top-5  88.22 %  92.42 %  +4.20 pp
+test loss   0.5715   0.5143   −0.0572
 train time  43.3 s   43.3 s   ±0.0 s
 epochs      2        2        ±0
 test top-1: no test: 1 vs 1 run(s) — give the config \`seeds: 3\` or more

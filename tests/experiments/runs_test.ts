@@ -24,18 +24,18 @@ Deno.test("`runs` lists past runs newest first with the params that differ and t
 -  ----------------  ---------  -------------  ------  ----------  ------------  --------  -------  -------  ------  ------  ----------
 5  2026-11-24 16:00  mnist-lab  vgg            killed  vgg         1             0.01      —        —        —       —       —
 4  2026-11-23 14:45  mnist-lab  alexnet        failed  alexnet     1             0.01      —        —        —       —       —
-3  2026-11-22 08:15  smoke      lenet          ok      lenet       2             0.003     81.20 %  88.95 %  0.5666  2       43.3 s
-3  2026-11-22 08:15  smoke      net            ok      cnn         2             0.003     77.40 %  84.57 %  0.6210  2       41.6 s
-2  2026-11-21 10:30  smoke      lenet-lr=0.01  ok      lenet       2             0.01      84.50 %  92.35 %  0.5162  2       43.3 s
-2  2026-11-21 10:30  smoke      net-lr=0.01    ok      cnn         2             0.01      73.10 %  80.85 %  0.6854  2       41.6 s`,
+3  2026-11-22 08:15  smoke      lenet          ok      lenet       2             0.003     81.20 %  88.22 %  0.5715  2       43.3 s
+3  2026-11-22 08:15  smoke      net            ok      cnn         2             0.003     77.40 %  85.00 %  0.6234  2       41.6 s
+2  2026-11-21 10:30  smoke      lenet-lr=0.01  ok      lenet       2             0.01      84.50 %  92.42 %  0.5143  2       43.3 s
+2  2026-11-21 10:30  smoke      net-lr=0.01    ok      cnn         2             0.01      73.10 %  81.09 %  0.6908  2       41.6 s`,
     );
     const lenet = await runs(cache, ["configs/smoke.yaml", "--model", "lenet"]);
     assert.equal(
       lenet.text,
       `#  when              config  run            status  train.lr  top-1    top-5    loss    epochs  train time
 -  ----------------  ------  -------------  ------  --------  -------  -------  ------  ------  ----------
-3  2026-11-22 08:15  smoke   lenet          ok      0.003     81.20 %  88.95 %  0.5666  2       43.3 s
-2  2026-11-21 10:30  smoke   lenet-lr=0.01  ok      0.01      84.50 %  92.35 %  0.5162  2       43.3 s`,
+3  2026-11-22 08:15  smoke   lenet          ok      0.003     81.20 %  88.22 %  0.5715  2       43.3 s
+2  2026-11-21 10:30  smoke   lenet-lr=0.01  ok      0.01      84.50 %  92.42 %  0.5143  2       43.3 s`,
     );
     const good = await runs(cache, ["--metric", "top1>=0.8"]);
     assert.deepEqual(good.text.split("\n").slice(2).map((l) => l.split(/\s{2,}/)[3]), [

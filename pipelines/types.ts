@@ -153,6 +153,16 @@ export interface StageEstimate {
   basis: string;
 }
 
+/** One stage's outcome, as {@linkcode Project.afterRun} sees it. */
+export interface StageOutcome {
+  id: string;
+  kind: string;
+  outcome: "run" | "restored" | "fresh" | "failed" | "skipped";
+  seconds: number;
+  /** Where its outputs were published (relative to the cwd, or absolute). */
+  publish: string[];
+}
+
 /** What the CNN side supplies to the engine, typed by one run's params `R` and its runtime facts `F`. */
 export interface Project<R = Json, F extends Json = Json> {
   /** Validates one run's merged params (defaults ⊕ experiment ⊕ sweep). */
@@ -169,4 +179,10 @@ export interface Project<R = Json, F extends Json = Json> {
    * the last run of a stage with the same params or id). Optional.
    */
   estimate?(node: StageNode, context: EstimateContext): Promise<StageEstimate | undefined>;
+  /**
+   * Called once `run` has finished (whatever the outcome) with every stage's outcome: writes
+   * per-run facts beside published outputs and returns text to print at the end (e.g. where
+   * the report went and its results). Its errors are reported, never fatal. Optional.
+   */
+  afterRun?(outcomes: StageOutcome[]): Promise<string | undefined>;
 }

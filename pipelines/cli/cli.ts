@@ -12,7 +12,7 @@ import { planPipeline } from "../graph/plan_pipeline.ts";
 import { planTable } from "./plan_table.ts";
 import { createConsoleReporter } from "./progress_reporter.ts";
 import type { Reporter } from "./progress_reporter.ts";
-import { runPipeline } from "../run/run_pipeline.ts";
+import { runPipeline, type StageResult } from "../run/run_pipeline.ts";
 import { forcedStages, selectStagesForRuns } from "../graph/select_stages.ts";
 import { summaryTable } from "./summary_table.ts";
 import type { Json, Project } from "../types.ts";
@@ -132,6 +132,7 @@ export async function runCli<R, F extends Json>(
       if (results === undefined) invocation.finish(undefined, 1, controller.signal.aborted);
     }
     out(summaryTable(results, (performance.now() - begun) / 1000));
+    await reportAfterRun(project, results, out, err);
     if (results.every((r) => r.outcome === "fresh" || r.outcome === "restored")) {
       err(`Nothing to run: all ${results.length} stages are up to date`);
     }
@@ -148,5 +149,27 @@ export async function runCli<R, F extends Json>(
     }
     err(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return 1;
+  }
+}
+
+/** Hands the outcomes to the project's `afterRun` and prints what it returns. */
+async function reportAfterRun<R, F extends Json>(
+  project: Project<R, F>,
+  results: readonly StageResult[],
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<void> {
+  if (!project.afterRun) return;
+  try {
+    const text = await project.afterRun(results.map((r) => ({
+      id: r.stage.id,
+      kind: r.stage.kind,
+      outcome: r.outcome,
+      seconds: r.seconds,
+      publish: r.stage.publish,
+    })));
+    if (text) out(text);
+  } catch (error) {
+    err(`Could not summarize the run: ${error instanceof Error ? error.message : error}`);
   }
 }

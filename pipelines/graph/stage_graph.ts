@@ -23,6 +23,8 @@ export interface PlannedStage {
   runtime: Json;
   /** The stage's code set: its module, the modules it uses and their local imports. */
   code: CodeHashes;
+  /** The packages that code imports → their resolved versions. */
+  packages: Record<string, string>;
   /** Why the code set may be incomplete; non-empty means never restored from the cache. */
   untracked: string[];
   /**
@@ -73,6 +75,7 @@ export function fingerprintObject(
     params: stage.params,
     inputs: inputDigests,
     code: stage.code,
+    packages: stage.packages,
     runtime: stage.runtime,
   };
 }
@@ -126,6 +129,7 @@ export async function buildStageGraph(
       params,
       inputs: Object.fromEntries(Object.entries(inputs).map(([name, s]) => [name, s.key])),
       code: code.files,
+      packages: code.packages,
       untracked: code.untracked,
       runtime,
       uses: Object.keys(node.uses ?? {}).sort(),
@@ -163,6 +167,7 @@ export async function buildStageGraph(
       params,
       runtime,
       code: code.files,
+      packages: code.packages,
       untracked: code.untracked,
       key,
       inputs,

@@ -6,6 +6,7 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { join } from "node:path";
+import { HISTORY_COLUMNS } from "../artifacts/history.ts";
 import { formatSweepValue } from "./ablation_groups.ts";
 import type { RunResult } from "./load_run_results.ts";
 import type { ReportData } from "./report_data.ts";
@@ -21,18 +22,7 @@ export const METRICS_FILES = [
   "metrics/runs.json",
 ] as const;
 
-const EPOCH_COLUMNS = [
-  "run",
-  "experiment",
-  "seed",
-  "epoch",
-  "train_loss",
-  "train_acc",
-  "val_loss",
-  "val_top1",
-  "val_top5",
-  "lr",
-] as const;
+const EPOCH_COLUMNS = ["run", "experiment", "seed", ...HISTORY_COLUMNS] as const;
 
 const FINAL_COLUMNS = [
   "run",

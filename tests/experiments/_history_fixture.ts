@@ -82,6 +82,7 @@ export async function writeHistoryFixture(
               params: { params, top1: run.top1 },
               inputs: {},
               code: {},
+              packages: {},
               runtime: null,
             };
             fingerprint = fingerprintOf(object);

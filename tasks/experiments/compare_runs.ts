@@ -7,7 +7,7 @@
 import { canonicalJson } from "../../pipelines/hashing/canonical_json.ts";
 import { type MeanStd, meanStd } from "../report/mean_std.ts";
 import { flattenParams } from "../report/sections/setup_section.ts";
-import { type WelchResult, welchTTest } from "../report/welch_t_test.ts";
+import { type WelchResult, welchTTest } from "../report/stats/welch_t_test.ts";
 import type { LoadedRun } from "./load_past_run.ts";
 
 /** The metrics compared, in table order. */
@@ -100,9 +100,7 @@ function pair(label: string, a: LoadedRun[], b: LoadedRun[]): ComparedPair {
       const vb = b.map((r) => metricValue(r, metric));
       const sa = meanStd(va);
       const sb = meanStd(vb);
-      const finite = (v: (number | null)[]) =>
-        v.filter((x): x is number => x !== null && Number.isFinite(x));
-      const test = metric === "top1" ? welchTTest(finite(va), finite(vb)) : undefined;
+      const test = metric === "top1" ? welchTTest(va, vb) ?? undefined : undefined;
       return { metric, a: sa, b: sb, delta: sb.mean - sa.mean, ...(test ? { test } : {}) };
     }),
   };

@@ -5,7 +5,8 @@
 # the npm packages deno.json names. Packages already installed are not asked for again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-apt_packages=(dataset-fashion-mnist chromium mesa-vulkan-drivers libvulkan1 libdnnl-dev g++ slurm-wlm munge)
+# fonts-droid-fallback: the CJK glyphs of Chinese run and class names in the report's PNG charts.
+apt_packages=(dataset-fashion-mnist chromium mesa-vulkan-drivers libvulkan1 libdnnl-dev g++ fonts-droid-fallback slurm-wlm munge)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

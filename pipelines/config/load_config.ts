@@ -1,5 +1,7 @@
 import { basename, extname, isAbsolute, relative, resolve } from "node:path";
 import { canonicalJson } from "../hashing/canonical_json.ts";
+import { resolveOverrides } from "./command_line_override.ts";
+import type { ParsedOverride } from "./command_line_override.ts";
 import { locateInChain } from "./config_locator.ts";
 import { executorSchema, type ExecutorSettings } from "./executor_schema.ts";
 import { expandRuns } from "./expand_runs.ts";
@@ -14,16 +16,23 @@ export type LoadedConfig<R = Json> = Omit<ResolvedConfig<R>, "runtime"> & {
   executor?: ExecutorSettings;
 };
 
+/** Options of {@linkcode loadConfig}. */
+export interface LoadConfigOptions {
+  /** Command-line overrides (`parseOverride`), applied after the files. Default: none. */
+  overrides?: readonly ParsedOverride[];
+}
+
 /**
- * Loads a config file: reads it and its `extends` chain, expands and validates the runs with
- * `project.runSchema`, `report:` with `project.reportSchema` and `executor:` with
- * `executorSchema`.
+ * Loads a config file: reads it and its `extends` chain, applies command-line overrides,
+ * expands and validates the runs with `project.runSchema`, `report:` with
+ * `project.reportSchema` and `executor:` with `executorSchema`.
  * @returns the config with runs, report options and a hash of both.
- * @throws {ConfigError} with `file:line:col` for anything wrong in the file(s).
+ * @throws {ConfigError} with `file:line:col` (or the override) for anything wrong.
  */
 export function loadConfig<R>(
   given: string,
   project: Pick<Project<R>, "runSchema" | "reportSchema">,
+  options: LoadConfigOptions = {},
 ): LoadedConfig<R> {
   // `./configs/a.yaml`, `configs/a.yaml` and `$PWD/configs/a.yaml` are one config (report
   // params hold the path): paths inside the cwd are shown relative to it.
@@ -31,7 +40,13 @@ export function loadConfig<R>(
   const file = inside.startsWith("..") || isAbsolute(inside) ? resolve(given) : inside;
   const chain = loadConfigChain(file);
   const name = chain.merged.name ?? basename(file, extname(file));
-  const runs = expandRuns(chain, project.runSchema);
+  const parsed = options.overrides ?? [];
+  const overrides = parsed.length === 0 ? [] : resolveOverrides(parsed, {
+    experiments: Object.keys(chain.merged.experiments ?? {}),
+    runSchema: project.runSchema,
+    file,
+  });
+  const runs = expandRuns(chain, project.runSchema, overrides);
   const reportInput = chain.merged.report ?? {};
   const report = project.reportSchema.safeParse(reportInput);
   if (!report.success) {
@@ -44,22 +59,23 @@ export function loadConfig<R>(
   }
   let executor: ExecutorSettings | undefined;
   if (chain.merged.executor !== undefined) {
-    const parsed = executorSchema.safeParse(chain.merged.executor);
-    if (!parsed.success) {
-      throw formatZodIssue(parsed.error.issues[0], {
+    const section = executorSchema.safeParse(chain.merged.executor);
+    if (!section.success) {
+      throw formatZodIssue(section.error.issues[0], {
         schema: executorSchema,
         input: chain.merged.executor,
         labelPrefix: ["executor"],
         locate: (path, options) => locateInChain(chain.sources, ["executor", ...path], options),
       });
     }
-    executor = parsed.data;
+    executor = section.data;
   }
   const hash = sha256(canonicalJson({ name, runs, report: report.data }));
   return {
     name,
     path: file,
     hash,
+    ...(parsed.length > 0 ? { overrides: parsed.map((o) => o.text) } : {}),
     ...(chain.merged.description !== undefined ? { description: chain.merged.description } : {}),
     runs,
     report: report.data as Json,

@@ -1,6 +1,6 @@
 import { ConfigError } from "../config/config_error.ts";
 import type { ExecutorSettings } from "../config/executor_schema.ts";
-import { loadConfig, type LoadedConfig } from "../config/load_config.ts";
+import { loadConfig, type LoadConfigOptions, type LoadedConfig } from "../config/load_config.ts";
 import type { Json, PlanContext, Project, ResolvedConfig } from "../types.ts";
 import { buildStageGraph } from "./stage_graph.ts";
 import type { PlannedStage } from "./stage_graph.ts";
@@ -14,7 +14,7 @@ export interface PipelinePlan<R = Json, F extends Json = Json> {
 }
 
 /** Options of {@linkcode planPipeline}. */
-export interface PlanPipelineOptions<R, F> {
+export interface PlanPipelineOptions<R, F> extends LoadConfigOptions {
   /**
    * Computes the runtime facts of every config at once (e.g. on a cluster node, where the stages
    * will run). Default: `project.runtimeFacts(config.runs)` for each, in this process.
@@ -24,7 +24,8 @@ export interface PlanPipelineOptions<R, F> {
 
 /**
  * Loads each config, asks the project for runtime facts and its stage nodes, and builds one
- * graph (a stage shared by several configs appears once).
+ * graph (a stage shared by several configs appears once). `options.overrides` (command-line
+ * `key=value`) apply to every config.
  * @throws {ConfigError} for bad configs; whatever the planner throws.
  */
 export async function planPipeline<R, F extends Json>(
@@ -35,7 +36,7 @@ export async function planPipeline<R, F extends Json>(
 ): Promise<PipelinePlan<R, F>> {
   const loaded: LoadedConfig<R>[] = [];
   for (const file of files) {
-    const config = loadConfig(file, project);
+    const config = loadConfig(file, project, options);
     const twin = loaded.find((c) => c.name === config.name);
     if (twin?.path === config.path) continue;
     if (twin !== undefined) {

@@ -23,6 +23,8 @@ export interface PlannedStage {
   runtime: Json;
   /** The stage's code set: its module, the modules it uses and their local imports. */
   code: CodeHashes;
+  /** The packages that code imports → their resolved versions. */
+  packages: Record<string, string>;
   /** Why the code set may be incomplete; non-empty means never restored from the cache. */
   untracked: string[];
   /**
@@ -67,7 +69,7 @@ export function runOfNode(
  * stage, or from a stage task on a cluster node, which carries the same fields).
  */
 export function fingerprintObject(
-  stage: Pick<PlannedStage, "kind" | "params" | "code" | "runtime">,
+  stage: Pick<PlannedStage, "kind" | "params" | "code" | "packages" | "runtime">,
   inputDigests: Record<string, string>,
 ): FingerprintObject {
   return {
@@ -76,6 +78,7 @@ export function fingerprintObject(
     params: stage.params,
     inputs: inputDigests,
     code: stage.code,
+    packages: stage.packages,
     runtime: stage.runtime,
   };
 }
@@ -129,6 +132,7 @@ export async function buildStageGraph(
       params,
       inputs: Object.fromEntries(Object.entries(inputs).map(([name, s]) => [name, s.key])),
       code: code.files,
+      packages: code.packages,
       untracked: code.untracked,
       runtime,
       uses: Object.keys(node.uses ?? {}).sort(),
@@ -166,6 +170,7 @@ export async function buildStageGraph(
       params,
       runtime,
       code: code.files,
+      packages: code.packages,
       untracked: code.untracked,
       key,
       inputs,

@@ -35,6 +35,8 @@ export interface StageTask {
   runtime: Json;
   /** The code set as planned: the process running the task checks its checkout still has it. */
   code: CodeHashes;
+  /** The packages that code imports → their versions as planned (checked likewise). */
+  packages: Record<string, string>;
   untracked: string[];
   inputs: Record<string, TaskInput>;
   /** Run even when a valid entry exists (forced, or code not fully tracked). */
@@ -70,6 +72,7 @@ export function stageTask(stage: PlannedStage, options: StageTaskOptions): Stage
     params: stage.params,
     runtime: stage.runtime,
     code: stage.code,
+    packages: stage.packages,
     untracked: stage.untracked,
     inputs,
     recompute: options.recompute,

@@ -133,10 +133,16 @@ export function readCliRun(code: number, out: string, err: string): CliRun {
     if (match) rows[match[1]] = { outcome: match[2], where: match[3] ?? "" };
   }
   const submitted: Record<string, string> = {};
-  for (const match of err.matchAll(/^\[(\S+)\] submitted as slurm job (\d+)/gm)) {
+  // Log lines are `[stage] …`, or `[3/7 stage] …` while the pipeline counts its stages.
+  for (const match of err.matchAll(/^\[(?:\d+\/\d+ )?(\S+)\] submitted as slurm job (\d+)/gm)) {
     submitted[match[1]] = match[2];
   }
   return { code, out, err, rows, submitted };
+}
+
+/** A pattern for the log prefix of `stage` (`[stage] ` or `[3/7 stage] `). */
+export function logPrefix(stage: string): string {
+  return `\\[(?:\\d+/\\d+ )?${stage.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\] `;
 }
 
 /** Waits until `check` resolves true, polling every 100 ms, for at most `ms`. */

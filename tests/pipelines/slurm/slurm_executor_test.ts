@@ -10,6 +10,7 @@ import { verifyEntry } from "../../../pipelines/cache/verify_entry.ts";
 import { createSandbox, type Sandbox, TWO_RUNS } from "../_sandbox.ts";
 import {
   type CliRun,
+  logPrefix,
   readCliRun,
   startTestCluster,
   type TestCluster,
@@ -140,11 +141,11 @@ Deno.test({
           assert.match(
             first.err,
             new RegExp(
-              `\\[evaluate:a\\] submitted as slurm job ${jobs["evaluate:a"]} \\(after jobs ${
-                jobs["data:digits"]
-              }, ${jobs["train:a"]}\\)|\\[evaluate:a\\] submitted as slurm job ${
+              `${logPrefix("evaluate:a")}submitted as slurm job ${
                 jobs["evaluate:a"]
-              } \\(after job ${jobs["train:a"]}\\)`,
+              } \\(after jobs ${jobs["data:digits"]}, ${jobs["train:a"]}\\)|${
+                logPrefix("evaluate:a")
+              }submitted as slurm job ${jobs["evaluate:a"]} \\(after job ${jobs["train:a"]}\\)`,
             ),
           );
           const queue = await c.jobs();
@@ -297,7 +298,10 @@ ${SLURM}`,
           const later = await cli(box, c, ["run", config]);
           assert.equal(later.code, 0, later.err);
           assert.deepEqual(later.submitted, {}, "nothing is submitted twice");
-          assert.match(later.err, new RegExp(`\\[report:slow\\] attached to slurm job ${report}`));
+          assert.match(
+            later.err,
+            new RegExp(`${logPrefix("report:slow")}attached to slurm job ${report}`),
+          );
           assert.equal(later.rows["report:slow"].outcome, "run");
           assert.equal(later.rows["report:slow"].where, `slurm job ${report}`);
           const again = await cli(box, c, ["status", config]);
@@ -373,7 +377,10 @@ executor:
           await using box = await createSandbox();
           const config = box.write("crash.yaml", SLOW(1, 12, 300));
           const run = spawnCli(box, c, ["run", config]);
-          const pid = () => Number(run.err().match(/\[train:s1\] cnnlab: .* pid (\d+)\)/)?.[1]);
+          const pid = () =>
+            Number(
+              run.err().match(new RegExp(`${logPrefix("train:s1")}cnnlab: .* pid (\\d+)\\)`))?.[1],
+            );
           await waitFor(
             async () => {
               const work = await listDir(join(box.cache, "work"));
@@ -400,7 +407,7 @@ executor:
 
           const next = await cli(box, c, ["run", config]);
           assert.equal(next.code, 0, next.err);
-          assert.match(next.err, /\[train:s1\] resuming from epoch [2-9]/);
+          assert.match(next.err, new RegExp(`${logPrefix("train:s1")}resuming from epoch [2-9]`));
           assert.deepEqual(outcomes(next), {
             "data:digits": "fresh",
             "train:s1": "run",

@@ -258,7 +258,12 @@ ${SLURM}`,
           const run = spawnCli(box, c, ["run", config]);
           const submitted = () => [...run.err().matchAll(/submitted as slurm job (\d+)/g)].length;
           await waitFor(() => submitted() === 8, 30_000, "all jobs submitted");
-          await waitFor(() => /slurm job \d+ running on/.test(run.err()), 60_000, "a job running");
+          // A train job (slow: epochs of 250 ms), not the data job, which ends at once.
+          await waitFor(
+            () => /\[(?:\d+\/\d+ )?train:s\d\] slurm job \d+ running on/.test(run.err()),
+            60_000,
+            "a train job running",
+          );
           run.child.kill("SIGINT");
           const ended = await run.done;
           assert.equal(ended.code, 1);

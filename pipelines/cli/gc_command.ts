@@ -3,7 +3,6 @@
  * given configs (default: every config under `configs/`) no longer reach.
  * @module
  */
-import { hostname } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
@@ -73,8 +72,10 @@ function runningInvocations(
   if (store === undefined) return [];
   try {
     return store.list().filter((r) => {
-      if (r.outcome !== "running" || (r.pid === Deno.pid && r.host === hostname())) return false;
-      if (r.host !== hostname()) return true; // another machine's: cannot tell, assume it runs
+      if (r.outcome !== "running" || (r.pid === Deno.pid && r.host === Deno.hostname())) {
+        return false;
+      }
+      if (r.host !== Deno.hostname()) return true; // another machine's: cannot tell, assume it runs
       try {
         Deno.statSync(`/proc/${r.pid}`);
         return true;

@@ -11,7 +11,10 @@ export interface FileHash {
 export async function hashFile(path: string): Promise<FileHash> {
   const hash = createHash("sha256");
   using file = await Deno.open(path, { read: true });
-  const buffer = new Uint8Array(1 << 20);
+  // Sized to the file (plus one byte, so a small file takes one read and one end-of-file read):
+  // a cached rerun verifies hundreds of small files, and a fresh 1 MiB buffer each dominated it.
+  const { size: expected } = await file.stat();
+  const buffer = new Uint8Array(Math.min(expected + 1, 1 << 20));
   let size = 0;
   while (true) {
     const n = await file.read(buffer);

@@ -10,7 +10,6 @@
  * journal (not WAL) is used, as WAL needs shared memory that network file systems lack.
  * @module
  */
-import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { invocationRecordSchema } from "./history_record.ts";
@@ -58,14 +57,14 @@ export function openHistory(
   const path = historyPath(cacheRoot);
   let exists = true;
   try {
-    statSync(path);
+    Deno.statSync(path);
   } catch {
     exists = false;
   }
   if (!exists && !options.create) return undefined;
   let db: DatabaseSync;
   try {
-    if (!exists) mkdirSync(cacheRoot, { recursive: true });
+    if (!exists) Deno.mkdirSync(cacheRoot, { recursive: true });
     db = new DatabaseSync(path);
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const version = (db.prepare("PRAGMA user_version").get() as { user_version: number })

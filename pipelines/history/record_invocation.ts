@@ -3,7 +3,6 @@
  * completed with every stage's fingerprint and outcome when it ends.
  * @module
  */
-import { hostname } from "node:os";
 import type { CacheLayout } from "../cache/cache_layout.ts";
 import type { PlannedStage } from "../graph/stage_graph.ts";
 import type { StageResult } from "../run/stage_result.ts";
@@ -73,7 +72,7 @@ export function beginInvocation(start: InvocationStart): InvocationLog {
     args: [...start.args],
     overrides: [...new Set(start.configs.flatMap((c) => c.overrides ?? []))],
     cwd: Deno.cwd(),
-    host: hostname(),
+    host: Deno.hostname(),
     pid: Deno.pid,
     git: gitState(),
     configs: configRecords(start, new Map()),

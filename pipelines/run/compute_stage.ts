@@ -1,4 +1,3 @@
-import { appendFileSync } from "node:fs";
 import { abandonEntry, commitEntry, startEntry } from "../cache/cache_entry.ts";
 import type { CacheLayout } from "../cache/cache_layout.ts";
 import { writeKeyPointer } from "../cache/key_pointer.ts";
@@ -83,7 +82,7 @@ async function computeLocked(
   const pending = await startEntry(layout, fingerprint);
   const log = (line: string) => {
     options.log(line);
-    appendFileSync(pending.logFile, line + "\n");
+    Deno.writeTextFileSync(pending.logFile, line + "\n", { append: true });
   };
   log(`running: ${task.reasons.join("; ")}`);
   try {

@@ -1,10 +1,10 @@
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ENDED_STATES, type SlurmCommands } from "./slurm_commands.ts";
 import { readJson } from "./slurm_job.ts";
 import { jobPaths } from "./slurm_job.ts";
 import type { Submission } from "./slurm_submissions.ts";
 import type { TaskResult } from "../task_result.ts";
+import { removeTree } from "../../cache/remove_tree.ts";
 
 /** How long the folder of a submission with failed jobs is kept (their logs), in ms. */
 const KEEP_FAILED_MS = 7 * 24 * 3600 * 1000;
@@ -62,7 +62,7 @@ export async function pruneSubmissions(
       if (result?.outcome !== "run" && result?.outcome !== "fresh") good = false;
     }
     const old = Date.now() - Date.parse(submission.info.started) > KEEP_FAILED_MS;
-    if (good || old) await rm(submission.dir, { recursive: true, force: true });
+    if (good || old) await removeTree(submission.dir);
     else kept.push(submission);
   }
   list.splice(0, list.length, ...kept);

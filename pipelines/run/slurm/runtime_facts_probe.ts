@@ -6,7 +6,6 @@
  * command {@linkcode RUNTIME_FACTS_COMMAND}; its answer is also kept in the cache for `status`.
  * @module
  */
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CacheLayout } from "../../cache/cache_layout.ts";
@@ -20,6 +19,7 @@ import { ENDED_STATES, type SlurmCommands, slurmCommands } from "./slurm_command
 import { tailOfFile } from "./slurm_execution.ts";
 import { jobPaths, readJson, writeJsonAtomic } from "./slurm_job.ts";
 import { slurmRoot } from "./slurm_submissions.ts";
+import { removeTree } from "../../cache/remove_tree.ts";
 
 /** The hidden command of the project's entry point that answers a probe. */
 export const RUNTIME_FACTS_COMMAND = "__runtime-facts";
@@ -137,7 +137,7 @@ export async function probeRuntimeFacts(options: ProbeOptions): Promise<KeptFact
           at: new Date().toISOString(),
         };
         await writeJsonAtomic(keptPath(layout), kept);
-        await rm(dir, { recursive: true, force: true });
+        await removeTree(dir);
         return kept;
       }
       if (interrupted) throw new Error("interrupted while resolving the runtime facts");

@@ -1,4 +1,3 @@
-import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { CacheLayout } from "../../cache/cache_layout.ts";
 import type { ExecutorSettings } from "../../config/executor_schema.ts";
@@ -18,6 +17,7 @@ import {
   type Submission,
 } from "./slurm_submissions.ts";
 import { pruneSubmissions } from "./prune_submissions.ts";
+import { removeTree } from "../../cache/remove_tree.ts";
 
 /** Options of {@linkcode slurmExecutor}. */
 export interface SlurmExecutorOptions {
@@ -191,7 +191,7 @@ export async function slurmExecutor(options: SlurmExecutorOptions): Promise<Stag
       const results = await Promise.all(ours.map((e) => e.result));
       // Failed jobs keep their logs (their messages point at them); otherwise nothing is left.
       if (results.every((r) => r.outcome === "run" || r.outcome === "fresh")) {
-        await rm(submission.dir, { recursive: true, force: true });
+        await removeTree(submission.dir);
       }
     },
   };

@@ -68,7 +68,11 @@ export interface StageNode<P = unknown> {
   inputs: Record<string, StageNode<any>>;
   /** Runtime facts that change this stage's numbers; part of the fingerprint. Default: null. */
   runtime?: Json;
-  /** Publish outputs here (relative to the cwd) after run/restore: files the tool owns only. */
+  /**
+   * Publish outputs here (relative to the cwd, inside `Project.publishRoot`) after run/restore.
+   * Only the files the tool wrote there are ever replaced or deleted (pipelines/README.md,
+   * "Publishing").
+   */
   publish?: string;
   /**
    * The run this node belongs to (train/evaluate nodes), used by `--only <run-glob>` and in
@@ -123,4 +127,9 @@ export interface Project<R = Json, F extends Json = Json> {
   plan(config: ResolvedConfig<R, F>, context: PlanContext): StageNode[] | Promise<StageNode[]>;
   /** Runtime facts, e.g. resolved backend, tfjs and Deno versions. */
   runtimeFacts(runs: ExpandedRun<R>[]): Promise<F>;
+  /**
+   * Every node's `publish` target must lie strictly inside this folder (relative to the cwd, or
+   * absolute); anything else is refused when publishing. Default: the cwd.
+   */
+  publishRoot?: string;
 }

@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import { isProcessAlive } from "./_process_alive.ts";
 import type { CacheLayout } from "./cache_layout.ts";
 import type { FingerprintObject } from "../graph/fingerprint.ts";
 import { hashTree } from "../hashing/hash_tree.ts";
 import type { Manifest } from "./manifest.ts";
+import { currentProcess, type ProcessIdentity } from "./process_identity.ts";
 import { verifyEntry } from "./verify_entry.ts";
 
 /** The folders of an entry being computed. */
@@ -18,14 +18,57 @@ export interface PendingEntry {
   logFile: string;
 }
 
+/**
+ * `owner.json` of a temp folder: the marker that makes it ours, written before anything else in
+ * it. Cleanup removes a temp folder only when its marker names its fingerprint and the stage's
+ * lock no longer holds `token` (the acquisition it was created under is over).
+ */
+export interface TempOwner extends ProcessIdentity {
+  tool: "cnnlab";
+  fingerprint: string;
+  token: string;
+}
+
+/** Name of the marker file in a temp folder. */
+export const TEMP_OWNER_FILE = "owner.json";
+
+/** A temp folder's name: `<fingerprint>.<pid>.<n>`. */
+export const TEMP_NAME = /^([0-9a-f]{64})\.\d+\.\d+$/;
+
+/** Reads a temp folder's marker; undefined when absent or not one of ours for `fingerprint`. */
+export async function readTempOwner(
+  dir: string,
+  fingerprint: string,
+): Promise<TempOwner | undefined> {
+  try {
+    const owner = JSON.parse(await Deno.readTextFile(join(dir, TEMP_OWNER_FILE)));
+    return owner?.tool === "cnnlab" && owner.fingerprint === fingerprint &&
+        typeof owner.token === "string"
+      ? owner
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 let counter = 0;
 
-/** Creates the temp and work folders for computing one stage. */
-export async function startEntry(layout: CacheLayout, fingerprint: string): Promise<PendingEntry> {
+/**
+ * Creates the temp and work folders for computing one stage, while holding its lock.
+ * @param lockToken the token of the stage lock held (recorded in the temp folder's marker).
+ */
+export async function startEntry(
+  layout: CacheLayout,
+  fingerprint: string,
+  lockToken: string,
+): Promise<PendingEntry> {
   const tmpDir = join(layout.tmp, `${fingerprint}.${Deno.pid}.${counter++}`);
+  await Deno.mkdir(tmpDir, { recursive: true });
+  const owner: TempOwner = { tool: "cnnlab", ...currentProcess(), fingerprint, token: lockToken };
+  await Deno.writeTextFile(join(tmpDir, TEMP_OWNER_FILE), JSON.stringify(owner) + "\n");
   const outDir = join(tmpDir, "out");
   const workDir = layout.work(fingerprint);
-  await Deno.mkdir(outDir, { recursive: true });
+  await Deno.mkdir(outDir);
   await Deno.mkdir(workDir, { recursive: true });
   const logFile = join(tmpDir, "log.txt");
   await Deno.writeTextFile(logFile, "");
@@ -39,13 +82,21 @@ export interface CommitInfo {
   object: FingerprintObject;
   started: Date;
   seconds: number;
+  /**
+   * Replace an entry already in place even if it verifies (a forced recompute, or a stage whose
+   * code is not fully tracked, whose new outputs may differ). Default: false, keep it.
+   */
+  replace?: boolean;
 }
 
 /**
- * Hashes the outputs, writes `manifest.json`, and renames the temp folder into place (replacing
- * an entry that failed verification), then deletes the work folder. Rename is atomic, so a kill
- * at any point leaves either no entry or a complete one.
- * @returns the manifest written.
+ * Hashes the outputs, writes `manifest.json`, and renames the temp folder into place, then
+ * deletes the work folder. An entry already in place that verifies (another process committed
+ * the same fingerprint) is kept and ours discarded, so readers of it are never disturbed, unless
+ * `info.replace`; one
+ * that fails verification is first moved into our temp folder and deleted with it. Renames are
+ * atomic, so a kill at any point leaves either no entry or a complete one.
+ * @returns the manifest of the entry in place.
  */
 export async function commitEntry(
   layout: CacheLayout,
@@ -65,10 +116,17 @@ export async function commitEntry(
     JSON.stringify(manifest, null, 2) + "\n",
   );
   const target = layout.entry(info.fingerprint);
-  await Deno.mkdir(join(layout.root, "entries"), { recursive: true });
+  await Deno.mkdir(layout.entries, { recursive: true });
+  const existing = info.replace ? undefined : await verifyEntry(layout, info.fingerprint);
+  if (existing?.ok) {
+    await Deno.remove(pending.tmpDir, { recursive: true });
+    await Deno.remove(pending.workDir, { recursive: true }).catch(() => {});
+    return existing.manifest;
+  }
+  const replaced = join(pending.tmpDir, "replaced");
   try {
-    await Deno.rename(target, `${pending.tmpDir}.old`);
-    await Deno.remove(`${pending.tmpDir}.old`, { recursive: true });
+    await Deno.rename(target, replaced);
+    await Deno.remove(replaced, { recursive: true });
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
@@ -76,8 +134,10 @@ export async function commitEntry(
     await Deno.rename(pending.tmpDir, target);
   } catch (error) {
     // Another process committed the same fingerprint meanwhile: keep theirs if it is sound.
-    if (!(await verifyEntry(layout, info.fingerprint)).ok) throw error;
+    const theirs = await verifyEntry(layout, info.fingerprint);
+    if (!theirs.ok) throw error;
     await Deno.remove(pending.tmpDir, { recursive: true });
+    return theirs.manifest;
   }
   await Deno.remove(pending.workDir, { recursive: true }).catch(() => {});
   return manifest;
@@ -86,20 +146,4 @@ export async function commitEntry(
 /** Deletes a failed stage's temp folder; its work folder (checkpoints) stays for the next try. */
 export async function abandonEntry(pending: PendingEntry): Promise<void> {
   await Deno.remove(pending.tmpDir, { recursive: true }).catch(() => {});
-}
-
-/** Deletes temp folders left by processes that no longer exist (killed mid-stage). */
-export async function removeStaleTemps(layout: CacheLayout): Promise<void> {
-  let names: string[];
-  try {
-    names = [...Deno.readDirSync(layout.tmp)].map((e) => e.name);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(name.split(".")[1]);
-    if (!Number.isInteger(pid) || pid === Deno.pid) continue;
-    const alive = isProcessAlive(pid);
-    if (!alive) await Deno.remove(join(layout.tmp, name), { recursive: true }).catch(() => {});
-  }
 }

@@ -3,11 +3,13 @@ import { sha256 } from "../hashing/sha256.ts";
 
 /**
  * Where things live in the cache folder:
+ * - `CACHEDIR.TAG` marks the folder as a cache (written on first use)
  * - `entries/<fingerprint>/` a finished entry: `manifest.json`, `out/` (the stage outputs), `log.txt`
  * - `work/<fingerprint>/` the stage's persistent scratch (checkpoints), deleted after success
- * - `tmp/<fingerprint>.<pid>.<n>/` an entry being written; renamed into `entries/` when complete
+ * - `tmp/<fingerprint>.<pid>.<n>/` an entry being written (with `owner.json`); renamed into
+ *   `entries/` when complete
  * - `records/<hash of id>.json` the last fingerprint object seen for a stage id (for "why")
- * - `locks/<fingerprint>.lock` the pid of the process computing that stage right now
+ * - `locks/<fingerprint>.lock` the lock record of the process computing that stage right now
  */
 export interface CacheLayout {
   root: string;
@@ -16,6 +18,10 @@ export interface CacheLayout {
   tmp: string;
   record(id: string): string;
   lock(fingerprint: string): string;
+  /** `entries/`, `work/`, `locks/`: the folders cleanup lists. */
+  entries: string;
+  workDir: string;
+  locks: string;
 }
 
 /** The cache folder: the `--cache-dir` flag, else `$CNNLAB_CACHE`, else `.cache` in the cwd. */
@@ -35,5 +41,8 @@ export function cacheLayout(root: string): CacheLayout {
     tmp: join(root, "tmp"),
     record: (id) => join(root, "records", `${sha256(id).slice(0, 32)}.json`),
     lock: (fingerprint) => join(root, "locks", `${fingerprint}.lock`),
+    entries: join(root, "entries"),
+    workDir: join(root, "work"),
+    locks: join(root, "locks"),
   };
 }

@@ -1,5 +1,8 @@
+import { CacheError } from "../cache/cache_error.ts";
 import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
+import { prepareCache } from "../cache/prepare_cache.ts";
 import { ConfigError } from "../config/config_error.ts";
+import { interruptedExitCode, listenForStopSignals } from "./interrupt_signals.ts";
 import { explainStages } from "./explain_stages.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
 import { planPipeline } from "../graph/plan_pipeline.ts";
@@ -24,9 +27,11 @@ export interface RunCliOptions {
 /**
  * The command line of the pipeline: `run <config>... [--jobs N] [--cache-dir DIR] [--dry-run]
  * [--force [GLOB]] [--only RUN-GLOB] [--isolate]` and `status <config>...`.
- * @returns the exit code: 0 ok, 1 a stage failed (or an unexpected engine error), 2 bad config or
- * arguments, including errors thrown while the project computes runtime facts or plans stages
- * (set `CNNLAB_DEBUG=1` to see their stack). Never exits itself.
+ * @returns the exit code: 0 ok; 1 a stage failed, the cache cannot be written (or an unexpected
+ * engine error); 2 bad config or arguments, including errors thrown while the project computes
+ * runtime facts or plans stages; 130 / 143 stopped by Ctrl-C / SIGTERM (summary printed, the
+ * run resumable). No stack trace is printed unless `CNNLAB_DEBUG=1`. Never exits itself, except
+ * on a second Ctrl-C / SIGTERM (exit 130 / 143 at once).
  */
 export async function runCli<R, F extends Json>(
   project: Project<R, F>,
@@ -44,11 +49,19 @@ export async function runCli<R, F extends Json>(
     const layout = cacheLayout(resolveCacheDir(cli.cacheDir));
     let plan;
     try {
-      plan = await planPipeline(project, cli.configs, { cacheDir: layout.root });
+      plan = await planPipeline(project, cli.configs, { cacheDir: layout.root }, {
+        // Once the configs are known good, before anything is planned or run: an unusable cache
+        // is an error, never "nothing to do".
+        afterLoad: () => prepareCache(layout.root),
+      });
     } catch (error) {
       // The project's runtime facts or planner refused the config (e.g. a backend this machine
       // lacks): that is a configuration problem, exit 2, with the project's own message.
-      if (error instanceof ConfigError || !(error instanceof Error)) throw error;
+      if (
+        error instanceof ConfigError || error instanceof CacheError || !(error instanceof Error)
+      ) {
+        throw error;
+      }
       throw new ConfigError(
         Deno.env.get("CNNLAB_DEBUG") ? error.stack ?? error.message : error.message,
       );
@@ -64,17 +77,20 @@ export async function runCli<R, F extends Json>(
       err(`${config.name} runtime: ${JSON.stringify(config.runtime)}`);
     }
     if (cli.command === "status" || cli.dryRun) {
-      out(planTable(await explainStages(stages, layout, forced)));
+      const publishRoot = project.publishRoot;
+      out(planTable(await explainStages(stages, layout, forced, { publishRoot })));
       return 0;
     }
     const controller = new AbortController();
-    // First Ctrl-C: stop starting stages and ask running ones to stop; second: exit now.
-    const onInterrupt = () => {
-      if (controller.signal.aborted) Deno.exit(130);
-      err("Interrupting: waiting for running stages to stop (Ctrl-C again to exit now)");
-      controller.abort();
-    };
-    Deno.addSignalListener("SIGINT", onInterrupt);
+    // First Ctrl-C / SIGTERM: stop starting stages, ask running ones to stop; second: exit now.
+    const stop = listenForStopSignals(controller, {
+      onFirst: (signal) =>
+        err(
+          `${
+            signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"
+          }: stopping the running stages at their next batch (checkpoints are kept; Ctrl-C again to exit now)`,
+        ),
+    });
     const begun = performance.now();
     let results;
     try {
@@ -85,9 +101,10 @@ export async function runCli<R, F extends Json>(
         forced,
         reporter: options.reporter ?? createConsoleReporter(),
         signal: controller.signal,
+        publishRoot: project.publishRoot,
       });
     } finally {
-      Deno.removeSignalListener("SIGINT", onInterrupt);
+      stop.dispose();
     }
     out(summaryTable(results, (performance.now() - begun) / 1000));
     if (results.every((r) => r.outcome === "fresh" || r.outcome === "restored")) {
@@ -95,14 +112,27 @@ export async function runCli<R, F extends Json>(
     }
     const failed = results.filter((r) => r.outcome === "failed");
     failed.forEach((r) => err(r.error!));
-    if (controller.signal.aborted) err("Interrupted: stages that had not started were skipped");
-    return failed.length || controller.signal.aborted ? 1 : 0;
+    if (stop.received) {
+      err(
+        "Interrupted: stopped stages keep their checkpoints and stages that had not started were skipped; run the same command again to resume",
+      );
+      return interruptedExitCode(stop.received);
+    }
+    return failed.length ? 1 : 0;
   } catch (error) {
     if (error instanceof ConfigError) {
       err(error.message);
       return 2;
     }
-    err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const debug = Deno.env.get("CNNLAB_DEBUG");
+    if (error instanceof CacheError) err(debug ? error.stack ?? error.message : error.message);
+    else if (error instanceof Error) {
+      err(
+        debug
+          ? error.stack ?? error.message
+          : `Error: ${error.message} (set CNNLAB_DEBUG=1 for details)`,
+      );
+    } else err(String(error));
     return 1;
   }
 }

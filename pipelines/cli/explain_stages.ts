@@ -15,7 +15,9 @@ export async function explainStages(
   stages: readonly PlannedStage[],
   layout: CacheLayout,
   forced?: (stage: PlannedStage) => boolean,
+  options: { publishRoot?: string } = {},
 ): Promise<PlannedOutcome[]> {
+  const root = options.publishRoot ?? ".";
   const digests = new Map<PlannedStage, string | undefined>();
   const outcomes = new Map<PlannedStage, PlannedOutcome>();
   // Stages whose inputs are all decided can be assessed together; proceed level by level.
@@ -34,7 +36,7 @@ export async function explainStages(
       if (assessment.fresh && assessment.check?.ok) {
         digests.set(stage, outputDigest(assessment.check.manifest.files));
         for (const target of stage.publish) {
-          if (!await publishedMatches(target, assessment.check.manifest.files)) {
+          if (!await publishedMatches(target, assessment.check.manifest.files, { root })) {
             restore.push(target);
           }
         }

@@ -11,28 +11,43 @@ export interface PipelinePlan<R = Json, F extends Json = Json> {
   stages: PlannedStage[];
 }
 
+/** Options of {@linkcode planPipeline}. */
+export interface PlanPipelineOptions {
+  /**
+   * Called once every config has loaded and validated, before the project computes runtime facts
+   * or plans (which may write to the cache): a bad config is reported before anything is touched.
+   */
+  afterLoad?: () => Promise<void>;
+}
+
 /**
  * Loads each config, asks the project for runtime facts and its stage nodes, and builds one
  * graph (a stage shared by several configs appears once).
- * @throws {ConfigError} for bad configs; whatever the planner throws.
+ * @throws {ConfigError} for bad configs; whatever `afterLoad` or the planner throws.
  */
 export async function planPipeline<R, F extends Json>(
   project: Project<R, F>,
   files: readonly string[],
   context: PlanContext,
+  options: PlanPipelineOptions = {},
 ): Promise<PipelinePlan<R, F>> {
-  const configs: ResolvedConfig<R, F>[] = [];
+  const loaded: Omit<ResolvedConfig<R, F>, "runtime">[] = [];
   for (const file of files) {
-    const loaded = loadConfig(file, project);
-    const twin = configs.find((c) => c.name === loaded.name);
-    if (twin?.path === loaded.path) continue;
+    const config = loadConfig(file, project);
+    const twin = loaded.find((c) => c.name === config.name);
+    if (twin?.path === config.path) continue;
     if (twin !== undefined) {
       // The name keys its report folder and its stage ids: two configs cannot share it.
       throw new ConfigError(
-        `Cannot plan ${twin.path} and ${loaded.path} together as both are named '${loaded.name}' (their reports would overwrite each other): give one of them its own 'name:'`,
+        `Cannot plan ${twin.path} and ${config.path} together as both are named '${config.name}' (their reports would overwrite each other): give one of them its own 'name:'`,
       );
     }
-    configs.push({ ...loaded, runtime: await project.runtimeFacts(loaded.runs) });
+    loaded.push(config);
+  }
+  await options.afterLoad?.();
+  const configs: ResolvedConfig<R, F>[] = [];
+  for (const config of loaded) {
+    configs.push({ ...config, runtime: await project.runtimeFacts(config.runs) });
   }
   const groups = [];
   for (const config of configs) {

@@ -1,5 +1,6 @@
 import type { CacheLayout } from "../cache/cache_layout.ts";
-import { removeStaleTemps } from "../cache/cache_entry.ts";
+import { errorCause } from "../cache/cache_error.ts";
+import { cleanCache } from "../cache/clean_cache.ts";
 import { silentReporter } from "../cli/progress_reporter.ts";
 import type { Reporter } from "../cli/progress_reporter.ts";
 import { outputDigest } from "../graph/fingerprint.ts";
@@ -30,6 +31,8 @@ export interface RunPipelineOptions {
   signal?: AbortSignal;
   /** Overrides how stages execute (tests). Default: in-process or child process per `isolate`. */
   executor?: StageExecutor;
+  /** Publish targets must lie inside this folder (`Project.publishRoot`). Default: the cwd. */
+  publishRoot?: string;
 }
 
 /**
@@ -62,7 +65,17 @@ export async function runPipeline(
       throw new Error(`Cannot run stage ${stage.id} as its input ${missing.id} is not in the plan`);
     }
   }
-  await removeStaleTemps(layout);
+  const cleaned = await cleanCache(layout).catch((error) => {
+    reporter.log("cache", `could not clean up after crashed runs: ${errorCause(error)}`);
+    return { temps: [], locks: [], work: [] };
+  });
+  const removed = cleaned.temps.length + cleaned.locks.length + cleaned.work.length;
+  if (removed > 0) {
+    reporter.log(
+      "cache",
+      `removed what crashed runs left: ${cleaned.temps.length} temp folders, ${cleaned.locks.length} stale locks, ${cleaned.work.length} work folders of finished stages`,
+    );
+  }
   const results = new Map<PlannedStage, StageResult>();
   const assessments = new Map<PlannedStage, Assessment>();
   const running = new Map<PlannedStage, Promise<void>>();
@@ -103,16 +116,30 @@ export async function runPipeline(
       if (assessment === undefined) continue; // its inputs completed just now: assessed next round
       const { check, fingerprint, object } = assessment;
       if (assessment.fresh && check?.ok) {
-        const copied = await publishStage(stage, check.manifest, check.dir);
-        await rememberStage(layout, stage, fingerprint!, object!);
-        settle({
+        const done = {
           stage,
-          outcome: copied ? "restored" : "fresh",
           seconds: 0,
           reasons: [],
           fingerprint,
           digest: outputDigest(check.manifest.files),
-        });
+        };
+        try {
+          await rememberStage(layout, stage, fingerprint!, object!);
+          const copied = await publishStage(stage, check.manifest, check.dir, {
+            root: options.publishRoot ?? ".",
+            log: (line) => reporter.log(stage.id, line),
+          });
+          settle({ ...done, outcome: copied ? "restored" : "fresh" });
+        } catch (error) {
+          const message = (error as Error).message;
+          settle({
+            ...done,
+            outcome: "failed",
+            error: message.startsWith("Cannot publish ")
+              ? message
+              : `Cannot write the cache at ${layout.root}: ${errorCause(error)}`,
+          });
+        }
       } else if (signal.aborted) {
         settle({
           stage,
@@ -140,6 +167,7 @@ export async function runPipeline(
               reporter,
               signal,
               recompute: forced(stage) || stage.untracked.length > 0,
+              publishRoot: options.publishRoot,
             },
           ).then((r) => {
             results.set(stage, r);

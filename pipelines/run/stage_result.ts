@@ -1,7 +1,10 @@
 import type { PlannedStage } from "../graph/stage_graph.ts";
 
-/** What happened to a stage in one pipeline run. */
-export type Outcome = "run" | "restored" | "fresh" | "failed" | "skipped";
+/**
+ * What happened to a stage in one pipeline run: `interrupted` means it started and was stopped
+ * by Ctrl-C / SIGTERM (its checkpoints kept, nothing cached); `skipped` that it never started.
+ */
+export type Outcome = "run" | "restored" | "fresh" | "failed" | "skipped" | "interrupted";
 
 /** A stage's outcome, with its timing and why it ran (or failed, or was skipped). */
 export interface StageResult {
@@ -12,9 +15,12 @@ export interface StageResult {
   reasons: string[];
   /** For failed/skipped: the message. */
   error?: string;
-  /** The cache key its outputs are stored under (fresh, restored, run). */
+  /** The cache key its outputs are stored under (fresh, restored, run; failed to publish). */
   fingerprint?: string;
-  /** Digest of its outputs' content (fresh, restored, run): what dependents are keyed on. */
+  /**
+   * Digest of its outputs' content (fresh, restored, run, and a stage whose outputs were cached
+   * but could not be published): what dependents are keyed on.
+   */
   digest?: string;
 }
 

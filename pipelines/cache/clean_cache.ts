@@ -1,0 +1,108 @@
+import { join } from "node:path";
+import { readTempOwner, TEMP_NAME } from "./cache_entry.ts";
+import type { CacheLayout } from "./cache_layout.ts";
+import { judgeLock } from "./judge_lock.ts";
+import { removeIfStale, withLockIfFree } from "./lock_file.ts";
+import { parseLockRecord } from "./lock_record.ts";
+import { currentProcess } from "./process_identity.ts";
+
+/** What {@linkcode cleanCache} removed (paths relative to the cache root). */
+export interface CleanupReport {
+  temps: string[];
+  locks: string[];
+  work: string[];
+}
+
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+const PROBE = /^probe\.\d+\.[0-9a-f-]{36}$/;
+const LOCK_LEFTOVER = /^[0-9a-f]{64}\.lock\.[0-9a-f-]{36}\.(tmp|beat)$/;
+
+async function names(dir: string): Promise<Deno.DirEntry[]> {
+  try {
+    return await Array.fromAsync(Deno.readDir(dir));
+  } catch {
+    return [];
+  }
+}
+
+async function lockToken(layout: CacheLayout, fingerprint: string): Promise<string | undefined> {
+  try {
+    return parseLockRecord(await Deno.readTextFile(layout.lock(fingerprint)))?.token;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes what crashed runs left, and only that: a temp folder only when it is named
+ * `<fingerprint>.<pid>.<n>`, carries our `owner.json` marker, and the stage lock it was created
+ * under is no longer held by that acquisition; a lock only when its holder is provably gone; a
+ * work folder only when its stage's entry was committed and no one holds the stage's lock. Files
+ * of other shapes are never touched (a user's folder given as `--cache-dir` keeps its files).
+ */
+export async function cleanCache(layout: CacheLayout): Promise<CleanupReport> {
+  const report: CleanupReport = { temps: [], locks: [], work: [] };
+  // Locks first: a temp folder is judged by whether its lock is still held.
+  for (const entry of await names(layout.locks)) {
+    const path = join(layout.locks, entry.name);
+    if (/^[0-9a-f]{64}\.lock(\.takeover)?$/.test(entry.name)) {
+      if ((await removeIfStale(path))?.state === "stale") report.locks.push(`locks/${entry.name}`);
+    } else if (LOCK_LEFTOVER.test(entry.name) && await leftoverIsStale(path)) {
+      await Deno.remove(path).catch(() => {});
+      report.locks.push(`locks/${entry.name}`);
+    }
+  }
+  for (const entry of await names(layout.tmp)) {
+    const path = join(layout.tmp, entry.name);
+    const fingerprint = entry.name.match(TEMP_NAME)?.[1];
+    if (fingerprint && entry.isDirectory) {
+      const owner = await readTempOwner(path, fingerprint);
+      if (owner && owner.token !== await lockToken(layout, fingerprint)) {
+        await Deno.remove(path, { recursive: true }).catch(() => {});
+        report.temps.push(`tmp/${entry.name}`);
+      }
+    } else if (PROBE.test(entry.name) && entry.isFile) {
+      const age = Date.now() - ((await Deno.stat(path).catch(() => null))?.mtime?.getTime() ?? 0);
+      if (age > 3_600_000) await Deno.remove(path).catch(() => {});
+    }
+  }
+  for (const entry of await names(layout.workDir)) {
+    if (!FINGERPRINT.test(entry.name) || !entry.isDirectory) continue;
+    if (!(await committed(layout, entry.name))) continue;
+    const removed = await withLockIfFree(
+      layout.lock(entry.name),
+      "removing a work folder",
+      () => Deno.remove(layout.work(entry.name), { recursive: true }).catch(() => {}),
+    );
+    if (removed) report.work.push(`work/${entry.name}`);
+  }
+  return report;
+}
+
+/** Whether `entries/<fingerprint>` has a manifest naming it (its work folder is a leftover). */
+async function committed(layout: CacheLayout, fingerprint: string): Promise<boolean> {
+  try {
+    const manifest = JSON.parse(
+      await Deno.readTextFile(join(layout.entry(fingerprint), "manifest.json")),
+    );
+    return manifest?.fingerprint === fingerprint;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A half-made lock (a crash between writing and linking it) or an unfinished heartbeat write:
+ * stale when its holder is provably gone, or, torn, when untouched for an hour.
+ */
+async function leftoverIsStale(path: string): Promise<boolean> {
+  const text = await Deno.readTextFile(path).catch(() => undefined);
+  if (text === undefined) return false;
+  const record = parseLockRecord(text);
+  if (record === undefined) {
+    const mtime = (await Deno.stat(path).catch(() => null))?.mtime?.getTime() ?? Date.now();
+    return Date.now() - mtime > 3_600_000;
+  }
+  if (record.pid === currentProcess().pid && record.host === currentProcess().host) return false;
+  return judgeLock(text, { unchangedMs: 0 }).state === "stale";
+}

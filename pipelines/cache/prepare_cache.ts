@@ -1,0 +1,69 @@
+import { join } from "node:path";
+import { CacheError, errorCause } from "./cache_error.ts";
+
+/** The folders a cache holds; a folder without a tag but with only these is an older cache. */
+const CACHE_NAMES = new Set(["entries", "work", "tmp", "records", "locks", "state"]);
+
+/** Marks the cache root (https://bford.info/cachedir/): backup tools skip it, and it tells our
+ * caches from a user's folder. */
+export const CACHE_TAG = "CACHEDIR.TAG";
+const TAG_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n" +
+  "# This file marks a cnnlab cache folder (entries/, work/, tmp/, locks/, records/, state/).\n" +
+  "# Everything here can be recomputed; see pipelines/README.md.\n";
+
+function describeKind(info: Deno.FileInfo): string {
+  if (info.isFile) return "a file";
+  if (info.isSymlink) return "a broken link";
+  return "not a folder (a device or socket)";
+}
+
+/**
+ * Checks the cache folder before anything runs, creating it when missing: it must be a folder,
+ * either empty, tagged as a cnnlab cache, or holding only cache folders (an older cache, then
+ * tagged); and writable: a probe file is written to `tmp/` and removed.
+ * @throws {CacheError} `Cannot write the cache at <root>: <cause>`.
+ */
+export async function prepareCache(root: string): Promise<void> {
+  const fail = (cause: string): never => {
+    throw new CacheError(`Cannot write the cache at ${root}: ${cause}`);
+  };
+  let info: Deno.FileInfo | undefined;
+  try {
+    info = await Deno.stat(root);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) fail(errorCause(error));
+  }
+  if (info && !info.isDirectory) fail(`it is ${describeKind(info)}, not a folder`);
+  try {
+    await Deno.mkdir(root, { recursive: true });
+    let tagged = false;
+    const foreign: string[] = [];
+    for await (const entry of Deno.readDir(root)) {
+      if (entry.name === CACHE_TAG) tagged = true;
+      else if (!CACHE_NAMES.has(entry.name)) foreign.push(entry.name);
+    }
+    if (!tagged && foreign.length > 0) {
+      const shown = foreign.sort().slice(0, 3).join(", ") + (foreign.length > 3 ? ", …" : "");
+      fail(
+        `it is a folder of other files (${shown}), not a cnnlab cache: give an empty or new folder`,
+      );
+    }
+    if (!tagged) {
+      const tmpTag = join(root, `${CACHE_TAG}.${Deno.pid}.tmp`);
+      await Deno.writeTextFile(tmpTag, TAG_TEXT);
+      await Deno.rename(tmpTag, join(root, CACHE_TAG));
+    }
+    const tmp = join(root, "tmp");
+    await Deno.mkdir(tmp, { recursive: true });
+    const probe = join(tmp, `probe.${Deno.pid}.${crypto.randomUUID()}`);
+    try {
+      // Large enough that a full disk refuses it, small enough to cost nothing.
+      await Deno.writeFile(probe, new Uint8Array(64 * 1024));
+    } finally {
+      await Deno.remove(probe).catch(() => {});
+    }
+  } catch (error) {
+    if (error instanceof CacheError) throw error;
+    fail(errorCause(error));
+  }
+}

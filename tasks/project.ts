@@ -15,4 +15,6 @@ export const project: Project<RunParams, RuntimeFacts> = {
   reportSchema: reportOptionsSchema,
   plan: planStages,
   runtimeFacts,
+  // Reports are published to reports/<config>/; nothing outside reports/ may be written over.
+  publishRoot: "reports",
 };

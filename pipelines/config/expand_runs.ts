@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import { configError } from "./config_error.ts";
+import { configError, formatValue } from "./config_error.ts";
+import { MAX_RUN_NAME_BYTES, nameProblem } from "./safe_name.ts";
 import { locateInChain, runParamsLocator } from "./config_locator.ts";
 import type { RunOrigin } from "./config_locator.ts";
 import type { ConfigChain } from "./load_config_chain.ts";
@@ -29,7 +30,8 @@ function formatNameValue(value: Json): string {
   if (value !== null && typeof value === "object") {
     return Object.entries(value).map(([k, v]) => `${k}:${formatNameValue(v)}`).join(",");
   }
-  return String(value).replace(/[\s/]+/g, "_");
+  // deno-lint-ignore no-control-regex
+  return String(value).replace(/[\s/\\\u0000-\u001f\u007f-\u009f]+/g, "_");
 }
 
 /** `conv_dropout=0.1-fc_dropout=0.5`: last key segment, or the whole path when that is ambiguous. */
@@ -87,11 +89,26 @@ function candidates(chain: ConfigChain, experiments: string[], runSchema: z.ZodT
   });
 }
 
-/** @throws {ConfigError} at the second producer of a run name. */
+/**
+ * @throws {ConfigError} at the second producer of a run name, or at the sweep block or experiment
+ * whose run name is not a safe name (too long).
+ */
 function checkUniqueNames(runs: Candidate[], chain: ConfigChain): void {
   const producedBy = new Map<string, string>();
   for (const { name, point, experiment } of runs) {
     const source = point ? `sweep '${point.block}'` : `experiment '${experiment}'`;
+    const problem = nameProblem(name, { maxBytes: MAX_RUN_NAME_BYTES, runName: true });
+    if (problem !== undefined) {
+      const at = point
+        ? locateInChain(chain.sources, point.at)
+        : locateInChain(chain.sources, ["experiments", experiment], { key: true });
+      throw configError(
+        at,
+        `run name ${
+          formatValue(name)
+        } (from ${source}) is not an allowed name: ${problem}; shorten the experiment name or the sweep's values`,
+      );
+    }
     const previous = producedBy.get(name);
     if (previous !== undefined) {
       const at = point

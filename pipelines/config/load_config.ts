@@ -1,5 +1,7 @@
 import { basename, extname, isAbsolute, relative, resolve } from "node:path";
 import { canonicalJson } from "../hashing/canonical_json.ts";
+import { configError, formatValue } from "./config_error.ts";
+import { nameProblem } from "./safe_name.ts";
 import { locateInChain } from "./config_locator.ts";
 import { expandRuns } from "./expand_runs.ts";
 import { formatZodIssue } from "./format_zod_issue.ts";
@@ -26,6 +28,16 @@ export function loadConfig<R>(
   const file = inside.startsWith("..") || isAbsolute(inside) ? resolve(given) : inside;
   const chain = loadConfigChain(file);
   const name = chain.merged.name ?? basename(file, extname(file));
+  const problem = chain.merged.name === undefined ? nameProblem(name) : undefined;
+  if (problem !== undefined) {
+    // The file name gives the report folder's name: it must be a safe name too.
+    throw configError(
+      { file, line: 1, col: 1 },
+      `the file name gives the config name ${
+        formatValue(name)
+      }, which is not an allowed name: ${problem}; give the config a 'name:'`,
+    );
+  }
   const runs = expandRuns(chain, project.runSchema);
   const reportInput = chain.merged.report ?? {};
   const report = project.reportSchema.safeParse(reportInput);

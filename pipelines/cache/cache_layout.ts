@@ -18,8 +18,9 @@ export interface CacheLayout {
   tmp: string;
   record(id: string): string;
   lock(fingerprint: string): string;
-  /** `entries/`, `work/`, `locks/`: the folders cleanup lists. */
+  /** `entries/`, `records/`, `work/`, `locks/`: the folders cleanup and indexing list. */
   entries: string;
+  records: string;
   workDir: string;
   locks: string;
 }
@@ -42,6 +43,7 @@ export function cacheLayout(root: string): CacheLayout {
     record: (id) => join(root, "records", `${sha256(id).slice(0, 32)}.json`),
     lock: (fingerprint) => join(root, "locks", `${fingerprint}.lock`),
     entries: join(root, "entries"),
+    records: join(root, "records"),
     workDir: join(root, "work"),
     locks: join(root, "locks"),
   };

@@ -4,18 +4,22 @@ import { MAX_RUN_NAME_BYTES, nameProblem } from "./safe_name.ts";
 import { locateInChain, runParamsLocator } from "./config_locator.ts";
 import type { RunOrigin } from "./config_locator.ts";
 import type { ConfigChain } from "./load_config_chain.ts";
+import { freezeDeeply } from "../hashing/canonical_json.ts";
 import { deepMerge, isPlainObject } from "./deep_merge.ts";
 import { formatZodIssue } from "./format_zod_issue.ts";
 import { expandSweeps } from "./sweep_points.ts";
 import type { SweepPoint } from "./sweep_points.ts";
 import type { ExpandedRun, Json } from "../types.ts";
 
-/** Sets a dotted key path in a (cloned) params object, creating maps on the way. */
+/**
+ * Sets a dotted key path in `target`, copying each map on the way instead of changing it: runs
+ * share their experiment's merged params and only the path a sweep sets is their own.
+ */
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split(".");
   let node = target;
   for (const key of keys.slice(0, -1)) {
-    if (!isPlainObject(node[key])) node[key] = {};
+    node[key] = isPlainObject(node[key]) ? { ...(node[key] as Record<string, unknown>) } : {};
     node = node[key] as Record<string, unknown>;
   }
   node[keys[keys.length - 1]] = value;
@@ -58,35 +62,68 @@ function seedList(
   return seeds;
 }
 
-/** One run before validation. */
+/** One run before validation: its name and where its params come from (not the params). */
 interface Candidate {
   name: string;
   experiment: string;
   point?: SweepPoint;
   seed?: number;
-  params: Record<string, unknown>;
+  /** The experiment's merged params (defaults ⊕ experiment), shared by its runs: never changed. */
+  base: Record<string, unknown>;
 }
 
-/** Lists every run with its merged, unvalidated params, in file order. */
+/** Lists every run, in file order; params are built one run at a time by {@linkcode paramsOf}. */
 function candidates(chain: ConfigChain, experiments: string[], runSchema: z.ZodType): Candidate[] {
   const { merged, sources } = chain;
   const sweeps = expandSweeps(merged.sweep, { sources, experiments, runSchema });
   const seeds = seedList(merged.seeds, chain);
-  return experiments.flatMap((experiment) => {
-    const base = deepMerge(merged.defaults ?? {}, merged.experiments![experiment]);
+  const list: Candidate[] = [];
+  for (const experiment of experiments) {
+    const base = deepMerge(merged.defaults ?? {}, merged.experiments![experiment]) as Record<
+      string,
+      unknown
+    >;
     const mine = sweeps.filter((s) => s.experiments.includes(experiment));
     const points = mine.length ? mine.flatMap((s) => s.points) : [undefined];
-    return points.flatMap((point) =>
-      seeds.map((seed) => {
-        const params = structuredClone(base) as Record<string, unknown>;
-        for (const [key, value] of Object.entries(point?.values ?? {})) setPath(params, key, value);
-        if (seed !== undefined) params.seed = seed;
-        let name = point ? `${experiment}-${pointLabel(point)}` : experiment;
-        if (seeds.length > 1) name += `-seed=${seed}`;
-        return { name, experiment, point, seed, params };
-      })
-    );
-  });
+    for (const point of points) {
+      const label = point ? `${experiment}-${pointLabel(point)}` : experiment;
+      for (const seed of seeds) {
+        const name = seeds.length > 1 ? `${label}-seed=${seed}` : label;
+        list.push({ name, experiment, point, seed, base });
+      }
+    }
+  }
+  return list;
+}
+
+/** A run's merged, unvalidated params (defaults ⊕ experiment ⊕ sweep values ⊕ seed). */
+function paramsOf(run: Candidate): Record<string, unknown> {
+  const params = { ...run.base };
+  for (const [key, value] of Object.entries(run.point?.values ?? {})) setPath(params, key, value);
+  if (run.seed !== undefined) params.seed = run.seed;
+  return params;
+}
+
+/**
+ * Shares equal sub-blocks of validated params between runs (a sweep over `train.lr` leaves
+ * `data`, `model`, … equal in every run): a 100,000-run sweep then holds each distinct block
+ * once. Shared blocks are frozen, so no consumer can change one run's params through another's.
+ */
+class ParamsInterner {
+  #blocks = new Map<string, unknown>();
+
+  share<R>(params: R): R {
+    if (!isPlainObject(params)) return params;
+    const record = params as Record<string, unknown>;
+    for (const [key, value] of Object.entries(record)) {
+      if (value === null || typeof value !== "object") continue;
+      const id = `${key}\u0000${JSON.stringify(value)}`;
+      const shared = this.#blocks.get(id);
+      if (shared !== undefined) record[key] = shared;
+      else this.#blocks.set(id, freezeDeeply(value));
+    }
+    return params;
+  }
 }
 
 /**
@@ -129,7 +166,8 @@ function validateRun<R>(
   chain: ConfigChain,
   runSchema: z.ZodType<R>,
 ): ExpandedRun<R> {
-  const parsed = runSchema.safeParse(run.params);
+  const input = paramsOf(run);
+  const parsed = runSchema.safeParse(input);
   if (!parsed.success) {
     const origin: RunOrigin = {
       experiment: run.experiment,
@@ -138,7 +176,7 @@ function validateRun<R>(
     };
     throw formatZodIssue(parsed.error.issues[0], {
       schema: runSchema,
-      input: run.params,
+      input,
       locate: runParamsLocator(chain.sources, origin),
       context: `run '${run.name}'`,
     });
@@ -169,5 +207,10 @@ export function expandRuns<R>(chain: ConfigChain, runSchema: z.ZodType<R>): Expa
   }
   const runs = candidates(chain, experiments, runSchema);
   checkUniqueNames(runs, chain);
-  return runs.map((run) => validateRun(run, chain, runSchema));
+  const interner = new ParamsInterner();
+  return runs.map((run) => {
+    const validated = validateRun(run, chain, runSchema);
+    validated.params = interner.share(validated.params);
+    return validated;
+  });
 }

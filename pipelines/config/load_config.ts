@@ -1,12 +1,11 @@
 import { basename, extname, isAbsolute, relative, resolve } from "node:path";
-import { canonicalJson } from "../hashing/canonical_json.ts";
+import { canonicalSha256 } from "../hashing/canonical_json.ts";
 import { configError, formatValue } from "./config_error.ts";
 import { nameProblem } from "./safe_name.ts";
 import { locateInChain } from "./config_locator.ts";
 import { expandRuns } from "./expand_runs.ts";
 import { formatZodIssue } from "./format_zod_issue.ts";
 import { loadConfigChain } from "./load_config_chain.ts";
-import { sha256 } from "../hashing/sha256.ts";
 import type { Json, Project, ResolvedConfig } from "../types.ts";
 
 /** A resolved config before runtime facts are attached. */
@@ -49,7 +48,8 @@ export function loadConfig<R>(
       locate: (path, options) => locateInChain(chain.sources, ["report", ...path], options),
     });
   }
-  const hash = sha256(canonicalJson({ name, runs, report: report.data }));
+  // Streamed: the text of a 100,000-run config is never built whole (same bytes, same hash).
+  const hash = canonicalSha256({ name, runs, report: report.data });
   return {
     name,
     path: file,

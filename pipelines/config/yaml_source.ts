@@ -66,7 +66,9 @@ function explainToJsError(
   const message = error instanceof Error ? error.message : String(error);
   const at = (node: Node | null | undefined) => {
     const offset = node?.range?.[0];
-    return offset === undefined ? { file, line: 1, col: 1 } : { file, ...lineCounter.linePos(offset) };
+    return offset === undefined
+      ? { file, line: 1, col: 1 }
+      : { file, ...lineCounter.linePos(offset) };
   };
   let culprit: Node | undefined;
   let reason = `it is not valid YAML: ${message}`;

@@ -4,7 +4,8 @@
 # oneDNN for the native backend) and the npm packages deno.json names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-apt_packages=(dataset-fashion-mnist chromium mesa-vulkan-drivers libvulkan1 libdnnl-dev g++)
+# fonts-droid-fallback: the CJK glyphs of Chinese run and class names in the report's PNG charts.
+apt_packages=(dataset-fashion-mnist chromium mesa-vulkan-drivers libvulkan1 libdnnl-dev g++ fonts-droid-fallback)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,9 +1,10 @@
 /**
  * The CNN side of the pipeline, as the engine sees it: the run and report schemas, the stage
- * planner and the runtime facts.
+ * planner, the runtime facts and the time estimates.
  * @module
  */
 import type { Project } from "../pipelines/types.ts";
+import { estimateStage } from "./estimate/estimate_stage.ts";
 import { planStages } from "./plan_stages.ts";
 import { reportOptionsSchema } from "./report/report_options.ts";
 import { type RunParams, runSchema } from "./run_schema.ts";
@@ -17,4 +18,5 @@ export const project: Project<RunParams, RuntimeFacts> = {
   runtimeFacts,
   // Reports are published to reports/<config>/; nothing outside reports/ may be written over.
   publishRoot: "reports",
+  estimate: estimateStage,
 };

@@ -15,6 +15,7 @@ export interface CleanupReport {
 
 const FINGERPRINT = /^[0-9a-f]{64}$/;
 const PROBE = /^probe\.\d+\.[0-9a-f-]{36}$/;
+const GC_DOOMED = /^[0-9a-f]{64}\.\d+\.gc$/;
 const LOCK_LEFTOVER = /^[0-9a-f]{64}\.lock\.[0-9a-f-]{36}\.(tmp|beat)$/;
 
 async function names(dir: string): Promise<Deno.DirEntry[]> {
@@ -61,6 +62,10 @@ export async function cleanCache(layout: CacheLayout): Promise<CleanupReport> {
         await Deno.remove(path, { recursive: true }).catch(() => {});
         report.temps.push(`tmp/${entry.name}`);
       }
+    } else if (GC_DOOMED.test(entry.name) && entry.isDirectory) {
+      // gc renames what it deletes to `<fingerprint>.<pid>.gc` first: doomed by its own name.
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+      report.temps.push(`tmp/${entry.name}`);
     } else if (PROBE.test(entry.name) && entry.isFile) {
       const age = Date.now() - ((await Deno.stat(path).catch(() => null))?.mtime?.getTime() ?? 0);
       if (age > 3_600_000) await Deno.remove(path).catch(() => {});

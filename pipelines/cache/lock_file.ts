@@ -208,7 +208,8 @@ async function takeOver(path: string, staleText: string, watch: LockWatch): Prom
 /**
  * Takes the lock at `path`, waiting while another live process holds it. A lock whose holder
  * is provably gone is taken over; a holder on another machine is presumed gone once its
- * heartbeat has not changed for its lease (pipelines/README.md, "Locks").
+ * heartbeat has not changed for its lease (pipelines/README.md, "Locks"). With a signal that is
+ * already aborted it takes the lock only if it is free (or stale) and never waits.
  * @throws {LockWaitAborted} when `signal` aborts while waiting; file system errors (a full disk,
  *   a read-only folder) as they are.
  */
@@ -216,7 +217,6 @@ export async function acquireLock(path: string, options: AcquireLockOptions): Pr
   const watch = new LockWatch();
   let announced: string | undefined;
   while (true) {
-    if (options.signal?.aborted) throw new LockWaitAborted();
     const record = newLockRecord(options.purpose, options.leaseMs);
     if (await createLockFile(path, record)) return hold(path, record, options.onLost);
     const text = await readText(path);
@@ -233,6 +233,8 @@ export async function acquireLock(path: string, options: AcquireLockOptions): Pr
     }
     // Announce each new holder once; a file caught mid-write (no record yet) only if nothing was.
     const who = verdict.holder?.token;
+    // An aborted signal means "do not wait": a caller may pass one to take the lock only if free.
+    if (options.signal?.aborted) throw new LockWaitAborted();
     if (who !== undefined ? announced !== who : announced === undefined) {
       announced = who ?? "";
       options.onWait?.(verdict.holder, verdict.reason);

@@ -3,6 +3,8 @@ import { CacheError, errorCause } from "./cache_error.ts";
 
 /** The folders a cache holds; a folder without a tag but with only these is an older cache. */
 const CACHE_NAMES = new Set(["entries", "work", "tmp", "records", "locks", "state"]);
+/** The run history (`history/history_store.ts`) and SQLite's files beside it. */
+const HISTORY_NAME = /^history\.sqlite(-wal|-shm|-journal)?$/;
 
 /** Marks the cache root (https://bford.info/cachedir/): backup tools skip it, and it tells our
  * caches from a user's folder. */
@@ -40,7 +42,9 @@ export async function prepareCache(root: string): Promise<void> {
     const foreign: string[] = [];
     for await (const entry of Deno.readDir(root)) {
       if (entry.name === CACHE_TAG) tagged = true;
-      else if (!CACHE_NAMES.has(entry.name)) foreign.push(entry.name);
+      else if (!CACHE_NAMES.has(entry.name) && !HISTORY_NAME.test(entry.name)) {
+        foreign.push(entry.name);
+      }
     }
     if (!tagged && foreign.length > 0) {
       const shown = foreign.sort().slice(0, 3).join(", ") + (foreign.length > 3 ? ", …" : "");

@@ -1,6 +1,8 @@
 import { dirname } from "node:path";
 import type { CacheLayout } from "./cache_layout.ts";
-import { acquireLock, type HeldLock, type LockRecord } from "./lock_file.ts";
+import { acquireLock, type HeldLock, type LockRecord, LockWaitAborted } from "./lock_file.ts";
+
+export type { HeldLock } from "./lock_file.ts";
 
 /** Options of {@linkcode lockStage}. */
 export interface LockStageOptions {
@@ -39,4 +41,22 @@ export async function lockStage(
     pollMs: options.pollMs,
     leaseMs: options.leaseMs,
   });
+}
+
+/**
+ * Takes the stage's lock only if no live process holds it (a stale one is taken over), without
+ * waiting: for housekeeping such as gc that must leave running stages alone.
+ * @returns the held lock, or undefined when another live process holds it.
+ */
+export async function tryLockStage(
+  layout: CacheLayout,
+  fingerprint: string,
+  purpose = "housekeeping",
+): Promise<HeldLock | undefined> {
+  try {
+    return await lockStage(layout, fingerprint, { id: purpose, signal: AbortSignal.abort() });
+  } catch (error) {
+    if (error instanceof LockWaitAborted) return undefined;
+    throw error;
+  }
 }

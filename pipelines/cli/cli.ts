@@ -3,13 +3,19 @@ import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
 import { prepareCache } from "../cache/prepare_cache.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { interruptedExitCode, listenForStopSignals } from "./interrupt_signals.ts";
+import { estimateStages } from "../estimate/estimate_stages.ts";
+import { describeTotal, estimateTable } from "./estimate_table.ts";
 import { explainStages } from "./explain_stages.ts";
+import { pipelineProgressReporter } from "./pipeline_progress.ts";
+import { confirmLongRun, previewRun, terminalAsk } from "./run_preview.ts";
+import { runGcCommand } from "./gc_command.ts";
+import { beginInvocation } from "../history/record_invocation.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
 import { planPipeline } from "../graph/plan_pipeline.ts";
 import { planTable } from "./plan_table.ts";
 import { createConsoleReporter } from "./progress_reporter.ts";
 import type { Reporter } from "./progress_reporter.ts";
-import { runPipeline } from "../run/run_pipeline.ts";
+import { runPipeline, type StageResult } from "../run/run_pipeline.ts";
 import { forcedStages, selectStagesForRuns } from "../graph/select_stages.ts";
 import { summaryTable } from "./summary_table.ts";
 import type { Json, Project } from "../types.ts";
@@ -22,11 +28,17 @@ export interface RunCliOptions {
   err?: (text: string) => void;
   /** Renders stage logs and progress. Default: a console reporter on stderr. */
   reporter?: Reporter;
+  /**
+   * Asks whether to start a run estimated above `$CNNLAB_CONFIRM_MINUTES` (default 60).
+   * Default: the terminal's `confirm()` when stdin is a terminal, else never asks.
+   */
+  ask?: (question: string) => boolean | Promise<boolean>;
 }
 
 /**
  * The command line of the pipeline: `run <config>... [--jobs N] [--cache-dir DIR] [--dry-run]
- * [--force [GLOB]] [--only RUN-GLOB] [--isolate]` and `status <config>...`.
+ * [--force [GLOB]] [--only RUN-GLOB] [--isolate]`, `status <config>...` and `gc [config...]`
+ * (`gc_command.ts`).
  * @returns the exit code: 0 ok; 1 a stage failed, the cache cannot be written (or an unexpected
  * engine error); 2 bad config or arguments, including errors thrown while the project computes
  * runtime facts or plans stages; 130 / 143 stopped by Ctrl-C / SIGTERM (summary printed, the
@@ -40,6 +52,7 @@ export async function runCli<R, F extends Json>(
 ): Promise<number> {
   const out = options.out ?? ((text: string) => console.log(text));
   const err = options.err ?? ((text: string) => console.error(text));
+  if (args[0] === "gc") return await runGcCommand(project, args.slice(1), { out, err });
   try {
     const cli = parseCliArgs(args);
     if (cli.help) {
@@ -50,6 +63,7 @@ export async function runCli<R, F extends Json>(
     let plan;
     try {
       plan = await planPipeline(project, cli.configs, { cacheDir: layout.root }, {
+        overrides: cli.overrides,
         // Once the configs are known good, before anything is planned or run: an unusable cache
         // is an error, never "nothing to do".
         afterLoad: () => prepareCache(layout.root),
@@ -77,9 +91,31 @@ export async function runCli<R, F extends Json>(
       err(`${config.name} runtime: ${JSON.stringify(config.runtime)}`);
     }
     if (cli.command === "status" || cli.dryRun) {
-      const publishRoot = project.publishRoot;
-      out(planTable(await explainStages(stages, layout, forced, { publishRoot })));
+      const items = await explainStages(stages, layout, forced, {
+        publishRoot: project.publishRoot,
+      });
+      out(planTable(items));
+      const toRun = items.filter((i) => !i.assessment.fresh).map((i) => i.stage);
+      const estimates = await estimateStages(project, toRun, layout, err);
+      if (toRun.length > 0) out(estimateTable(toRun, estimates));
       return 0;
+    }
+    const preview = await previewRun(project, stages, layout, forced, err);
+    if (preview.toRun.length > 0) {
+      err(
+        `${preview.toRun.length} stages to run, estimated ${
+          describeTotal(preview.toRun, preview.estimates)
+        }`,
+      );
+    }
+    if (
+      !await confirmLongRun(preview, {
+        yes: cli.yes,
+        ask: "ask" in options ? options.ask : terminalAsk(),
+      })
+    ) {
+      err("Not started: the run was declined (--yes skips the question)");
+      return 1;
     }
     const controller = new AbortController();
     // First Ctrl-C / SIGTERM: stop starting stages, ask running ones to stop; second: exit now.
@@ -92,6 +128,7 @@ export async function runCli<R, F extends Json>(
         ),
     });
     const begun = performance.now();
+    const invocation = beginInvocation({ layout, configs: plan.configs, stages, args, warn: err });
     let results;
     try {
       results = await runPipeline(stages, {
@@ -99,26 +136,34 @@ export async function runCli<R, F extends Json>(
         jobs: cli.jobs,
         isolate: cli.isolate || cli.jobs > 1,
         forced,
-        reporter: options.reporter ?? createConsoleReporter(),
+        reporter: pipelineProgressReporter(options.reporter ?? createConsoleReporter(), {
+          stages: preview.toRun,
+          estimates: preview.estimates,
+          jobs: cli.jobs,
+        }),
         signal: controller.signal,
         publishRoot: project.publishRoot,
       });
     } finally {
       stop.dispose();
+      if (results === undefined) invocation.finish(undefined, 1, controller.signal.aborted);
     }
     out(summaryTable(results, (performance.now() - begun) / 1000));
+    await reportAfterRun(project, results, out, err);
     if (results.every((r) => r.outcome === "fresh" || r.outcome === "restored")) {
       err(`Nothing to run: all ${results.length} stages are up to date`);
     }
     const failed = results.filter((r) => r.outcome === "failed");
     failed.forEach((r) => err(r.error!));
+    let code = failed.length ? 1 : 0;
     if (stop.received) {
       err(
         "Interrupted: stopped stages keep their checkpoints and stages that had not started were skipped; run the same command again to resume",
       );
-      return interruptedExitCode(stop.received);
+      code = interruptedExitCode(stop.received);
     }
-    return failed.length ? 1 : 0;
+    invocation.finish(results, code, controller.signal.aborted);
+    return code;
   } catch (error) {
     if (error instanceof ConfigError) {
       err(error.message);
@@ -134,5 +179,27 @@ export async function runCli<R, F extends Json>(
       );
     } else err(String(error));
     return 1;
+  }
+}
+
+/** Hands the outcomes to the project's `afterRun` and prints what it returns. */
+async function reportAfterRun<R, F extends Json>(
+  project: Project<R, F>,
+  results: readonly StageResult[],
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<void> {
+  if (!project.afterRun) return;
+  try {
+    const text = await project.afterRun(results.map((r) => ({
+      id: r.stage.id,
+      kind: r.stage.kind,
+      outcome: r.outcome,
+      seconds: r.seconds,
+      publish: r.stage.publish,
+    })));
+    if (text) out(text);
+  } catch (error) {
+    err(`Could not summarize the run: ${error instanceof Error ? error.message : error}`);
   }
 }

@@ -1,5 +1,7 @@
 import { basename, extname, isAbsolute, relative, resolve } from "node:path";
 import { canonicalSha256 } from "../hashing/canonical_json.ts";
+import { resolveOverrides } from "./command_line_override.ts";
+import type { ParsedOverride } from "./command_line_override.ts";
 import { configError, formatValue } from "./config_error.ts";
 import { nameProblem } from "./safe_name.ts";
 import { locateInChain } from "./config_locator.ts";
@@ -11,15 +13,23 @@ import type { Json, Project, ResolvedConfig } from "../types.ts";
 /** A resolved config before runtime facts are attached. */
 export type LoadedConfig<R = Json> = Omit<ResolvedConfig<R>, "runtime">;
 
+/** Options of {@linkcode loadConfig}. */
+export interface LoadConfigOptions {
+  /** Command-line overrides (`parseOverride`), applied after the files. Default: none. */
+  overrides?: readonly ParsedOverride[];
+}
+
 /**
- * Loads a config file: reads it and its `extends` chain, expands and validates the runs with
- * `project.runSchema` and `report:` with `project.reportSchema`.
+ * Loads a config file: reads it and its `extends` chain, applies command-line overrides,
+ * expands and validates the runs with `project.runSchema` and `report:` with
+ * `project.reportSchema`.
  * @returns the config with runs, report options and a hash of both.
- * @throws {ConfigError} with `file:line:col` for anything wrong in the file(s).
+ * @throws {ConfigError} with `file:line:col` (or the override) for anything wrong.
  */
 export function loadConfig<R>(
   given: string,
   project: Pick<Project<R>, "runSchema" | "reportSchema">,
+  options: LoadConfigOptions = {},
 ): LoadedConfig<R> {
   // `./configs/a.yaml`, `configs/a.yaml` and `$PWD/configs/a.yaml` are one config (report
   // params hold the path): paths inside the cwd are shown relative to it.
@@ -37,7 +47,13 @@ export function loadConfig<R>(
       }, which is not an allowed name: ${problem}; give the config a 'name:'`,
     );
   }
-  const runs = expandRuns(chain, project.runSchema);
+  const parsed = options.overrides ?? [];
+  const overrides = parsed.length === 0 ? [] : resolveOverrides(parsed, {
+    experiments: Object.keys(chain.merged.experiments ?? {}),
+    runSchema: project.runSchema,
+    file,
+  });
+  const runs = expandRuns(chain, project.runSchema, overrides);
   const reportInput = chain.merged.report ?? {};
   const report = project.reportSchema.safeParse(reportInput);
   if (!report.success) {
@@ -54,6 +70,7 @@ export function loadConfig<R>(
     name,
     path: file,
     hash,
+    ...(parsed.length > 0 ? { overrides: parsed.map((o) => o.text) } : {}),
     ...(chain.merged.description !== undefined ? { description: chain.merged.description } : {}),
     runs,
     report: report.data as Json,

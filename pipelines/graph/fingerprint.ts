@@ -25,6 +25,8 @@ export interface FingerprintObject {
   inputs: Record<string, string>;
   /** The stage module, the modules it `uses` and their local imports: path → SHA-256. */
   code: CodeHashes;
+  /** The packages that code imports → their resolved versions (`vega@6.4.0`). */
+  packages: Record<string, string>;
   /** Runtime facts that change numbers (backend, library versions); null when none. */
   runtime: Json;
 }
@@ -43,13 +45,14 @@ export function outputDigest(files: Record<string, FileHash>): string {
 /** Canonical JSON of the members of a stage's fingerprint object that many stages share. */
 export interface CanonicalParts {
   code: string;
+  packages: string;
   runtime: string;
 }
 
 /**
  * The fingerprint assembled from canonical parts and the params: the same text `canonicalJson`
  * gives for the whole {@linkcode FingerprintObject} (members in sorted order: code, engine,
- * inputs, kind, params, runtime), hence the same SHA-256 as {@linkcode fingerprintOf}, streamed
+ * inputs, kind, packages, params, runtime), hence the same SHA-256 as {@linkcode fingerprintOf}, streamed
  * so that big params are never serialized whole.
  */
 export function fingerprintFromParts(
@@ -61,7 +64,7 @@ export function fingerprintFromParts(
   return canonicalSha256(
     params,
     `{"code":${parts.code},"engine":${ENGINE_VERSION},"inputs":${canonicalJson(inputs)},` +
-      `"kind":${JSON.stringify(kind)},"params":`,
+      `"kind":${JSON.stringify(kind)},"packages":${parts.packages},"params":`,
     `,"runtime":${parts.runtime}}`,
   );
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfig } from "../config/load_config.ts";
+import type { LoadConfigOptions } from "../config/load_config.ts";
 import type { Json, PlanContext, Project, ResolvedConfig } from "../types.ts";
 import { buildStageGraph } from "./stage_graph.ts";
 import type { PlannedStage } from "./stage_graph.ts";
@@ -12,7 +13,7 @@ export interface PipelinePlan<R = Json, F extends Json = Json> {
 }
 
 /** Options of {@linkcode planPipeline}. */
-export interface PlanPipelineOptions {
+export interface PlanPipelineOptions extends LoadConfigOptions {
   /**
    * Called once every config has loaded and validated, before the project computes runtime facts
    * or plans (which may write to the cache): a bad config is reported before anything is touched.
@@ -22,7 +23,8 @@ export interface PlanPipelineOptions {
 
 /**
  * Loads each config, asks the project for runtime facts and its stage nodes, and builds one
- * graph (a stage shared by several configs appears once).
+ * graph (a stage shared by several configs appears once). `options.overrides` (command-line
+ * `key=value`) apply to every config.
  * @throws {ConfigError} for bad configs; whatever `afterLoad` or the planner throws.
  */
 export async function planPipeline<R, F extends Json>(
@@ -33,7 +35,7 @@ export async function planPipeline<R, F extends Json>(
 ): Promise<PipelinePlan<R, F>> {
   const loaded: Omit<ResolvedConfig<R, F>, "runtime">[] = [];
   for (const file of files) {
-    const config = loadConfig(file, project);
+    const config = loadConfig(file, project, options);
     const twin = loaded.find((c) => c.name === config.name);
     if (twin?.path === config.path) continue;
     if (twin !== undefined) {

@@ -31,6 +31,8 @@ export interface PlannedStage {
   runtime: Json;
   /** The stage's code set: its module, the modules it uses and their local imports. */
   code: CodeHashes;
+  /** The packages that code imports → their resolved versions. */
+  packages: Record<string, string>;
   /** Why the code set may be incomplete; non-empty means never restored from the cache. */
   untracked: string[];
   /**
@@ -63,6 +65,7 @@ class Stage implements PlannedStage {
   readonly configs: string[];
   readonly kind: string;
   readonly code: CodeHashes;
+  readonly packages: Record<string, string>;
   readonly untracked: string[];
   runs: string[];
   readonly publish: string[];
@@ -83,6 +86,7 @@ class Stage implements PlannedStage {
     this.configs = [config];
     this.kind = node.kind;
     this.code = code.files;
+    this.packages = code.packages;
     this.untracked = code.untracked;
     this.runs = run === undefined ? [] : [run];
     this.publish = node.publish ? [node.publish] : [];
@@ -138,6 +142,7 @@ export function fingerprintObject(
     params: stage.params,
     inputs: inputDigests,
     code: stage.code,
+    packages: stage.packages,
     runtime: stage.runtime,
   };
 }
@@ -181,7 +186,10 @@ export async function buildStageGraph(
     const runtimeJson = runtimeJsonOf(runtime);
     const partsId = `${set.digest}\u0000${runtimeJson}`;
     let canonical = partsMemo.get(partsId);
-    if (!canonical) partsMemo.set(partsId, canonical = { code: set.json, runtime: runtimeJson });
+    if (!canonical) {
+      canonical = { code: set.json, packages: set.packagesJson, runtime: runtimeJson };
+      partsMemo.set(partsId, canonical);
+    }
     const key = nodeKey(node, inputs, set, runtimeJson);
     const use = `${config}\u0000${key}`;
     const first = firstUse.get(node.id);
@@ -261,10 +269,11 @@ function orderNodes(groups: readonly NodeGroup[]): { node: StageNode; config: st
   return ordered;
 }
 
-/** A code set: its hashes, canonical JSON and digest. */
+/** A code set: its hashes, the canonical JSON of its files and packages, and their digest. */
 interface CodeSet {
   code: StageCode;
   json: string;
+  packagesJson: string;
   digest: string;
 }
 
@@ -285,7 +294,8 @@ async function hashCodeSets(
   for (const [id, urls] of roots) {
     const code = await hashStageCode(urls, { memo });
     const json = canonicalJson(code.files);
-    sets.set(id, { code, json, digest: sha256(json) });
+    const packagesJson = canonicalJson(code.packages);
+    sets.set(id, { code, json, packagesJson, digest: sha256(`${json}\u0000${packagesJson}`) });
   }
   return sets;
 }

@@ -45,3 +45,17 @@ export async function checkSourceFile(
   }
   return result;
 }
+
+/**
+ * The originals a reader of an archive-or-folder data set checks: the archive itself (judged
+ * against the published sums), or nothing for an extracted folder (no published sums exist for
+ * its files; the planner's digest still keys it).
+ */
+export async function checkArchive(
+  location: string,
+  known: readonly KnownFile[],
+  sums?: Readonly<Record<string, Checksums>>,
+): Promise<SourceFile[]> {
+  if (!(await Deno.stat(location)).isFile) return [];
+  return [await checkSourceFile(location, known, sums?.[location])];
+}

@@ -4,7 +4,7 @@
  * @module
  */
 import { join } from "node:path";
-import { checkSourceFile } from "./check_source_file.ts";
+import { checkArchive } from "./check_source_file.ts";
 import type { ReadDataset, ReadDatasetOptions } from "./dataset_reader.ts";
 import { cifar10BatchDir, readCifar10 } from "./read_cifar10.ts";
 
@@ -21,11 +21,8 @@ export async function readDataset(
   location: string,
   options: ReadDatasetOptions,
 ): Promise<ReadDataset> {
-  const isArchive = (await Deno.stat(location)).isFile;
-  const files = isArchive
-    ? [await checkSourceFile(location, options.known, options.sums?.[location])]
-    : [];
-  const total = isArchive ? (await Deno.stat(location)).size : 0;
+  const files = await checkArchive(location, options.known, options.sums);
+  const total = files.length > 0 ? files[0].bytes : 0;
   const decoded = await readCifar10(location, (done) => {
     options.progress?.({ done, total, unit: "B", note: "reading archive" });
   });

@@ -4,7 +4,7 @@
  * @module
  */
 import { join, relative } from "node:path";
-import { checkSourceFile } from "./check_source_file.ts";
+import { checkArchive } from "./check_source_file.ts";
 import type { ReadDataset, ReadDatasetOptions } from "./dataset_reader.ts";
 import { readTinyImageNet } from "./read_tiny_imagenet.ts";
 
@@ -28,10 +28,7 @@ export async function readDataset(
   location: string,
   options: ReadDatasetOptions,
 ): Promise<ReadDataset> {
-  const isArchive = (await Deno.stat(location)).isFile;
-  const files = isArchive
-    ? [await checkSourceFile(location, options.known, options.sums?.[location])]
-    : [];
+  const files = await checkArchive(location, options.known, options.sums);
   const decoded = readTinyImageNet(location, (done, total) => {
     options.progress?.({ done, total, unit: "img", note: "decoding JPEG" });
   });

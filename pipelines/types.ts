@@ -75,6 +75,12 @@ export interface StageNode<P = unknown> {
    */
   publish?: string;
   /**
+   * Run this stage in its own process even with `--jobs 1`: for stages that may need much
+   * memory, so that running out fails this stage (with the remedy) and not the whole pipeline.
+   * Where it runs never changes its key. Default: false.
+   */
+  isolate?: boolean;
+  /**
    * The run this node belongs to (train/evaluate nodes), used by `--only <run-glob>` and in
    * failure messages. When absent the engine uses the part of `id` after the first ':' if that
    * is a run name. Shared nodes (data, split) and the report leave it undefined.
@@ -182,6 +188,11 @@ export interface Project<R = Json, F extends Json = Json> {
    * absolute); anything else is refused when publishing. Default: the cwd.
    */
   publishRoot?: string;
+  /**
+   * Modules every stage process imports before its stage (process-wide settings, e.g. silencing
+   * a library's banner). They must not change results: they are not part of any key. Optional.
+   */
+  stageSetup?: URL[];
   /**
    * Expected wall time of a stage that will run, for `status`, the pipeline's ETA and the
    * confirmation of long runs; undefined when the project cannot tell (the engine then uses

@@ -143,6 +143,7 @@ export async function runCli<R, F extends Json>(
         }),
         signal: controller.signal,
         publishRoot: project.publishRoot,
+        stageSetup: project.stageSetup,
       });
     } finally {
       stop.dispose();

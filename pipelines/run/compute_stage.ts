@@ -39,6 +39,8 @@ export interface ComputeStageOptions {
   recompute?: boolean;
   /** Publish targets must lie inside this folder. Default: the cwd. */
   publishRoot?: string;
+  /** Modules the stage's process imports first. Default: none. */
+  stageSetup?: readonly URL[];
 }
 
 /**
@@ -174,6 +176,7 @@ async function computeLocked(
       runtime: stage.runtime,
       fingerprint,
       inputFingerprints: item.inputFingerprints,
+      setup: options.stageSetup?.map((url) => url.href),
     }, { log, progress: (update) => reporter.progress(stage.id, update), signal: options.signal });
   } catch (error) {
     await abandonEntry(pending);

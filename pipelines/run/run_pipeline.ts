@@ -33,6 +33,8 @@ export interface RunPipelineOptions {
   executor?: StageExecutor;
   /** Publish targets must lie inside this folder (`Project.publishRoot`). Default: the cwd. */
   publishRoot?: string;
+  /** Modules each stage process imports first (`Project.stageSetup`). Default: none. */
+  stageSetup?: readonly URL[];
 }
 
 /**
@@ -53,8 +55,10 @@ export async function runPipeline(
 ): Promise<StageResult[]> {
   const { layout } = options;
   const jobs = options.jobs ?? 1;
-  const executor = options.executor ??
-    ((options.isolate ?? jobs > 1) ? executeInChild : executeInProcess);
+  // A node that asks for its own process (memory-heavy stages) gets one even with --jobs 1.
+  const isolate = options.isolate ?? jobs > 1;
+  const executorFor = (stage: PlannedStage): StageExecutor =>
+    options.executor ?? (isolate || stage.node.isolate ? executeInChild : executeInProcess);
   const reporter = options.reporter ?? silentReporter;
   const signal = options.signal ?? new AbortController().signal;
   const forced = (stage: PlannedStage) => options.forced?.(stage) ?? false;
@@ -163,7 +167,8 @@ export async function runPipeline(
             },
             {
               layout,
-              executor,
+              executor: executorFor(stage),
+              stageSetup: options.stageSetup,
               reporter,
               signal,
               recompute: forced(stage) || stage.untracked.length > 0,

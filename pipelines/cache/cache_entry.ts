@@ -8,7 +8,7 @@ import { verifyEntry } from "./verify_entry.ts";
 
 /** The folders of an entry being computed. */
 export interface PendingEntry {
-  /** `tmp/<fingerprint>.<pid>.<n>`: renamed to `entries/<fingerprint>` on success. */
+  /** `tmp/<fingerprint>.<lock token>`: renamed to `entries/<fingerprint>` on success. */
   tmpDir: string;
   /** `<tmpDir>/out`: the stage's `ctx.outDir`. */
   outDir: string;
@@ -19,9 +19,10 @@ export interface PendingEntry {
 }
 
 /**
- * `owner.json` of a temp folder: the marker that makes it ours, written before anything else in
- * it. Cleanup removes a temp folder only when its marker names its fingerprint and the stage's
- * lock no longer holds `token` (the acquisition it was created under is over).
+ * `owner.json` of a temp folder: who made it (for people looking at the cache). The folder's name
+ * is the marker that makes it ours: `<fingerprint>.<token of the stage lock it was made under>`;
+ * cleanup removes it once that lock no longer holds that token (the acquisition is over), so a
+ * kill even before `owner.json` is written leaves nothing that stays.
  */
 export interface TempOwner extends ProcessIdentity {
   tool: "cnnlab";
@@ -32,26 +33,9 @@ export interface TempOwner extends ProcessIdentity {
 /** Name of the marker file in a temp folder. */
 export const TEMP_OWNER_FILE = "owner.json";
 
-/** A temp folder's name: `<fingerprint>.<pid>.<n>`. */
-export const TEMP_NAME = /^([0-9a-f]{64})\.\d+\.\d+$/;
-
-/** Reads a temp folder's marker; undefined when absent or not one of ours for `fingerprint`. */
-export async function readTempOwner(
-  dir: string,
-  fingerprint: string,
-): Promise<TempOwner | undefined> {
-  try {
-    const owner = JSON.parse(await Deno.readTextFile(join(dir, TEMP_OWNER_FILE)));
-    return owner?.tool === "cnnlab" && owner.fingerprint === fingerprint &&
-        typeof owner.token === "string"
-      ? owner
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-let counter = 0;
+/** A temp folder's name: `<fingerprint>.<lock token>` (a UUID). */
+export const TEMP_NAME =
+  /^([0-9a-f]{64})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /**
  * Creates the temp and work folders for computing one stage, while holding its lock.
@@ -62,7 +46,7 @@ export async function startEntry(
   fingerprint: string,
   lockToken: string,
 ): Promise<PendingEntry> {
-  const tmpDir = join(layout.tmp, `${fingerprint}.${Deno.pid}.${counter++}`);
+  const tmpDir = join(layout.tmp, `${fingerprint}.${lockToken}`);
   await Deno.mkdir(tmpDir, { recursive: true });
   const owner: TempOwner = { tool: "cnnlab", ...currentProcess(), fingerprint, token: lockToken };
   await Deno.writeTextFile(join(tmpDir, TEMP_OWNER_FILE), JSON.stringify(owner) + "\n");

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { readTempOwner, TEMP_NAME } from "./cache_entry.ts";
+import { TEMP_NAME } from "./cache_entry.ts";
 import type { CacheLayout } from "./cache_layout.ts";
 import { judgeLock } from "./judge_lock.ts";
 import { removeIfStale, withLockIfFree } from "./lock_file.ts";
@@ -36,8 +36,8 @@ async function lockToken(layout: CacheLayout, fingerprint: string): Promise<stri
 
 /**
  * Removes what crashed runs left, and only that: a temp folder only when it is named
- * `<fingerprint>.<pid>.<n>`, carries our `owner.json` marker, and the stage lock it was created
- * under is no longer held by that acquisition; a lock only when its holder is provably gone; a
+ * `<fingerprint>.<lock token>` and the stage lock it was created under no longer holds that
+ * token; a lock only when its holder is provably gone; a
  * work folder only when its stage's entry was committed and no one holds the stage's lock. Files
  * of other shapes are never touched (a user's folder given as `--cache-dir` keeps its files).
  */
@@ -55,10 +55,9 @@ export async function cleanCache(layout: CacheLayout): Promise<CleanupReport> {
   }
   for (const entry of await names(layout.tmp)) {
     const path = join(layout.tmp, entry.name);
-    const fingerprint = entry.name.match(TEMP_NAME)?.[1];
+    const [, fingerprint, token] = entry.name.match(TEMP_NAME) ?? [];
     if (fingerprint && entry.isDirectory) {
-      const owner = await readTempOwner(path, fingerprint);
-      if (owner && owner.token !== await lockToken(layout, fingerprint)) {
+      if (token !== await lockToken(layout, fingerprint)) {
         await Deno.remove(path, { recursive: true }).catch(() => {});
         report.temps.push(`tmp/${entry.name}`);
       }

@@ -136,7 +136,9 @@ export async function collectGarbage(
     try {
       if (!options.dryRun) {
         await Deno.mkdir(layout.tmp, { recursive: true });
-        const gone = join(layout.tmp, `${item.fingerprint}.${Deno.pid}.gc`);
+        // Named as a temp folder of this lock's acquisition: a gc killed mid-removal leaves a
+        // folder that startup cleanup removes once the lock is gone.
+        const gone = join(layout.tmp, `${item.fingerprint}.${lock.record.token}`);
         await Deno.rename(item.path, gone);
         await Deno.remove(gone, { recursive: true });
       }

@@ -5,6 +5,8 @@ import { CacheError, errorCause } from "./cache_error.ts";
 const CACHE_NAMES = new Set(["entries", "work", "tmp", "records", "locks", "state"]);
 /** The run history (`history/history_store.ts`) and SQLite's files beside it. */
 const HISTORY_NAME = /^history\.sqlite(-wal|-shm|-journal)?$/;
+/** The tag being written (then renamed into place): left behind only by a kill. */
+const TAG_TEMP = /^CACHEDIR\.TAG\.\d+\.tmp$/;
 
 /** Marks the cache root (https://bford.info/cachedir/): backup tools skip it, and it tells our
  * caches from a user's folder. */
@@ -42,7 +44,9 @@ export async function prepareCache(root: string): Promise<void> {
     const foreign: string[] = [];
     for await (const entry of Deno.readDir(root)) {
       if (entry.name === CACHE_TAG) tagged = true;
-      else if (!CACHE_NAMES.has(entry.name) && !HISTORY_NAME.test(entry.name)) {
+      else if (TAG_TEMP.test(entry.name) && entry.name !== `${CACHE_TAG}.${Deno.pid}.tmp`) {
+        await Deno.remove(join(root, entry.name)).catch(() => {});
+      } else if (!CACHE_NAMES.has(entry.name) && !HISTORY_NAME.test(entry.name)) {
         foreign.push(entry.name);
       }
     }
@@ -55,7 +59,12 @@ export async function prepareCache(root: string): Promise<void> {
     if (!tagged) {
       const tmpTag = join(root, `${CACHE_TAG}.${Deno.pid}.tmp`);
       await Deno.writeTextFile(tmpTag, TAG_TEXT);
-      await Deno.rename(tmpTag, join(root, CACHE_TAG));
+      await Deno.rename(tmpTag, join(root, CACHE_TAG)).catch(async (error) => {
+        // Another process preparing the same cache removed our temp as a leftover after it had
+        // tagged the cache: the tag is there, which is all this wanted.
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        await Deno.stat(join(root, CACHE_TAG));
+      });
     }
     const tmp = join(root, "tmp");
     await Deno.mkdir(tmp, { recursive: true });

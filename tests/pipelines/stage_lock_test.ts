@@ -102,12 +102,13 @@ Deno.test("cleanCache() removes only the tool's leftovers of dead processes", as
       }
     };
     const mark = (f: string, token: string) => ({ tool: "cnnlab", fingerprint: f, token });
-    await temp(`${fp("a")}.${gone.pid}.0`, mark(fp("a"), dead.token)); // its lock is stale
-    await temp(`${fp("b")}.${alive.pid}.0`, mark(fp("b"), live.token)); // computing right now
-    await temp(`${fp("c")}.${gone.pid}.3`, mark(fp("c"), "t")); // no lock at all: over
-    await temp(`${fp("d")}.${gone.pid}.0`); // no marker: not provably ours
+    const other = crypto.randomUUID();
+    await temp(`${fp("a")}.${dead.token}`, mark(fp("a"), dead.token)); // its lock is stale
+    await temp(`${fp("b")}.${live.token}`, mark(fp("b"), live.token)); // computing right now
+    await temp(`${fp("c")}.${other}`); // no lock at all (killed before its marker): over
+    await temp(`${fp("d")}.${gone.pid}.0`); // an older cache's naming: not provably ours
     await temp("photos.2019"); // a user's folder with a number in its name
-    await temp(`${fp("e")}.${gone.pid}.0`, mark(fp("f"), "t")); // marker for another fingerprint
+    await temp(`${fp("e")}.${other}.x`); // not our naming
     // Work folders: one of a committed entry (a leftover), one of a stage never finished.
     for (const f of [fp("1"), fp("2"), fp("b")]) {
       await Deno.mkdir(join(layout.work(f)), { recursive: true });
@@ -130,16 +131,16 @@ Deno.test("cleanCache() removes only the tool's leftovers of dead processes", as
     await alive.status;
     assert.deepEqual(report, {
       locks: [`locks/${fp("a")}.lock`],
-      temps: [`tmp/${fp("a")}.${gone.pid}.0`, `tmp/${fp("c")}.${gone.pid}.3`].sort(),
+      temps: [`tmp/${fp("a")}.${dead.token}`, `tmp/${fp("c")}.${other}`].sort(),
       work: [`work/${fp("1")}`],
     });
     const left = [...Deno.readDirSync(layout.tmp)].map((e) => e.name).sort();
     assert.deepEqual(
       left,
       [
-        `${fp("b")}.${alive.pid}.0`,
+        `${fp("b")}.${live.token}`,
         `${fp("d")}.${gone.pid}.0`,
-        `${fp("e")}.${gone.pid}.0`,
+        `${fp("e")}.${other}.x`,
         "photos.2019",
       ].sort(),
     );

@@ -167,7 +167,11 @@ export interface StageEstimate {
 export interface StageOutcome {
   id: string;
   kind: string;
-  outcome: "run" | "restored" | "fresh" | "failed" | "skipped" | "interrupted";
+  /**
+   * `interrupted`: started and stopped by Ctrl-C / SIGTERM; `submitted`: still queued or running
+   * on a cluster (`--detach`); nothing to publish yet for either.
+   */
+  outcome: "run" | "restored" | "fresh" | "failed" | "skipped" | "interrupted" | "submitted";
   seconds: number;
   /** Where its outputs were published (relative to the cwd, or absolute). */
   publish: string[];
@@ -205,4 +209,9 @@ export interface Project<R = Json, F extends Json = Json> {
    * the report went and its results). Its errors are reported, never fatal. Optional.
    */
   afterRun?(outcomes: StageOutcome[]): Promise<string | undefined>;
+  /**
+   * Stage kinds that need little (one CPU, no GPU): a cluster executor asks for the config's
+   * `executor.light` resources for them instead of the full ones. Default: none.
+   */
+  lightStageKinds?: readonly string[];
 }

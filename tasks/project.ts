@@ -21,4 +21,5 @@ export const project: Project<RunParams, RuntimeFacts> = {
   // Every stage process first silences TF.js's "install tfjs-node" banner.
   stageSetup: [new URL("./quiet_tfjs.ts", import.meta.url)],
   estimate: estimateStage,
+  lightStageKinds: ["data", "split", "report"],
 };

@@ -6,10 +6,11 @@ import { sha256 } from "../hashing/sha256.ts";
  * - `CACHEDIR.TAG` marks the folder as a cache (written on first use)
  * - `entries/<fingerprint>/` a finished entry: `manifest.json`, `out/` (the stage outputs), `log.txt`
  * - `work/<fingerprint>/` the stage's persistent scratch (checkpoints), deleted after success
- * - `tmp/<fingerprint>.<pid>.<n>/` an entry being written (with `owner.json`); renamed into
+ * - `tmp/<fingerprint>.<lock token>/` an entry being written (with `owner.json`); renamed into
  *   `entries/` when complete
  * - `records/<hash of id>.json` the last fingerprint object seen for a stage id (for "why")
  * - `locks/<fingerprint>.lock` the lock record of the process computing that stage right now
+ * - `keys/<stage key>` the fingerprint that stage key last completed as (see `key_pointer.ts`)
  */
 export interface CacheLayout {
   root: string;
@@ -23,6 +24,8 @@ export interface CacheLayout {
   records: string;
   workDir: string;
   locks: string;
+  /** `keys/<stage key>`: the pointer to the fingerprint that key last completed as. */
+  key(key: string): string;
 }
 
 /** The cache folder: the `--cache-dir` flag, else `$CNNLAB_CACHE`, else `.cache` in the cwd. */
@@ -46,5 +49,6 @@ export function cacheLayout(root: string): CacheLayout {
     records: join(root, "records"),
     workDir: join(root, "work"),
     locks: join(root, "locks"),
+    key: (key) => join(root, "keys", key),
   };
 }

@@ -2,7 +2,16 @@ import { join } from "node:path";
 import { CacheError, errorCause } from "./cache_error.ts";
 
 /** The folders a cache holds; a folder without a tag but with only these is an older cache. */
-const CACHE_NAMES = new Set(["entries", "work", "tmp", "records", "locks", "state"]);
+const CACHE_NAMES = new Set([
+  "entries",
+  "work",
+  "tmp",
+  "records",
+  "locks",
+  "state",
+  "keys",
+  "slurm",
+]);
 /** The run history (`history/history_store.ts`) and SQLite's files beside it. */
 const HISTORY_NAME = /^history\.sqlite(-wal|-shm|-journal)?$/;
 /** The tag being written (then renamed into place): left behind only by a kill. */

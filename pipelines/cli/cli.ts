@@ -3,9 +3,15 @@ import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
 import { prepareCache } from "../cache/prepare_cache.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { interruptedExitCode, listenForStopSignals } from "./interrupt_signals.ts";
+import { RUNTIME_FACTS_COMMAND } from "../run/slurm/runtime_facts_probe.ts";
+import { answerRuntimeFacts } from "./answer_runtime_facts.ts";
+import { createExecutor } from "./create_executor.ts";
+import { resolveExecutorSettings } from "./executor_args.ts";
+import { explainStages } from "./explain_stages.ts";
+import { queuedTable } from "./queued_table.ts";
+import { runtimeFactsSource } from "./runtime_facts_source.ts";
 import { estimateStages } from "../estimate/estimate_stages.ts";
 import { describeTotal, estimateTable } from "./estimate_table.ts";
-import { explainStages } from "./explain_stages.ts";
 import { pipelineProgressReporter } from "./pipeline_progress.ts";
 import { confirmLongRun, previewRun, terminalAsk } from "./run_preview.ts";
 import { runGcCommand } from "./gc_command.ts";
@@ -33,6 +39,11 @@ export interface RunCliOptions {
    * Default: the terminal's `confirm()` when stdin is a terminal, else never asks.
    */
   ask?: (question: string) => boolean | Promise<boolean>;
+  /**
+   * The module whose main calls `runCli` with this project: a cluster node runs it to resolve
+   * the runtime facts there. Default: `Deno.mainModule`.
+   */
+  entry?: URL;
 }
 
 /**
@@ -52,6 +63,8 @@ export async function runCli<R, F extends Json>(
 ): Promise<number> {
   const out = options.out ?? ((text: string) => console.log(text));
   const err = options.err ?? ((text: string) => console.error(text));
+  // A cluster node answering a runtime-facts probe (runtime_facts_probe.ts).
+  if (args[0] === RUNTIME_FACTS_COMMAND) return await answerRuntimeFacts(project, args[1]);
   if (args[0] === "gc") return await runGcCommand(project, args.slice(1), { out, err });
   try {
     const cli = parseCliArgs(args);
@@ -67,6 +80,13 @@ export async function runCli<R, F extends Json>(
         // Once the configs are known good, before anything is planned or run: an unusable cache
         // is an error, never "nothing to do".
         afterLoad: () => prepareCache(layout.root),
+        runtimeFacts: runtimeFactsSource(project, {
+          layout,
+          overrides: cli.executor,
+          lookOnly: cli.command === "status" || cli.dryRun,
+          entry: options.entry ?? new URL(Deno.mainModule),
+          err,
+        }),
       });
     } catch (error) {
       // The project's runtime facts or planner refused the config (e.g. a backend this machine
@@ -90,6 +110,7 @@ export async function runCli<R, F extends Json>(
     for (const config of plan.configs) {
       err(`${config.name} runtime: ${JSON.stringify(config.runtime)}`);
     }
+    const settings = resolveExecutorSettings(plan.configs, cli.executor);
     if (cli.command === "status" || cli.dryRun) {
       const items = await explainStages(stages, layout, forced, {
         publishRoot: project.publishRoot,
@@ -98,8 +119,15 @@ export async function runCli<R, F extends Json>(
       const toRun = items.filter((i) => !i.assessment.fresh).map((i) => i.stage);
       const estimates = await estimateStages(project, toRun, layout, err);
       if (toRun.length > 0) out(estimateTable(toRun, estimates));
+      const queued = await queuedTable(layout, new Set(stages.map((s) => s.key)));
+      if (queued) out(queued);
       return 0;
     }
+    const executor = await createExecutor(settings, {
+      layout,
+      detach: cli.detach,
+      lightKinds: project.lightStageKinds,
+    });
     const preview = await previewRun(project, stages, layout, forced, err);
     if (preview.toRun.length > 0) {
       err(
@@ -122,9 +150,11 @@ export async function runCli<R, F extends Json>(
     const stop = listenForStopSignals(controller, {
       onFirst: (signal) =>
         err(
-          `${
-            signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"
-          }: stopping the running stages at their next batch (checkpoints are kept; Ctrl-C again to exit now)`,
+          `${signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"}: ${
+            executor?.queuesDependents
+              ? "cancelling the queued and running jobs (scancel)"
+              : "stopping the running stages at their next batch (checkpoints are kept; Ctrl-C again to exit now)"
+          }`,
         ),
     });
     const begun = performance.now();
@@ -144,12 +174,24 @@ export async function runCli<R, F extends Json>(
         signal: controller.signal,
         publishRoot: project.publishRoot,
         stageSetup: project.stageSetup,
+        executor,
+        detach: cli.detach,
       });
     } finally {
       stop.dispose();
       if (results === undefined) invocation.finish(undefined, 1, controller.signal.aborted);
     }
-    out(summaryTable(results, (performance.now() - begun) / 1000));
+    out(
+      summaryTable(results, (performance.now() - begun) / 1000, { where: executor !== undefined }),
+    );
+    const submitted = results.filter((r) => r.outcome === "submitted").length;
+    if (submitted > 0) {
+      err(
+        `Detached: ${submitted} stage${
+          submitted === 1 ? " is" : "s are"
+        } queued or running on the cluster; status lists them, and running the pipeline again collects their results`,
+      );
+    }
     await reportAfterRun(project, results, out, err);
     if (results.every((r) => r.outcome === "fresh" || r.outcome === "restored")) {
       err(`Nothing to run: all ${results.length} stages are up to date`);

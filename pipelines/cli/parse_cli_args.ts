@@ -4,8 +4,24 @@ import { didYouMean } from "../config/_did_you_mean.ts";
 import { isOverrideArgument, parseOverride } from "../config/command_line_override.ts";
 import type { ParsedOverride } from "../config/command_line_override.ts";
 import { ConfigError, formatValue } from "../config/config_error.ts";
+import {
+  EXECUTOR_OPTIONS,
+  EXECUTOR_USAGE,
+  type ExecutorOverrides,
+  executorOverrides,
+} from "./executor_args.ts";
 
-const OPTION_NAMES = ["jobs", "cache-dir", "dry-run", "force", "only", "isolate", "yes", "help"];
+const OPTION_NAMES = [
+  "jobs",
+  "cache-dir",
+  "dry-run",
+  "force",
+  "only",
+  "isolate",
+  "yes",
+  "help",
+  ...Object.keys(EXECUTOR_OPTIONS),
+];
 
 /** Parsed command line of `tasks/cli.ts`. */
 export interface CliArgs {
@@ -26,6 +42,10 @@ export interface CliArgs {
   isolate: boolean;
   /** Start a long run without asking. */
   yes: boolean;
+  /** Executor settings given on the command line (override the config's `executor:`). */
+  executor: ExecutorOverrides;
+  /** Return once the stages are submitted (executors that queue). */
+  detach: boolean;
   help: boolean;
 }
 
@@ -41,7 +61,8 @@ export const USAGE = `usage: <run|status> <config.yaml>... [key=value...] [optio
   --force [GLOB]      recompute stages whose id or run name matches GLOB (default: all)
   --only RUN-GLOB     only the stages needed by the runs whose name matches
   --isolate           run each stage in a child process even with one job
-  --yes, -y           do not ask before a run estimated above $CNNLAB_CONFIRM_MINUTES (60)`;
+  --yes, -y           do not ask before a run estimated above $CNNLAB_CONFIRM_MINUTES (60)
+${EXECUTOR_USAGE}`;
 
 /** `--force` takes an optional value: the next word is its value unless it is an option or a config file. */
 function normalizeForce(args: readonly string[]): string[] {
@@ -85,6 +106,7 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
         isolate: { type: "boolean" },
         yes: { type: "boolean", short: "y" },
         help: { type: "boolean", short: "h" },
+        ...EXECUTOR_OPTIONS,
       },
     });
   } catch (error) {
@@ -111,6 +133,8 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
       dryRun: false,
       isolate: false,
       yes: false,
+      executor: {},
+      detach: false,
       help,
     };
   }
@@ -152,6 +176,8 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
     only: values.only,
     isolate: values.isolate ?? false,
     yes: values.yes ?? false,
+    executor: executorOverrides(values),
+    detach: values.detach ?? false,
     help,
   };
 }

@@ -5,13 +5,17 @@ import type { ParsedOverride } from "./command_line_override.ts";
 import { configError, formatValue } from "./config_error.ts";
 import { nameProblem } from "./safe_name.ts";
 import { locateInChain } from "./config_locator.ts";
+import { executorSchema, type ExecutorSettings } from "./executor_schema.ts";
 import { expandRuns } from "./expand_runs.ts";
 import { formatZodIssue } from "./format_zod_issue.ts";
 import { loadConfigChain } from "./load_config_chain.ts";
 import type { Json, Project, ResolvedConfig } from "../types.ts";
 
 /** A resolved config before runtime facts are attached. */
-export type LoadedConfig<R = Json> = Omit<ResolvedConfig<R>, "runtime">;
+export type LoadedConfig<R = Json> = Omit<ResolvedConfig<R>, "runtime"> & {
+  /** The `executor:` section (defaults applied), when the config or a base has one. */
+  executor?: ExecutorSettings;
+};
 
 /** Options of {@linkcode loadConfig}. */
 export interface LoadConfigOptions {
@@ -21,8 +25,8 @@ export interface LoadConfigOptions {
 
 /**
  * Loads a config file: reads it and its `extends` chain, applies command-line overrides,
- * expands and validates the runs with `project.runSchema` and `report:` with
- * `project.reportSchema`.
+ * expands and validates the runs with `project.runSchema`, `report:` with
+ * `project.reportSchema` and `executor:` with `executorSchema`.
  * @returns the config with runs, report options and a hash of both.
  * @throws {ConfigError} with `file:line:col` (or the override) for anything wrong.
  */
@@ -64,6 +68,19 @@ export function loadConfig<R>(
       locate: (path, options) => locateInChain(chain.sources, ["report", ...path], options),
     });
   }
+  let executor: ExecutorSettings | undefined;
+  if (chain.merged.executor !== undefined) {
+    const section = executorSchema.safeParse(chain.merged.executor);
+    if (!section.success) {
+      throw formatZodIssue(section.error.issues[0], {
+        schema: executorSchema,
+        input: chain.merged.executor,
+        labelPrefix: ["executor"],
+        locate: (path, options) => locateInChain(chain.sources, ["executor", ...path], options),
+      });
+    }
+    executor = section.data;
+  }
   // Streamed: the text of a 100,000-run config is never built whole (same bytes, same hash).
   const hash = canonicalSha256({ name, runs, report: report.data });
   return {
@@ -74,5 +91,6 @@ export function loadConfig<R>(
     ...(chain.merged.description !== undefined ? { description: chain.merged.description } : {}),
     runs,
     report: report.data as Json,
+    ...(executor ? { executor } : {}),
   };
 }

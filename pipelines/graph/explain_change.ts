@@ -21,14 +21,34 @@ function isId(value: Json | undefined): boolean {
   return typeof value === "string" && /^(?:[\w-]+@)?[0-9a-f]{12,}$/.test(value);
 }
 
-/** The `name` of every element when all elements are maps with a string name. */
+/**
+ * The label of every element when all elements are maps labelled by a unique string `name`
+ * (the report's runs) or `id` (graph nodes): such lists are diffed by label, not dumped.
+ */
 function names(list: Json[]): string[] | undefined {
-  const out: string[] = [];
-  for (const item of list) {
-    if (!isObject(item) || typeof item.name !== "string") return undefined;
-    out.push(item.name);
+  for (const field of ["name", "id"]) {
+    const out: string[] = [];
+    for (const item of list) {
+      const label = isObject(item) ? item[field] : undefined;
+      if (typeof label !== "string") break;
+      out.push(label);
+    }
+    if (out.length === list.length && new Set(out).size === out.length) return out;
   }
-  return new Set(out).size === out.length ? out : undefined;
+  return undefined;
+}
+
+/** At most three labels, then `…`: a reason stays one short line however long the list. */
+function listBrief(items: string[]): string {
+  return items.length > 3 ? `${items.slice(0, 3).join(", ")}, …` : items.join(", ");
+}
+
+/** `+2 (a, b), −1 (c)`: the added and removed labels of a list, empty parts left out. */
+function addedRemoved(added: string[], removed: string[]): string[] {
+  return [
+    ...(added.length ? [`+${added.length} (${listBrief(added)})`] : []),
+    ...(removed.length ? [`−${removed.length} (${listBrief(removed)})`] : []),
+  ];
 }
 
 /** Lists `key old → new` for every differing leaf (maps key by key, named lists by name). */
@@ -47,12 +67,9 @@ function diffJson(before: Json | undefined, after: Json | undefined, path: strin
         old.includes(n) &&
         canonicalJson(before[old.indexOf(n)]) !== canonicalJson(after[now.indexOf(n)])
       );
-      const list = (items: string[]) =>
-        items.length > 3 ? `${items.slice(0, 3).join(", ")}, …` : items.join(", ");
       const parts = [
-        ...(added.length ? [`+${added.length} (${list(added)})`] : []),
-        ...(removed.length ? [`−${removed.length} (${list(removed)})`] : []),
-        ...(changed.length ? [`changed ${changed.length} (${list(changed)})`] : []),
+        ...addedRemoved(added, removed),
+        ...(changed.length ? [`changed ${changed.length} (${listBrief(changed)})`] : []),
       ];
       if (parts.length === 0 && old.join() !== now.join()) parts.push("order changed");
       return parts.length ? [`${label} ${parts.join(", ")}`] : [];
@@ -128,13 +145,17 @@ export function explainChange(
   // Inputs last: a changed input is a consequence; the stage's own changes say more.
   const inputNames = [...new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)])]
     .sort();
+  // Added and removed inputs by their names (unique, unlike the upstream ids several inputs
+  // may share) in one line: a report whose runs changed has dozens of them.
+  const added = inputNames.filter((name) => !(name in before.inputs));
+  const removed = inputNames.filter((name) => !(name in after.inputs));
+  if (added.length + removed.length > 0) {
+    reasons.push(`inputs ${addedRemoved(added, removed).join(", ")}`);
+  }
   for (const name of inputNames) {
-    const label = `input ${options.inputIds?.[name] ?? name}`;
     const now = after.inputs[name];
-    if (!(name in before.inputs)) reasons.push(`${label} added`);
-    else if (!(name in after.inputs)) reasons.push(`${label} removed`);
-    else if (now !== undefined && before.inputs[name] !== now) {
-      reasons.push(`${label} changed (content)`);
+    if (name in before.inputs && now !== undefined && before.inputs[name] !== now) {
+      reasons.push(`input ${options.inputIds?.[name] ?? name} changed (content)`);
     }
   }
   return reasons;

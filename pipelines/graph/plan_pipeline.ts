@@ -1,24 +1,30 @@
 import { ConfigError } from "../config/config_error.ts";
-import { loadConfig } from "../config/load_config.ts";
-import type { LoadConfigOptions } from "../config/load_config.ts";
+import type { ExecutorSettings } from "../config/executor_schema.ts";
+import { loadConfig, type LoadConfigOptions, type LoadedConfig } from "../config/load_config.ts";
 import type { Json, PlanContext, Project, ResolvedConfig } from "../types.ts";
 import { buildStageGraph } from "./stage_graph.ts";
 import type { PlannedStage } from "./stage_graph.ts";
 
 /** Configs resolved and their combined stage graph. */
 export interface PipelinePlan<R = Json, F extends Json = Json> {
-  configs: ResolvedConfig<R, F>[];
+  /** The configs, each with its `executor:` section when it has one. */
+  configs: (ResolvedConfig<R, F> & { executor?: ExecutorSettings })[];
   /** Every stage of every config, identical stages merged, inputs before users. */
   stages: PlannedStage[];
 }
 
 /** Options of {@linkcode planPipeline}. */
-export interface PlanPipelineOptions extends LoadConfigOptions {
+export interface PlanPipelineOptions<R, F> extends LoadConfigOptions {
   /**
    * Called once every config has loaded and validated, before the project computes runtime facts
    * or plans (which may write to the cache): a bad config is reported before anything is touched.
    */
   afterLoad?: () => Promise<void>;
+  /**
+   * Computes the runtime facts of every config at once (e.g. on a cluster node, where the stages
+   * will run). Default: `project.runtimeFacts(config.runs)` for each, in this process.
+   */
+  runtimeFacts?: (configs: readonly LoadedConfig<R>[]) => Promise<F[]>;
 }
 
 /**
@@ -31,9 +37,9 @@ export async function planPipeline<R, F extends Json>(
   project: Project<R, F>,
   files: readonly string[],
   context: PlanContext,
-  options: PlanPipelineOptions = {},
+  options: PlanPipelineOptions<R, F> = {},
 ): Promise<PipelinePlan<R, F>> {
-  const loaded: Omit<ResolvedConfig<R, F>, "runtime">[] = [];
+  const loaded: LoadedConfig<R>[] = [];
   for (const file of files) {
     const config = loadConfig(file, project, options);
     const twin = loaded.find((c) => c.name === config.name);
@@ -47,10 +53,14 @@ export async function planPipeline<R, F extends Json>(
     loaded.push(config);
   }
   await options.afterLoad?.();
-  const configs: ResolvedConfig<R, F>[] = [];
-  for (const config of loaded) {
-    configs.push({ ...config, runtime: await project.runtimeFacts(config.runs) });
-  }
+  let facts: F[] = [];
+  if (options.runtimeFacts) facts = await options.runtimeFacts(loaded);
+  // One after the other: a project may probe the machine's backends while answering.
+  else for (const config of loaded) facts.push(await project.runtimeFacts(config.runs));
+  const configs: PipelinePlan<R, F>["configs"] = loaded.map((config, i) => ({
+    ...config,
+    runtime: facts[i],
+  }));
   const groups = [];
   for (const config of configs) {
     groups.push({ config: config.name, nodes: await project.plan(config, context) });

@@ -131,9 +131,12 @@ export function stageFingerprint(
   return fingerprintFromParts(stage.kind, stage.canonical, stage.node.params, inputDigests);
 }
 
-/** The fingerprint object of a stage once its inputs' output digests are known. */
+/**
+ * The fingerprint object of a stage once its inputs' output digests are known (from a planned
+ * stage, or from a stage task on a cluster node, which carries the same fields).
+ */
 export function fingerprintObject(
-  stage: PlannedStage,
+  stage: Pick<PlannedStage, "kind" | "params" | "code" | "packages" | "runtime">,
   inputDigests: Record<string, string>,
 ): FingerprintObject {
   return {

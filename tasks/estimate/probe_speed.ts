@@ -1,6 +1,6 @@
 /**
  * A short probe of a model's speed on this machine when no earlier run measured it: a few
- * training steps (after one untimed) and a few inference batches on random images of the run's
+ * training steps (after untimed warm-up ones) and a few inference batches on random images of the run's
  * input shape, at its batch size, on its backend. Results are remembered in
  * `<cache>/state/speed-probes.json` (keyed by model, input, batch size, optimizer and backend).
  * @module
@@ -48,16 +48,29 @@ async function readMemo(cacheDir: string): Promise<Record<string, ProbedSpeed>> 
   }
 }
 
-/** Times `step` once untimed, then until `seconds` pass (at least once, at most `max` times). */
+/**
+ * Seconds per step: untimed warm-up steps first (the first steps of a model build kernels, fill
+ * memory pools and touch fresh pages, and are several times slower than the steady state a
+ * whole run averages), then timed steps until `seconds` pass (at least one, at most `max`).
+ * The median keeps one slow step on a busy machine from skewing the estimate.
+ */
 async function timeSteps(step: () => Promise<void>, seconds: number, max: number): Promise<number> {
+  const warm = performance.now();
   await step();
+  // A second warm-up only where steps are cheap next to the budget (a big model's step is
+  // seconds long, and the probe budget is shared by every model of a config).
+  if ((performance.now() - warm) / 1000 < seconds / 4) await step();
+  const times: number[] = [];
   const start = performance.now();
-  let steps = 0;
-  while (steps < max && (steps === 0 || (performance.now() - start) / 1000 < seconds)) {
+  while (
+    times.length < max && (times.length === 0 || (performance.now() - start) / 1000 < seconds)
+  ) {
+    const begun = performance.now();
     await step();
-    steps++;
+    times.push((performance.now() - begun) / 1000);
   }
-  return ((performance.now() - start) / 1000) / steps;
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
 }
 
 /**
@@ -117,7 +130,7 @@ export async function probeSpeed(
           await trainStep({ x, y }, options);
         },
         1.5,
-        3,
+        20,
       );
       const inferSeconds = await timeSteps(
         async () => {
@@ -126,7 +139,7 @@ export async function probeSpeed(
           out.dispose();
         },
         0.5,
-        3,
+        20,
       );
       const speed = { train: batch / trainSeconds, infer: batch / inferSeconds, setup };
       const fresh = await readMemo(cacheDir);

@@ -100,6 +100,43 @@ Deno.test("explainChange() names changed params, inputs, code files and runtime 
   assert.ok(line.length < 60, line);
 });
 
+Deno.test("explainChange() keeps a report's reasons short when its runs and inputs change", () => {
+  // A sweep override turns 2 runs into 4: the report's graph nodes (lists keyed by id) and its
+  // per-run inputs change wholesale; each must stay one short line, never a JSON dump.
+  const nodes = (ids: string[]) => ids.map((id) => ({ id, inputs: ["data:mnist"] }));
+  const inputs = (runs: string[]) =>
+    Object.fromEntries(runs.flatMap((run) => [[`train:${run}`, run], [`data:${run}`, "d"]]));
+  const before: FingerprintObject = {
+    engine: 1,
+    kind: "report",
+    params: { graph: { nodes: nodes(["train:a", "train:b"]) } },
+    inputs: inputs(["a", "b"]),
+    code: {},
+    packages: {},
+    runtime: {},
+  };
+  const after: FingerprintObject = {
+    ...before,
+    params: { graph: { nodes: nodes(["train:a-lr=1", "train:a-lr=2", "train:b"]) } },
+    inputs: inputs(["a-lr=1", "a-lr=2", "b"]),
+  };
+  const reasons = explainChange(before, after, {
+    inputIds: Object.fromEntries(Object.keys(after.inputs).map((name) => [name, "data:mnist"])),
+  });
+  assert.deepEqual(reasons, [
+    "param graph.nodes +2 (train:a-lr=1, train:a-lr=2), −1 (train:a)",
+    "inputs +4 (data:a-lr=1, data:a-lr=2, train:a-lr=1, …), −2 (data:a, train:a)",
+  ]);
+  for (const reason of reasons) assert.ok(reason.length < 80, reason);
+  // A changed input is still named by the stage it comes from.
+  assert.deepEqual(
+    explainChange(before, { ...before, inputs: { ...before.inputs, "data:a": "e" } }, {
+      inputIds: { "data:a": "data:mnist" },
+    }),
+    ["input data:mnist changed (content)"],
+  );
+});
+
 Deno.test("didYouMean() suggests the closest key, ties, misspelt parts, or lists the allowed values", () => {
   assert.equal(levenshtein("kitten", "sitting"), 3);
   assert.equal(didYouMean("optimzer", ["optimizer", "lr"]), "did you mean 'optimizer'?");

@@ -5,6 +5,8 @@ import { judgeLock } from "./judge_lock.ts";
 import { removeIfStale, withLockIfFree } from "./lock_file.ts";
 import { parseLockRecord } from "./lock_record.ts";
 import { currentProcess } from "./process_identity.ts";
+import { isProcessAlive } from "./_process_alive.ts";
+import { PROBE_NAME, probeHost } from "./prepare_cache.ts";
 
 /** What {@linkcode cleanCache} removed (paths relative to the cache root). */
 export interface CleanupReport {
@@ -14,7 +16,6 @@ export interface CleanupReport {
 }
 
 const FINGERPRINT = /^[0-9a-f]{64}$/;
-const PROBE = /^probe\.\d+\.[0-9a-f-]{36}$/;
 const GC_DOOMED = /^[0-9a-f]{64}\.\d+\.gc$/;
 const LOCK_LEFTOVER = /^[0-9a-f]{64}\.lock\.[0-9a-f-]{36}\.(tmp|beat)$/;
 
@@ -65,9 +66,15 @@ export async function cleanCache(layout: CacheLayout): Promise<CleanupReport> {
       // gc renames what it deletes to `<fingerprint>.<pid>.gc` first: doomed by its own name.
       await Deno.remove(path, { recursive: true }).catch(() => {});
       report.temps.push(`tmp/${entry.name}`);
-    } else if (PROBE.test(entry.name) && entry.isFile) {
+    } else if (PROBE_NAME.test(entry.name) && entry.isFile) {
+      // A write probe of a process of this machine that is gone, or any probe an hour old (one
+      // of another machine cannot be judged by its pid; unlinking it would be harmless anyway).
+      const [, host, pid] = entry.name.match(PROBE_NAME)!;
       const age = Date.now() - ((await Deno.stat(path).catch(() => null))?.mtime?.getTime() ?? 0);
-      if (age > 3_600_000) await Deno.remove(path).catch(() => {});
+      if ((host === probeHost() && !isProcessAlive(Number(pid))) || age > 3_600_000) {
+        await Deno.remove(path).catch(() => {});
+        report.temps.push(`tmp/${entry.name}`);
+      }
     }
   }
   for (const entry of await names(layout.workDir)) {

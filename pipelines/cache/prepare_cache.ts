@@ -17,6 +17,23 @@ const HISTORY_NAME = /^history\.sqlite(-wal|-shm|-journal)?$/;
 /** The tag being written (then renamed into place): left behind only by a kill. */
 const TAG_TEMP = /^CACHEDIR\.TAG\.\d+\.tmp$/;
 
+/**
+ * The write probe's name in `tmp/`: `probe.<host>.<pid>.<uuid>` (host with anything but letters,
+ * digits and '-' as '_'), so that cleanup can tell a probe of a process of this machine that died
+ * before removing it.
+ */
+export const PROBE_NAME = /^probe\.([A-Za-z0-9_-]+)\.(\d+)\.[0-9a-f-]{36}$/;
+
+/** This process's probe name (see {@linkcode PROBE_NAME}). */
+export function probeName(): string {
+  return `probe.${probeHost()}.${Deno.pid}.${crypto.randomUUID()}`;
+}
+
+/** This machine's name as probe names hold it. */
+export function probeHost(): string {
+  return Deno.hostname().replace(/[^A-Za-z0-9-]/g, "_");
+}
+
 /** Marks the cache root (https://bford.info/cachedir/): backup tools skip it, and it tells our
  * caches from a user's folder. */
 export const CACHE_TAG = "CACHEDIR.TAG";
@@ -77,7 +94,7 @@ export async function prepareCache(root: string): Promise<void> {
     }
     const tmp = join(root, "tmp");
     await Deno.mkdir(tmp, { recursive: true });
-    const probe = join(tmp, `probe.${Deno.pid}.${crypto.randomUUID()}`);
+    const probe = join(tmp, probeName());
     try {
       // Large enough that a full disk refuses it, small enough to cost nothing.
       await Deno.writeFile(probe, new Uint8Array(64 * 1024));

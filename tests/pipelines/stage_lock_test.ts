@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { cacheLayout } from "../../pipelines/cache/cache_layout.ts";
 import { cleanCache } from "../../pipelines/cache/clean_cache.ts";
 import { newLockRecord } from "../../pipelines/cache/lock_record.ts";
+import { probeHost } from "../../pipelines/cache/prepare_cache.ts";
 import { processStartTime } from "../../pipelines/cache/process_identity.ts";
 import { runPipeline } from "../../pipelines/run/run_pipeline.ts";
 import { createSandbox, planWithFingerprints, TWO_RUNS } from "./_sandbox.ts";
@@ -109,6 +110,16 @@ Deno.test("cleanCache() removes only the tool's leftovers of dead processes", as
     await temp(`${fp("d")}.${gone.pid}.0`); // an older cache's naming: not provably ours
     await temp("photos.2019"); // a user's folder with a number in its name
     await temp(`${fp("e")}.${other}.x`); // not our naming
+    // Write probes of the cache check: of a dead process here (gone), of this process and of
+    // another machine (kept: their pids say nothing here, and they are under an hour old).
+    const probe = (host: string, pid: number) => {
+      const name = `probe.${host}.${pid}.${crypto.randomUUID()}`;
+      Deno.writeFileSync(join(layout.tmp, name), new Uint8Array(16));
+      return name;
+    };
+    const deadProbe = probe(probeHost(), gone.pid);
+    const ownProbe = probe(probeHost(), Deno.pid);
+    const remoteProbe = probe("node-7", gone.pid);
     // Work folders: one of a committed entry (a leftover), one of a stage never finished.
     for (const f of [fp("1"), fp("2"), fp("b")]) {
       await Deno.mkdir(join(layout.work(f)), { recursive: true });
@@ -131,7 +142,11 @@ Deno.test("cleanCache() removes only the tool's leftovers of dead processes", as
     await alive.status;
     assert.deepEqual(report, {
       locks: [`locks/${fp("a")}.lock`],
-      temps: [`tmp/${fp("a")}.${dead.token}`, `tmp/${fp("c")}.${other}`].sort(),
+      temps: [
+        `tmp/${fp("a")}.${dead.token}`,
+        `tmp/${fp("c")}.${other}`,
+        `tmp/${deadProbe}`,
+      ].sort(),
       work: [`work/${fp("1")}`],
     });
     const left = [...Deno.readDirSync(layout.tmp)].map((e) => e.name).sort();
@@ -142,6 +157,8 @@ Deno.test("cleanCache() removes only the tool's leftovers of dead processes", as
         `${fp("d")}.${gone.pid}.0`,
         `${fp("e")}.${other}.x`,
         "photos.2019",
+        ownProbe,
+        remoteProbe,
       ].sort(),
     );
     assert.ok(Deno.statSync(join(layout.tmp, "photos.2019", "out", "x.txt")).isFile);

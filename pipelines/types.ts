@@ -68,8 +68,18 @@ export interface StageNode<P = unknown> {
   inputs: Record<string, StageNode<any>>;
   /** Runtime facts that change this stage's numbers; part of the fingerprint. Default: null. */
   runtime?: Json;
-  /** Publish outputs here (relative to the cwd) after run/restore: files the tool owns only. */
+  /**
+   * Publish outputs here (relative to the cwd, inside `Project.publishRoot`) after run/restore.
+   * Only the files the tool wrote there are ever replaced or deleted (pipelines/README.md,
+   * "Publishing").
+   */
   publish?: string;
+  /**
+   * Run this stage in its own process even with `--jobs 1`: for stages that may need much
+   * memory, so that running out fails this stage (with the remedy) and not the whole pipeline.
+   * Where it runs never changes its key. Default: false.
+   */
+  isolate?: boolean;
   /**
    * The run this node belongs to (train/evaluate nodes), used by `--only <run-glob>` and in
    * failure messages. When absent the engine uses the part of `id` after the first ':' if that
@@ -157,8 +167,11 @@ export interface StageEstimate {
 export interface StageOutcome {
   id: string;
   kind: string;
-  /** `submitted`: still queued or running on a cluster (`--detach`); nothing to publish yet. */
-  outcome: "run" | "restored" | "fresh" | "failed" | "skipped" | "submitted";
+  /**
+   * `interrupted`: started and stopped by Ctrl-C / SIGTERM; `submitted`: still queued or running
+   * on a cluster (`--detach`); nothing to publish yet for either.
+   */
+  outcome: "run" | "restored" | "fresh" | "failed" | "skipped" | "interrupted" | "submitted";
   seconds: number;
   /** Where its outputs were published (relative to the cwd, or absolute). */
   publish: string[];
@@ -174,6 +187,16 @@ export interface Project<R = Json, F extends Json = Json> {
   plan(config: ResolvedConfig<R, F>, context: PlanContext): StageNode[] | Promise<StageNode[]>;
   /** Runtime facts, e.g. resolved backend, tfjs and Deno versions. */
   runtimeFacts(runs: ExpandedRun<R>[]): Promise<F>;
+  /**
+   * Every node's `publish` target must lie strictly inside this folder (relative to the cwd, or
+   * absolute); anything else is refused when publishing. Default: the cwd.
+   */
+  publishRoot?: string;
+  /**
+   * Modules every stage process imports before its stage (process-wide settings, e.g. silencing
+   * a library's banner). They must not change results: they are not part of any key. Optional.
+   */
+  stageSetup?: URL[];
   /**
    * Expected wall time of a stage that will run, for `status`, the pipeline's ETA and the
    * confirmation of long runs; undefined when the project cannot tell (the engine then uses

@@ -62,6 +62,8 @@ export async function planStages(
       data = {
         id: uniqueId(`data:${p.data.dataset}`),
         kind: "data",
+        // Decoding a data set can need gigabytes: its own process, so running out fails it alone.
+        isolate: true,
         module: stageModule("data_stage.ts"),
         uses: { reader: datasetReaderModule(p.data.dataset) },
         params,
@@ -87,6 +89,7 @@ export async function planStages(
     const train: StageNode<TrainStageParams> = {
       id: `train:${run.name}`,
       kind: "train",
+      isolate: true,
       run: run.name,
       module: stageModule("train_stage.ts"),
       uses,
@@ -97,6 +100,7 @@ export async function planStages(
     const evaluate: StageNode<EvaluateStageParams> = {
       id: `evaluate:${run.name}`,
       kind: "evaluate",
+      isolate: true,
       run: run.name,
       module: stageModule("evaluate_stage.ts"),
       uses,

@@ -16,6 +16,10 @@ export const project: Project<RunParams, RuntimeFacts> = {
   reportSchema: reportOptionsSchema,
   plan: planStages,
   runtimeFacts,
+  // Reports are published to reports/<config>/; nothing outside reports/ may be written over.
+  publishRoot: "reports",
+  // Every stage process first silences TF.js's "install tfjs-node" banner.
+  stageSetup: [new URL("./quiet_tfjs.ts", import.meta.url)],
   estimate: estimateStage,
   lightStageKinds: ["data", "split", "report"],
 };

@@ -3,11 +3,13 @@ import { sha256 } from "../hashing/sha256.ts";
 
 /**
  * Where things live in the cache folder:
+ * - `CACHEDIR.TAG` marks the folder as a cache (written on first use)
  * - `entries/<fingerprint>/` a finished entry: `manifest.json`, `out/` (the stage outputs), `log.txt`
  * - `work/<fingerprint>/` the stage's persistent scratch (checkpoints), deleted after success
- * - `tmp/<fingerprint>.<pid>.<n>/` an entry being written; renamed into `entries/` when complete
+ * - `tmp/<fingerprint>.<lock token>/` an entry being written (with `owner.json`); renamed into
+ *   `entries/` when complete
  * - `records/<hash of id>.json` the last fingerprint object seen for a stage id (for "why")
- * - `locks/<fingerprint>.lock` the pid of the process computing that stage right now
+ * - `locks/<fingerprint>.lock` the lock record of the process computing that stage right now
  * - `keys/<stage key>` the fingerprint that stage key last completed as (see `key_pointer.ts`)
  */
 export interface CacheLayout {
@@ -17,6 +19,12 @@ export interface CacheLayout {
   tmp: string;
   record(id: string): string;
   lock(fingerprint: string): string;
+  /** `entries/`, `records/`, `work/`, `locks/`: the folders cleanup and indexing list. */
+  entries: string;
+  records: string;
+  workDir: string;
+  locks: string;
+  /** `keys/<stage key>`: the pointer to the fingerprint that key last completed as. */
   key(key: string): string;
 }
 
@@ -37,6 +45,10 @@ export function cacheLayout(root: string): CacheLayout {
     tmp: join(root, "tmp"),
     record: (id) => join(root, "records", `${sha256(id).slice(0, 32)}.json`),
     lock: (fingerprint) => join(root, "locks", `${fingerprint}.lock`),
+    entries: join(root, "entries"),
+    records: join(root, "records"),
+    workDir: join(root, "work"),
+    locks: join(root, "locks"),
     key: (key) => join(root, "keys", key),
   };
 }

@@ -4,10 +4,10 @@
  * @module
  */
 import { join } from "node:path";
-import { removeStaleTemps } from "./cache_entry.ts";
+import { cleanCache } from "./clean_cache.ts";
 import type { CacheLayout } from "./cache_layout.ts";
 import type { Manifest } from "./manifest.ts";
-import { lockStage, type StageLock } from "./stage_lock.ts";
+import { type HeldLock, tryLockStage } from "./stage_lock.ts";
 
 /** Options of {@linkcode collectGarbage}. */
 export interface CollectGarbageOptions {
@@ -75,18 +75,9 @@ async function readManifest(dir: string): Promise<Manifest | undefined> {
   }
 }
 
-/**
- * Takes a stage's lock only if nobody holds it: the lock module waits for a live holder, so
- * it is called with a signal that is already aborted, which makes it give up at once.
- * @returns the lock, or undefined when another live process holds it.
- */
-async function tryLock(layout: CacheLayout, fingerprint: string): Promise<StageLock | undefined> {
-  try {
-    return await lockStage(layout, fingerprint, { signal: AbortSignal.abort(), pollMs: 0 });
-  } catch (error) {
-    if ((error as Error).message === "interrupted") return undefined;
-    throw error;
-  }
+/** Takes a stage's lock only if nobody holds it. */
+function tryLock(layout: CacheLayout, fingerprint: string): Promise<HeldLock | undefined> {
+  return tryLockStage(layout, fingerprint, "gc");
 }
 
 /**
@@ -145,7 +136,9 @@ export async function collectGarbage(
     try {
       if (!options.dryRun) {
         await Deno.mkdir(layout.tmp, { recursive: true });
-        const gone = join(layout.tmp, `${item.fingerprint}.${Deno.pid}.gc`);
+        // Named as a temp folder of this lock's acquisition: a gc killed mid-removal leaves a
+        // folder that startup cleanup removes once the lock is gone.
+        const gone = join(layout.tmp, `${item.fingerprint}.${lock.record.token}`);
         await Deno.rename(item.path, gone);
         await Deno.remove(gone, { recursive: true });
       }
@@ -155,6 +148,6 @@ export async function collectGarbage(
       await lock.release();
     }
   }
-  if (!options.dryRun) await removeStaleTemps(layout);
+  if (!options.dryRun) await cleanCache(layout);
   return report;
 }

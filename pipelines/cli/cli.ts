@@ -1,5 +1,8 @@
+import { CacheError } from "../cache/cache_error.ts";
 import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
+import { prepareCache } from "../cache/prepare_cache.ts";
 import { ConfigError } from "../config/config_error.ts";
+import { interruptedExitCode, listenForStopSignals } from "./interrupt_signals.ts";
 import { RUNTIME_FACTS_COMMAND } from "../run/slurm/runtime_facts_probe.ts";
 import { answerRuntimeFacts } from "./answer_runtime_facts.ts";
 import { createExecutor } from "./create_executor.ts";
@@ -47,9 +50,11 @@ export interface RunCliOptions {
  * The command line of the pipeline: `run <config>... [--jobs N] [--cache-dir DIR] [--dry-run]
  * [--force [GLOB]] [--only RUN-GLOB] [--isolate]`, `status <config>...` and `gc [config...]`
  * (`gc_command.ts`).
- * @returns the exit code: 0 ok, 1 a stage failed (or an unexpected engine error), 2 bad config or
- * arguments, including errors thrown while the project computes runtime facts or plans stages
- * (set `CNNLAB_DEBUG=1` to see their stack). Never exits itself.
+ * @returns the exit code: 0 ok; 1 a stage failed, the cache cannot be written (or an unexpected
+ * engine error); 2 bad config or arguments, including errors thrown while the project computes
+ * runtime facts or plans stages; 130 / 143 stopped by Ctrl-C / SIGTERM (summary printed, the
+ * run resumable). No stack trace is printed unless `CNNLAB_DEBUG=1`. Never exits itself, except
+ * on a second Ctrl-C / SIGTERM (exit 130 / 143 at once).
  */
 export async function runCli<R, F extends Json>(
   project: Project<R, F>,
@@ -72,6 +77,9 @@ export async function runCli<R, F extends Json>(
     try {
       plan = await planPipeline(project, cli.configs, { cacheDir: layout.root }, {
         overrides: cli.overrides,
+        // Once the configs are known good, before anything is planned or run: an unusable cache
+        // is an error, never "nothing to do".
+        afterLoad: () => prepareCache(layout.root),
         runtimeFacts: runtimeFactsSource(project, {
           layout,
           overrides: cli.executor,
@@ -83,7 +91,11 @@ export async function runCli<R, F extends Json>(
     } catch (error) {
       // The project's runtime facts or planner refused the config (e.g. a backend this machine
       // lacks): that is a configuration problem, exit 2, with the project's own message.
-      if (error instanceof ConfigError || !(error instanceof Error)) throw error;
+      if (
+        error instanceof ConfigError || error instanceof CacheError || !(error instanceof Error)
+      ) {
+        throw error;
+      }
       throw new ConfigError(
         Deno.env.get("CNNLAB_DEBUG") ? error.stack ?? error.message : error.message,
       );
@@ -100,7 +112,9 @@ export async function runCli<R, F extends Json>(
     }
     const settings = resolveExecutorSettings(plan.configs, cli.executor);
     if (cli.command === "status" || cli.dryRun) {
-      const items = await explainStages(stages, layout, forced);
+      const items = await explainStages(stages, layout, forced, {
+        publishRoot: project.publishRoot,
+      });
       out(planTable(items));
       const toRun = items.filter((i) => !i.assessment.fresh).map((i) => i.stage);
       const estimates = await estimateStages(project, toRun, layout, err);
@@ -132,15 +146,17 @@ export async function runCli<R, F extends Json>(
       return 1;
     }
     const controller = new AbortController();
-    // First Ctrl-C: stop starting stages and ask running ones to stop; second: exit now.
-    const onInterrupt = () => {
-      if (controller.signal.aborted) Deno.exit(130);
-      err("Interrupting: waiting for running stages to stop (Ctrl-C again to exit now)");
-      controller.abort();
-    };
-    Deno.addSignalListener("SIGINT", onInterrupt);
-    // Schedulers and `kill` ask with SIGTERM: the same as Ctrl-C (jobs in flight are cancelled).
-    Deno.addSignalListener("SIGTERM", onInterrupt);
+    // First Ctrl-C / SIGTERM: stop starting stages, ask running ones to stop; second: exit now.
+    const stop = listenForStopSignals(controller, {
+      onFirst: (signal) =>
+        err(
+          `${signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"}: ${
+            executor?.queuesDependents
+              ? "cancelling the queued and running jobs (scancel)"
+              : "stopping the running stages at their next batch (checkpoints are kept; Ctrl-C again to exit now)"
+          }`,
+        ),
+    });
     const begun = performance.now();
     const invocation = beginInvocation({ layout, configs: plan.configs, stages, args, warn: err });
     let results;
@@ -156,12 +172,13 @@ export async function runCli<R, F extends Json>(
           jobs: cli.jobs,
         }),
         signal: controller.signal,
+        publishRoot: project.publishRoot,
+        stageSetup: project.stageSetup,
         executor,
         detach: cli.detach,
       });
     } finally {
-      Deno.removeSignalListener("SIGINT", onInterrupt);
-      Deno.removeSignalListener("SIGTERM", onInterrupt);
+      stop.dispose();
       if (results === undefined) invocation.finish(undefined, 1, controller.signal.aborted);
     }
     out(
@@ -181,8 +198,13 @@ export async function runCli<R, F extends Json>(
     }
     const failed = results.filter((r) => r.outcome === "failed");
     failed.forEach((r) => err(r.error!));
-    if (controller.signal.aborted) err("Interrupted: stages that had not started were skipped");
-    const code = failed.length || controller.signal.aborted ? 1 : 0;
+    let code = failed.length ? 1 : 0;
+    if (stop.received) {
+      err(
+        "Interrupted: stopped stages keep their checkpoints and stages that had not started were skipped; run the same command again to resume",
+      );
+      code = interruptedExitCode(stop.received);
+    }
     invocation.finish(results, code, controller.signal.aborted);
     return code;
   } catch (error) {
@@ -190,7 +212,15 @@ export async function runCli<R, F extends Json>(
       err(error.message);
       return 2;
     }
-    err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const debug = Deno.env.get("CNNLAB_DEBUG");
+    if (error instanceof CacheError) err(debug ? error.stack ?? error.message : error.message);
+    else if (error instanceof Error) {
+      err(
+        debug
+          ? error.stack ?? error.message
+          : `Error: ${error.message} (set CNNLAB_DEBUG=1 for details)`,
+      );
+    } else err(String(error));
     return 1;
   }
 }

@@ -1,9 +1,40 @@
+import { indexCache } from "../cache/cache_index.ts";
 import type { CacheLayout } from "../cache/cache_layout.ts";
 import { publishedMatches } from "../cache/publish_outputs.ts";
 import { outputDigest } from "../graph/fingerprint.ts";
 import type { PlannedStage } from "../graph/stage_graph.ts";
 import { assessStage } from "../run/assess_stage.ts";
 import type { PlannedOutcome } from "./plan_table.ts";
+
+/** How many stages are assessed at once (their cache entries are read concurrently). */
+const CONCURRENCY = 64;
+
+/**
+ * Groups stages by depth (a stage is one deeper than its deepest input in `stages`; inputs not
+ * in `stages` do not count), so each group can be assessed once the previous ones are.
+ * @throws {Error} when the inputs form a cycle.
+ */
+function levelsOf(stages: readonly PlannedStage[]): PlannedStage[][] {
+  const inPlan = new Set(stages);
+  const depth = new Map<PlannedStage, number>();
+  const visiting = new Set<PlannedStage>();
+  const depthOf = (stage: PlannedStage): number => {
+    const known = depth.get(stage);
+    if (known !== undefined) return known;
+    if (visiting.has(stage)) throw new Error("Cannot explain stages whose inputs form a cycle");
+    visiting.add(stage);
+    let d = 0;
+    for (const input of Object.values(stage.inputs)) {
+      if (inPlan.has(input)) d = Math.max(d, depthOf(input) + 1);
+    }
+    visiting.delete(stage);
+    depth.set(stage, d);
+    return d;
+  };
+  const levels: PlannedStage[][] = [];
+  for (const stage of stages) (levels[depthOf(stage)] ??= []).push(stage);
+  return levels.filter((level) => level !== undefined);
+}
 
 /**
  * What `run` would do to each stage, without doing it (for `status` and `--dry-run`): fresh,
@@ -15,37 +46,47 @@ export async function explainStages(
   stages: readonly PlannedStage[],
   layout: CacheLayout,
   forced?: (stage: PlannedStage) => boolean,
+  options: { publishRoot?: string } = {},
 ): Promise<PlannedOutcome[]> {
+  const root = options.publishRoot ?? ".";
+  const index = indexCache(layout);
   const digests = new Map<PlannedStage, string | undefined>();
   const outcomes = new Map<PlannedStage, PlannedOutcome>();
-  // Stages whose inputs are all decided can be assessed together; proceed level by level.
-  const remaining = new Set(stages);
-  while (remaining.size > 0) {
-    const level = [...remaining].filter((s) =>
-      Object.values(s.inputs).every((input) => !remaining.has(input))
+  const assess = async (stage: PlannedStage) => {
+    const inputDigests: Record<string, string | undefined> = {};
+    for (const [name, input] of Object.entries(stage.inputs)) {
+      inputDigests[name] = digests.get(input);
+    }
+    const assessment = await assessStage(
+      layout,
+      stage,
+      inputDigests,
+      forced?.(stage) ?? false,
+      index,
     );
-    if (level.length === 0) throw new Error("Cannot explain stages whose inputs form a cycle");
-    await Promise.all(level.map(async (stage) => {
-      const inputDigests = Object.fromEntries(
-        Object.entries(stage.inputs).map(([name, input]) => [name, digests.get(input)]),
-      );
-      const assessment = await assessStage(layout, stage, inputDigests, forced?.(stage) ?? false);
-      const restore: string[] = [];
-      if (assessment.fresh && assessment.check?.ok) {
-        digests.set(stage, outputDigest(assessment.check.manifest.files));
-        for (const target of stage.publish) {
-          if (!await publishedMatches(target, assessment.check.manifest.files)) {
-            restore.push(target);
-          }
+    const restore: string[] = [];
+    if (assessment.fresh && assessment.check?.ok) {
+      digests.set(stage, outputDigest(assessment.check.manifest.files));
+      for (const target of stage.publish) {
+        if (!await publishedMatches(target, assessment.check.manifest.files, { root })) {
+          restore.push(target);
         }
       }
-      outcomes.set(stage, { stage, assessment, restore });
-    }));
-    level.forEach((s) => remaining.delete(s));
+    }
+    outcomes.set(stage, { stage, assessment, restore });
+  };
+  for (const level of levelsOf(stages)) {
+    for (let i = 0; i < level.length; i += CONCURRENCY) {
+      await Promise.all(level.slice(i, i + CONCURRENCY).map(assess));
+    }
   }
-  const hasDependents = new Set(stages.flatMap((s) => Object.values(s.inputs)));
+  const hasDependents = new Set<PlannedStage>();
+  for (const stage of stages) {
+    for (const input of Object.values(stage.inputs)) hasDependents.add(input);
+  }
   return stages.map((stage) => {
     const outcome = outcomes.get(stage)!;
-    return { ...outcome, decidesDependents: !outcome.assessment.fresh && hasDependents.has(stage) };
+    outcome.decidesDependents = !outcome.assessment.fresh && hasDependents.has(stage);
+    return outcome;
   });
 }

@@ -158,6 +158,13 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
       }`,
     );
   }
+  if (values["cache-dir"] !== undefined && values["cache-dir"].trim() === "") {
+    throw new ConfigError(
+      `Cannot ${command} as --cache-dir must name a folder: current value is ${
+        formatValue(values["cache-dir"])
+      }`,
+    );
+  }
   return {
     command,
     configs,

@@ -4,11 +4,14 @@
  * @module
  */
 import { z } from "zod";
+import { nameProblem } from "./safe_name.ts";
 
-/** Names that end up in run names and stage ids: no spaces, '/', '=', or glob characters. */
-const name = z.string().regex(/^[^\s/=*?]+$/, {
-  error: "names may not contain spaces, '/', '=', '*' or '?'",
+/** Names that end up in folder names, run names and stage ids (see `safe_name.ts`). */
+export const nameSchema = z.string().superRefine((value, ctx) => {
+  const problem = nameProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem, params: { name: true } });
 });
+const name = nameSchema;
 
 /** A partial set of run params; validated later, after merging. */
 export const paramsBlock = z.record(z.string(), z.unknown());

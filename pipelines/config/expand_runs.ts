@@ -1,7 +1,9 @@
 import type { z } from "zod";
 import { overrideLocation, overridesFor } from "./command_line_override.ts";
 import type { ConfigOverride } from "./command_line_override.ts";
-import { configError } from "./config_error.ts";
+import { configError, formatValue } from "./config_error.ts";
+import { MAX_RUN_NAME_BYTES, nameProblem } from "./safe_name.ts";
+import { freezeDeeply } from "../hashing/canonical_json.ts";
 import { locateInChain, runParamsLocator } from "./config_locator.ts";
 import type { RunOrigin } from "./config_locator.ts";
 import type { ConfigChain } from "./load_config_chain.ts";
@@ -11,12 +13,15 @@ import { expandSweeps } from "./sweep_points.ts";
 import type { SweepPoint } from "./sweep_points.ts";
 import type { ExpandedRun, Json } from "../types.ts";
 
-/** Sets a dotted key path in a (cloned) params object, creating maps on the way. */
+/**
+ * Sets a dotted key path in `target`, copying each map on the way instead of changing it: runs
+ * share their experiment's merged params and only the path they set is their own.
+ */
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split(".");
   let node = target;
   for (const key of keys.slice(0, -1)) {
-    if (!isPlainObject(node[key])) node[key] = {};
+    node[key] = isPlainObject(node[key]) ? { ...(node[key] as Record<string, unknown>) } : {};
     node = node[key] as Record<string, unknown>;
   }
   node[keys[keys.length - 1]] = value;
@@ -39,7 +44,8 @@ function formatNameValue(value: Json): string {
   if (value !== null && typeof value === "object") {
     return Object.entries(value).map(([k, v]) => `${k}:${formatNameValue(v)}`).join(",");
   }
-  return String(value).replace(/[\s/]+/g, "_");
+  // deno-lint-ignore no-control-regex
+  return String(value).replace(/[\s/\\\u0000-\u001f\u007f-\u009f]+/g, "_");
 }
 
 /** `conv_dropout=0.1-fc_dropout=0.5`: last key segment, or the whole path when that is ambiguous. */
@@ -72,7 +78,8 @@ interface Candidate {
   experiment: string;
   point?: SweepPoint;
   seed?: number;
-  params: Record<string, unknown>;
+  /** The experiment's merged params (defaults ⊕ experiment), shared by its runs: never changed. */
+  base: Record<string, unknown>;
   /** The command-line overrides applied, with the value each gave this run. */
   overrides: { override: ConfigOverride; value: Json }[];
   /** The swept overrides' values of this run (dotted key → value). */
@@ -154,16 +161,10 @@ function candidates(
     return points.flatMap((point) =>
       overridePoints(swept).flatMap((overridePoint) =>
         seeds.map((seed) => {
-          const params = structuredClone(base) as Record<string, unknown>;
           const applied = overrides.map((override) => ({
             override,
             value: overridePoint.get(override) ?? override.values[0],
           }));
-          for (const { override, value } of applied) mergePath(params, override.key, value);
-          for (const [key, value] of Object.entries(point?.values ?? {})) {
-            setPath(params, key, value);
-          }
-          if (seed !== undefined) params.seed = seed;
           let name = point ? `${experiment}-${pointLabel(point)}` : experiment;
           const label = overrideLabels(
             applied.map((a) => a.override.key),
@@ -181,7 +182,7 @@ function candidates(
             experiment,
             point,
             seed,
-            params,
+            base: base as Record<string, unknown>,
             overrides: applied,
             overrideSweep,
           };
@@ -191,11 +192,62 @@ function candidates(
   });
 }
 
-/** @throws {ConfigError} at the second producer of a run name. */
+/**
+ * A run's merged, unvalidated params (defaults ⊕ experiment ⊕ overrides ⊕ sweep values ⊕ seed),
+ * built when it is validated so that a big sweep never holds every run's unvalidated params.
+ */
+function paramsOf(run: Candidate): Record<string, unknown> {
+  const params = { ...run.base };
+  for (const { override, value } of run.overrides) mergePath(params, override.key, value);
+  for (const [key, value] of Object.entries(run.point?.values ?? {})) setPath(params, key, value);
+  if (run.seed !== undefined) params.seed = run.seed;
+  return params;
+}
+
+/**
+ * Shares equal sub-blocks of validated params between runs (a sweep over `train.lr` leaves
+ * `data`, `model`, … equal in every run): a 100,000-run sweep then holds each distinct block
+ * once. Shared blocks are frozen, so no consumer can change one run's params through another's.
+ */
+class ParamsInterner {
+  #blocks = new Map<string, unknown>();
+
+  share<R>(params: R): R {
+    if (!isPlainObject(params)) return params;
+    const record = params as Record<string, unknown>;
+    for (const [key, value] of Object.entries(record)) {
+      if (value === null || typeof value !== "object") continue;
+      const id = `${key}\u0000${JSON.stringify(value)}`;
+      const shared = this.#blocks.get(id);
+      if (shared !== undefined) record[key] = shared;
+      else this.#blocks.set(id, freezeDeeply(value));
+    }
+    return params;
+  }
+}
+
+/**
+ * @throws {ConfigError} at the second producer of a run name, or at the sweep block or experiment
+ * whose run name is not a safe name (too long).
+ */
 function checkUniqueNames(runs: Candidate[], chain: ConfigChain): void {
   const producedBy = new Map<string, string>();
   for (const { name, point, experiment } of runs) {
     const source = point ? `sweep '${point.block}'` : `experiment '${experiment}'`;
+    const problem = nameProblem(name, { maxBytes: MAX_RUN_NAME_BYTES, runName: true });
+    if (problem !== undefined) {
+      const at = point
+        ? locateInChain(chain.sources, point.at)
+        : locateInChain(chain.sources, ["experiments", experiment], { key: true });
+      throw configError(
+        at,
+        `run name ${formatValue(name)} (from ${source}) is not an allowed name: ${problem}${
+          problem.includes("bytes long")
+            ? "; shorten the experiment name or the sweep's values"
+            : ""
+        }`,
+      );
+    }
     const previous = producedBy.get(name);
     if (previous !== undefined) {
       const at = point
@@ -216,7 +268,8 @@ function validateRun<R>(
   chain: ConfigChain,
   runSchema: z.ZodType<R>,
 ): ExpandedRun<R> {
-  const parsed = runSchema.safeParse(run.params);
+  const input = paramsOf(run);
+  const parsed = runSchema.safeParse(input);
   if (!parsed.success) {
     const origin: RunOrigin = {
       experiment: run.experiment,
@@ -226,7 +279,7 @@ function validateRun<R>(
     };
     throw formatZodIssue(parsed.error.issues[0], {
       schema: runSchema,
-      input: run.params,
+      input,
       locate: runParamsLocator(chain.sources, origin),
       context: `run '${run.name}'`,
     });
@@ -278,5 +331,10 @@ export function expandRuns<R>(
   }
   const runs = candidates(chain, experiments, runSchema, overrides);
   checkUniqueNames(runs, chain);
-  return runs.map((run) => validateRun(run, chain, runSchema));
+  const interner = new ParamsInterner();
+  return runs.map((run) => {
+    const validated = validateRun(run, chain, runSchema);
+    validated.params = interner.share(validated.params);
+    return validated;
+  });
 }

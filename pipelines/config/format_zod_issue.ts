@@ -155,6 +155,12 @@ function describe(
         : inner?.message ?? issue.message;
       return { path, key: true, reason: `is not an allowed name: ${why}` };
     }
+    case "custom": {
+      if ((issue.params as { name?: boolean } | undefined)?.name) {
+        return { path, reason: `is not an allowed name: ${issue.message}: ${currentText}` };
+      }
+      return { path, reason: `${issue.message}: ${currentText}` };
+    }
     case "not_multiple_of":
       return { path, reason: `must be a multiple of ${issue.divisor}: ${currentText}` };
     case "invalid_format": {

@@ -1,13 +1,14 @@
 import { basename, extname, isAbsolute, relative, resolve } from "node:path";
-import { canonicalJson } from "../hashing/canonical_json.ts";
+import { canonicalSha256 } from "../hashing/canonical_json.ts";
 import { resolveOverrides } from "./command_line_override.ts";
 import type { ParsedOverride } from "./command_line_override.ts";
+import { configError, formatValue } from "./config_error.ts";
+import { nameProblem } from "./safe_name.ts";
 import { locateInChain } from "./config_locator.ts";
 import { executorSchema, type ExecutorSettings } from "./executor_schema.ts";
 import { expandRuns } from "./expand_runs.ts";
 import { formatZodIssue } from "./format_zod_issue.ts";
 import { loadConfigChain } from "./load_config_chain.ts";
-import { sha256 } from "../hashing/sha256.ts";
 import type { Json, Project, ResolvedConfig } from "../types.ts";
 
 /** A resolved config before runtime facts are attached. */
@@ -40,6 +41,16 @@ export function loadConfig<R>(
   const file = inside.startsWith("..") || isAbsolute(inside) ? resolve(given) : inside;
   const chain = loadConfigChain(file);
   const name = chain.merged.name ?? basename(file, extname(file));
+  const problem = chain.merged.name === undefined ? nameProblem(name) : undefined;
+  if (problem !== undefined) {
+    // The file name gives the report folder's name: it must be a safe name too.
+    throw configError(
+      { file, line: 1, col: 1 },
+      `the file name gives the config name ${
+        formatValue(name)
+      }, which is not an allowed name: ${problem}; give the config a 'name:'`,
+    );
+  }
   const parsed = options.overrides ?? [];
   const overrides = parsed.length === 0 ? [] : resolveOverrides(parsed, {
     experiments: Object.keys(chain.merged.experiments ?? {}),
@@ -70,7 +81,8 @@ export function loadConfig<R>(
     }
     executor = section.data;
   }
-  const hash = sha256(canonicalJson({ name, runs, report: report.data }));
+  // Streamed: the text of a 100,000-run config is never built whole (same bytes, same hash).
+  const hash = canonicalSha256({ name, runs, report: report.data });
   return {
     name,
     path: file,

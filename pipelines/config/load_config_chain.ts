@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from "node:path";
+import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { configError, formatValue } from "./config_error.ts";
 import { configFileSchema } from "./config_schema.ts";
 import type { ConfigFile } from "./config_schema.ts";
@@ -21,10 +21,9 @@ function validateFile(source: YamlSource): ConfigFile {
     throw configError(where, "the file is empty");
   }
   if (!isPlainObject(source.value)) {
-    throw configError(
-      where,
-      `the file must be a map of keys: current value is ${formatValue(source.value)}`,
-    );
+    // Say what it holds, never its content: the file may not be a config at all.
+    const holds = Array.isArray(source.value) ? "a list" : `a ${typeof source.value}`;
+    throw configError(where, `the file must be a map of config keys: it holds ${holds}`);
   }
   const parsed = configFileSchema.safeParse(source.value);
   if (!parsed.success) {
@@ -41,6 +40,22 @@ function validateFile(source: YamlSource): ConfigFile {
   return parsed.data;
 }
 
+/** Why `baseFile` cannot be a base config, or undefined. Foreign files are never read. */
+function baseProblem(base: string, baseFile: string): string | undefined {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(baseFile);
+  } catch {
+    return "names a file that does not exist";
+  }
+  if (info.isDirectory) return "names a folder, not a config file";
+  if (!info.isFile) return "names something that is not a regular file";
+  if (![".yaml", ".yml"].includes(extname(base).toLowerCase())) {
+    return "must name a config file (.yaml or .yml)";
+  }
+  return undefined;
+}
+
 function load(file: string, stack: string[]): ConfigChain {
   const source = readYamlSource(file);
   const { extends: bases, name, ...content } = validateFile(source);
@@ -50,7 +65,8 @@ function load(file: string, stack: string[]): ConfigChain {
   baseList.forEach((base, index) => {
     const at = locateInYaml(source, Array.isArray(bases) ? ["extends", index] : ["extends"]) ??
       { file, line: 1, col: 1 };
-    const baseFile = join(dirname(file), base);
+    // Relative to the extending file; an absolute path is used as it is.
+    const baseFile = isAbsolute(base) ? base : join(dirname(file), base);
     const absolute = resolve(baseFile);
     if (stack.includes(absolute)) {
       const cycle = [...stack.slice(stack.indexOf(absolute)), absolute].map((p) =>
@@ -58,14 +74,11 @@ function load(file: string, stack: string[]): ConfigChain {
       );
       throw configError(at, `'extends' forms a cycle: ${cycle.join(" → ")}`);
     }
-    try {
-      Deno.statSync(baseFile);
-    } catch {
+    const problem = baseProblem(base, baseFile);
+    if (problem) {
       throw configError(
         at,
-        `'extends' names a file that does not exist: current value is ${
-          formatValue(base)
-        } (looked for ${baseFile})`,
+        `'extends' ${problem}: current value is ${formatValue(base)} (looked for ${baseFile})`,
       );
     }
     const chain = load(baseFile, [...stack, absolute]);

@@ -1,7 +1,8 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { Document, Node } from "yaml";
-import { ConfigError, configError } from "./config_error.ts";
+import { configError } from "./config_error.ts";
 import type { SourceLocation } from "./config_error.ts";
+import { readConfigText } from "./read_config_text.ts";
 
 /** One parsed YAML file, kept with its syntax tree so errors can point at lines. */
 export interface YamlSource {
@@ -14,18 +15,12 @@ export interface YamlSource {
 }
 
 /**
- * Reads and parses a YAML file. Duplicate keys are errors.
+ * Reads and parses a YAML file (a regular UTF-8 file of bounded size, see `read_config_text.ts`).
+ * Duplicate keys are errors.
  * @throws {ConfigError} when the file cannot be read or is not valid YAML (with file:line:col).
  */
 export function readYamlSource(file: string): YamlSource {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(file);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound ? "it does not exist" : String(error);
-    throw new ConfigError(`Cannot read ${file} as ${reason}`);
-  }
-  return parseYamlSource(file, text);
+  return parseYamlSource(file, readConfigText(file));
 }
 
 /** Parses YAML text that came from `file`. @throws {ConfigError} on syntax errors. */
@@ -48,7 +43,59 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       }`;
     throw configError({ file, line, col }, reason);
   }
-  return { file, doc, lineCounter, value: doc.toJS() };
+  let value: unknown;
+  try {
+    // Bounded: an alias that expands to more than 100 nodes per alias is refused (alias bombs).
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw explainToJsError(file, doc, lineCounter, error);
+  }
+  return { file, doc, lineCounter, value };
+}
+
+/**
+ * Maps what the YAML library throws while building values (alias bombs, merges of non-maps,
+ * aliases without an anchor) to a message at the node responsible.
+ */
+function explainToJsError(
+  file: string,
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+  error: unknown,
+) {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = (node: Node | null | undefined) => {
+    const offset = node?.range?.[0];
+    return offset === undefined
+      ? { file, line: 1, col: 1 }
+      : { file, ...lineCounter.linePos(offset) };
+  };
+  let culprit: Node | undefined;
+  let reason = `it is not valid YAML: ${message}`;
+  if (/alias count/i.test(message)) {
+    visit(doc, { Alias: (_, node) => void (culprit ??= node) });
+    reason = "its aliases expand to too many values (an alias bomb): repeat fewer aliases";
+  } else if (/Merge sources/.test(message)) {
+    visit(doc, {
+      Pair(_, pair) {
+        // With `merge: true` the key's value is a symbol; its source text is "<<".
+        if (!isScalar(pair.key) || pair.key.source !== "<<") return;
+        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+        const bad = sources.find((s) => !isMap(isAlias(s) ? s.resolve(doc) : s));
+        if (bad && !culprit) culprit = bad as Node;
+      },
+    });
+    reason = "'<<' merges a value that is not a map: merge a map, e.g. '<<: *defaults'";
+  } else if (/Unresolved alias/.test(message)) {
+    visit(doc, {
+      Alias(_, node) {
+        if (!culprit && node.resolve(doc) === undefined) culprit = node;
+      },
+    });
+    const name = culprit && isAlias(culprit) ? culprit.source : "?";
+    reason = `the alias '*${name}' has no anchor '&${name}' before it`;
+  }
+  return configError(at(culprit), reason);
 }
 
 /**

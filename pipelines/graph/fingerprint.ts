@@ -1,4 +1,4 @@
-import { canonicalJson } from "../hashing/canonical_json.ts";
+import { canonicalJson, canonicalSha256 } from "../hashing/canonical_json.ts";
 import type { CodeHashes } from "../hashing/code_hash.ts";
 import type { FileHash } from "../hashing/hash_tree.ts";
 import { sha256 } from "../hashing/sha256.ts";
@@ -40,4 +40,31 @@ export function fingerprintOf(object: FingerprintObject): string {
 export function outputDigest(files: Record<string, FileHash>): string {
   const list = Object.keys(files).sort().map((name) => [name, files[name].sha256]);
   return sha256(canonicalJson(list));
+}
+
+/** Canonical JSON of the members of a stage's fingerprint object that many stages share. */
+export interface CanonicalParts {
+  code: string;
+  packages: string;
+  runtime: string;
+}
+
+/**
+ * The fingerprint assembled from canonical parts and the params: the same text `canonicalJson`
+ * gives for the whole {@linkcode FingerprintObject} (members in sorted order: code, engine,
+ * inputs, kind, packages, params, runtime), hence the same SHA-256 as {@linkcode fingerprintOf}, streamed
+ * so that big params are never serialized whole.
+ */
+export function fingerprintFromParts(
+  kind: string,
+  parts: CanonicalParts,
+  params: unknown,
+  inputs: Record<string, string>,
+): string {
+  return canonicalSha256(
+    params,
+    `{"code":${parts.code},"engine":${ENGINE_VERSION},"inputs":${canonicalJson(inputs)},` +
+      `"kind":${JSON.stringify(kind)},"packages":${parts.packages},"params":`,
+    `,"runtime":${parts.runtime}}`,
+  );
 }

@@ -16,6 +16,11 @@ export interface PipelinePlan<R = Json, F extends Json = Json> {
 /** Options of {@linkcode planPipeline}. */
 export interface PlanPipelineOptions<R, F> extends LoadConfigOptions {
   /**
+   * Called once every config has loaded and validated, before the project computes runtime facts
+   * or plans (which may write to the cache): a bad config is reported before anything is touched.
+   */
+  afterLoad?: () => Promise<void>;
+  /**
    * Computes the runtime facts of every config at once (e.g. on a cluster node, where the stages
    * will run). Default: `project.runtimeFacts(config.runs)` for each, in this process.
    */
@@ -26,7 +31,7 @@ export interface PlanPipelineOptions<R, F> extends LoadConfigOptions {
  * Loads each config, asks the project for runtime facts and its stage nodes, and builds one
  * graph (a stage shared by several configs appears once). `options.overrides` (command-line
  * `key=value`) apply to every config.
- * @throws {ConfigError} for bad configs; whatever the planner throws.
+ * @throws {ConfigError} for bad configs; whatever `afterLoad` or the planner throws.
  */
 export async function planPipeline<R, F extends Json>(
   project: Project<R, F>,
@@ -47,6 +52,7 @@ export async function planPipeline<R, F extends Json>(
     }
     loaded.push(config);
   }
+  await options.afterLoad?.();
   let facts: F[] = [];
   if (options.runtimeFacts) facts = await options.runtimeFacts(loaded);
   // One after the other: a project may probe the machine's backends while answering.

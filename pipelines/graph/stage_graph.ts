@@ -1,9 +1,14 @@
-import { canonicalJson } from "../hashing/canonical_json.ts";
-import { type CodeHashes, hashStageCode } from "../hashing/code_hash.ts";
+import { canonicalJson, canonicalSha256 } from "../hashing/canonical_json.ts";
+import { type CodeHashes, hashStageCode, type StageCode } from "../hashing/code_hash.ts";
 import type { HashStageCodeOptions } from "../hashing/code_hash.ts";
 import { sha256 } from "../hashing/sha256.ts";
 import type { Json, StageNode } from "../types.ts";
-import { ENGINE_VERSION, type FingerprintObject } from "./fingerprint.ts";
+import {
+  type CanonicalParts,
+  ENGINE_VERSION,
+  fingerprintFromParts,
+  type FingerprintObject,
+} from "./fingerprint.ts";
 
 /** A stage of the graph: one per distinct stage, however many nodes (runs, configs) produced it. */
 export interface PlannedStage {
@@ -18,8 +23,11 @@ export interface PlannedStage {
   kind: string;
   /** The first node seen for this stage. */
   node: StageNode;
-  /** The params as JSON (what the fingerprint holds). */
-  params: Json;
+  /**
+   * The params as JSON (what the fingerprint holds and the stage receives): a fresh normalized
+   * copy of the node's params on each read, so that planning a big sweep keeps no second copy.
+   */
+  readonly params: Json;
   runtime: Json;
   /** The stage's code set: its module, the modules it uses and their local imports. */
   code: CodeHashes;
@@ -39,6 +47,54 @@ export interface PlannedStage {
   runs: string[];
   /** Every publish target of the nodes that produced it. */
   publish: string[];
+  /**
+   * Canonical JSON of `code` and `runtime`, shared by the stages that share them: the
+   * fingerprint's text is assembled from them ({@linkcode stageFingerprint}), so a big sweep does
+   * not re-serialize every stage's code map at every assessment.
+   */
+  canonical: CanonicalParts;
+}
+
+/**
+ * A stage as {@linkcode buildStageGraph} makes it. A class, so `params` is a prototype getter:
+ * a closure per stage would keep the whole planning state alive.
+ */
+class Stage implements PlannedStage {
+  ids: string[];
+  readonly recordIds: string[];
+  readonly configs: string[];
+  readonly kind: string;
+  readonly code: CodeHashes;
+  readonly packages: Record<string, string>;
+  readonly untracked: string[];
+  runs: string[];
+  readonly publish: string[];
+
+  constructor(
+    public id: string,
+    config: string,
+    public readonly node: StageNode,
+    public readonly runtime: Json,
+    code: StageCode,
+    public readonly key: string,
+    public readonly inputs: Record<string, PlannedStage>,
+    run: string | undefined,
+    public readonly canonical: CanonicalParts,
+  ) {
+    this.ids = [id];
+    this.recordIds = [`${config}/${id}`];
+    this.configs = [config];
+    this.kind = node.kind;
+    this.code = code.files;
+    this.packages = code.packages;
+    this.untracked = code.untracked;
+    this.runs = run === undefined ? [] : [run];
+    this.publish = node.publish ? [node.publish] : [];
+  }
+
+  get params(): Json {
+    return JSON.parse(canonicalJson(this.node.params)) as Json;
+  }
 }
 
 /** The nodes one config's planner produced. */
@@ -62,6 +118,17 @@ export function runOfNode(
   if (node.run !== undefined) return node.run;
   const suffix = node.id.slice(node.id.indexOf(":") + 1);
   return runNames.has(suffix) ? suffix : undefined;
+}
+
+/**
+ * The fingerprint of a stage once its inputs' output digests are known: equal to
+ * `fingerprintOf(fingerprintObject(stage, inputDigests))`, computed from the cached parts.
+ */
+export function stageFingerprint(
+  stage: PlannedStage,
+  inputDigests: Record<string, string>,
+): string {
+  return fingerprintFromParts(stage.kind, stage.canonical, stage.node.params, inputDigests);
 }
 
 /**
@@ -96,107 +163,173 @@ export async function buildStageGraph(
   groups: readonly NodeGroup[],
   options: BuildStageGraphOptions = {},
 ): Promise<PlannedStage[]> {
-  const memo = options.memo ?? new Map();
-  const byNode = new Map<StageNode, Promise<PlannedStage>>();
+  const nodes = orderNodes(groups);
+  const code = await hashCodeSets(nodes.map(({ node }) => node), options.memo ?? new Map());
+  // Stages share their canonical parts object when code and runtime are equal; planners reuse
+  // one runtime object for many nodes, so it is serialized once per object.
+  const partsMemo = new Map<string, CanonicalParts>();
+  const runtimeMemo = new WeakMap<object, string>();
+  const runtimeJsonOf = (runtime: Json) => {
+    if (runtime === null || typeof runtime !== "object") return canonicalJson(runtime);
+    let json = runtimeMemo.get(runtime);
+    if (json === undefined) runtimeMemo.set(runtime, json = canonicalJson(runtime));
+    return json;
+  };
+  const byNode = new Map<StageNode, PlannedStage>();
   const byKey = new Map<string, PlannedStage>();
   const order: PlannedStage[] = [];
-  // id → key → configs, to find clashes across configs after everything is keyed.
-  const idUse = new Map<string, Map<string, Set<string>>>();
-  const perConfigIds = new Map<string, Map<string, string>>();
-
-  const visit = (node: StageNode, config: string, path: StageNode[]): Promise<PlannedStage> => {
-    if (path.includes(node)) {
-      throw new Error(
-        `Cannot plan stage ${node.id} as its inputs form a cycle: ${
-          [...path, node].map((n) => n.id).join(" → ")
-        }`,
-      );
-    }
-    let planned = byNode.get(node);
-    if (!planned) byNode.set(node, planned = plan(node, config, [...path, node]));
-    return planned;
-  };
-
-  const plan = async (node: StageNode, config: string, path: StageNode[]) => {
+  // id → `config \0 key` of its first use; ids used more than once → every (config, key).
+  const firstUse = new Map<string, string>();
+  const moreUses = new Map<string, string[]>();
+  for (const { node, config } of nodes) {
     const inputs: Record<string, PlannedStage> = {};
-    for (const [name, input] of Object.entries(node.inputs)) {
-      inputs[name] = await visit(input, config, path);
-    }
-    const roots = [node.module, ...Object.values(node.uses ?? {})];
-    const code = await hashStageCode(roots, { memo });
-    const params = JSON.parse(canonicalJson(node.params)) as Json;
+    for (const name in node.inputs) inputs[name] = byNode.get(node.inputs[name])!;
+    const set = code.get(codeSetId(node))!;
     const runtime = node.runtime ?? null;
-    const key = sha256(canonicalJson({
-      engine: ENGINE_VERSION,
-      kind: node.kind,
-      params,
-      inputs: Object.fromEntries(Object.entries(inputs).map(([name, s]) => [name, s.key])),
-      code: code.files,
-      packages: code.packages,
-      untracked: code.untracked,
-      runtime,
-      uses: Object.keys(node.uses ?? {}).sort(),
-    }));
-    const ids = perConfigIds.get(config) ?? new Map<string, string>();
-    perConfigIds.set(config, ids);
-    const earlier = ids.get(node.id);
-    if (earlier !== undefined && earlier !== key) {
-      throw new Error(
-        `Cannot plan stage ${node.id} as two different stages of config '${config}' have that id: the planner must give each its own id`,
-      );
+    const runtimeJson = runtimeJsonOf(runtime);
+    const partsId = `${set.digest}\u0000${runtimeJson}`;
+    let canonical = partsMemo.get(partsId);
+    if (!canonical) {
+      canonical = { code: set.json, packages: set.packagesJson, runtime: runtimeJson };
+      partsMemo.set(partsId, canonical);
     }
-    ids.set(node.id, key);
-    const uses = idUse.get(node.id) ?? new Map<string, Set<string>>();
-    idUse.set(node.id, uses);
-    uses.set(key, (uses.get(key) ?? new Set()).add(config));
+    const key = nodeKey(node, inputs, set, runtimeJson);
+    const use = `${config}\u0000${key}`;
+    const first = firstUse.get(node.id);
+    if (first === undefined) firstUse.set(node.id, use);
+    else if (first !== use) {
+      const uses = moreUses.get(node.id) ?? [first];
+      moreUses.set(node.id, uses);
+      if (uses.some((u) => u.startsWith(`${config}\u0000`) && u !== use)) {
+        throw new Error(
+          `Cannot plan stage ${node.id} as two different stages of config '${config}' have that id: the planner must give each its own id`,
+        );
+      }
+      if (!uses.includes(use)) uses.push(use);
+    }
     const run = runOfNode(node, options.runNames);
-    const recordId = `${config}/${node.id}`;
     const same = byKey.get(key);
     if (same) {
+      const recordId = `${config}/${node.id}`;
       if (!same.ids.includes(node.id)) same.ids.push(node.id);
       if (!same.recordIds.includes(recordId)) same.recordIds.push(recordId);
       if (!same.configs.includes(config)) same.configs.push(config);
       if (run !== undefined && !same.runs.includes(run)) same.runs.push(run);
       if (node.publish && !same.publish.includes(node.publish)) same.publish.push(node.publish);
-      return same;
+      byNode.set(node, same);
+      continue;
     }
-    const stage: PlannedStage = {
-      id: node.id,
-      ids: [node.id],
-      recordIds: [recordId],
-      configs: [config],
-      kind: node.kind,
-      node,
-      params,
-      runtime,
-      code: code.files,
-      packages: code.packages,
-      untracked: code.untracked,
-      key,
-      inputs,
-      runs: run === undefined ? [] : [run],
-      publish: node.publish ? [node.publish] : [],
-    };
+    const stage = new Stage(node.id, config, node, runtime, set.code, key, inputs, run, canonical);
     byKey.set(key, stage);
+    byNode.set(node, stage);
     order.push(stage);
-    return stage;
-  };
-
-  for (const group of groups) {
-    for (const node of group.nodes) await visit(node, group.config, []);
   }
-  qualifyClashingIds(order, idUse);
+  qualifyClashingIds(order, moreUses);
   checkPublishTargets(order);
   return order;
 }
 
-/** Shows `config/id` (and `config/run`) where one id names different stages in two configs. */
-function qualifyClashingIds(
-  stages: PlannedStage[],
-  idUse: Map<string, Map<string, Set<string>>>,
-): void {
+/**
+ * Every node reachable from the groups, each after its inputs (depth first, in input order), with
+ * the config that reached it first.
+ * @throws {Error} when the inputs form a cycle, naming it.
+ */
+function orderNodes(groups: readonly NodeGroup[]): { node: StageNode; config: string }[] {
+  const state = new Map<StageNode, "open" | "done">();
+  const ordered: { node: StageNode; config: string }[] = [];
+  for (const group of groups) {
+    for (const root of group.nodes) {
+      if (state.has(root)) continue;
+      // An explicit stack (a 100,000-run report has 200,000 inputs): node and its input list.
+      const stack: { node: StageNode; inputs: StageNode[]; next: number }[] = [];
+      const open = (node: StageNode) => {
+        state.set(node, "open");
+        stack.push({ node, inputs: Object.values(node.inputs), next: 0 });
+      };
+      open(root);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        if (top.next < top.inputs.length) {
+          const input = top.inputs[top.next++];
+          const seen = state.get(input);
+          if (seen === "open") {
+            const path = stack.slice(stack.findIndex((f) => f.node === input)).map((f) => f.node);
+            throw new Error(
+              `Cannot plan stage ${input.id} as its inputs form a cycle: ${
+                [...path, input].map((n) => n.id).join(" → ")
+              }`,
+            );
+          }
+          if (seen === undefined) open(input);
+          continue;
+        }
+        stack.pop();
+        state.set(top.node, "done");
+        ordered.push({ node: top.node, config: group.config });
+      }
+    }
+  }
+  return ordered;
+}
+
+/** A code set: its hashes, the canonical JSON of its files and packages, and their digest. */
+interface CodeSet {
+  code: StageCode;
+  json: string;
+  packagesJson: string;
+  digest: string;
+}
+
+const codeSetId = (node: StageNode) =>
+  [node.module, ...Object.values(node.uses ?? {})].map((u) => u.href).join("\n");
+
+/** Hashes each distinct code set (module + uses) once. */
+async function hashCodeSets(
+  nodes: readonly StageNode[],
+  memo: NonNullable<HashStageCodeOptions["memo"]>,
+): Promise<Map<string, CodeSet>> {
+  const roots = new Map<string, URL[]>();
+  for (const node of nodes) {
+    const id = codeSetId(node);
+    if (!roots.has(id)) roots.set(id, [node.module, ...Object.values(node.uses ?? {})]);
+  }
+  const sets = new Map<string, CodeSet>();
+  for (const [id, urls] of roots) {
+    const code = await hashStageCode(urls, { memo });
+    const json = canonicalJson(code.files);
+    const packagesJson = canonicalJson(code.packages);
+    sets.set(id, { code, json, packagesJson, digest: sha256(`${json}\u0000${packagesJson}`) });
+  }
+  return sets;
+}
+
+/**
+ * A node's key: SHA-256 over its kind, params, inputs' keys, code, runtime and the names of its
+ * `uses`, with the params streamed (never serialized whole). Internal, never stored.
+ */
+function nodeKey(
+  node: StageNode,
+  inputs: Record<string, PlannedStage>,
+  code: CodeSet,
+  runtimeJson: string,
+): string {
+  let inputKeys = "";
+  for (const name of Object.keys(inputs).sort()) inputKeys += `${name}=${inputs[name].key},`;
+  const uses = node.uses ? Object.keys(node.uses).sort().join(",") : "";
+  const prefix = `${ENGINE_VERSION}\u0000${node.kind}\u0000${inputKeys}\u0000${code.digest}\u0000` +
+    `${JSON.stringify(code.code.untracked)}\u0000${runtimeJson}\u0000${uses}\u0000`;
+  return canonicalSha256(node.params, prefix);
+}
+
+/**
+ * Shows `config/id` (and `config/run`) where one id names different stages in two configs.
+ * @param moreUses id → every `config \0 key` it was used with, for ids used more than once.
+ */
+function qualifyClashingIds(stages: PlannedStage[], moreUses: Map<string, string[]>): void {
+  if (moreUses.size === 0) return;
   for (const stage of stages) {
-    if ((idUse.get(stage.id)?.size ?? 0) < 2) continue;
+    const uses = moreUses.get(stage.id) ?? [];
+    if (new Set(uses.map((use) => use.split("\u0000")[1])).size < 2) continue;
     const config = stage.configs[0];
     stage.ids = stage.ids.map((id) => `${config}/${id}`);
     stage.id = stage.ids[0];

@@ -1,12 +1,16 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { CacheIndex } from "../cache/cache_index.ts";
 import type { CacheLayout } from "../cache/cache_layout.ts";
 import { readStageRecord } from "../cache/stage_record.ts";
 import { verifyEntry } from "../cache/verify_entry.ts";
 import type { EntryCheck } from "../cache/verify_entry.ts";
 import { explainChange } from "../graph/explain_change.ts";
-import { type FingerprintObject, fingerprintOf } from "../graph/fingerprint.ts";
-import { fingerprintObject, type PlannedStage } from "../graph/stage_graph.ts";
+import type { FingerprintObject } from "../graph/fingerprint.ts";
+import { fingerprintObject, type PlannedStage, stageFingerprint } from "../graph/stage_graph.ts";
+
+/** How many inputs that will run first are named in the reasons; the rest are counted. */
+const MAX_PENDING_NAMED = 3;
 
 /** Whether a stage's cache entry can be used, and if not, why it must run. */
 export interface Assessment {
@@ -32,26 +36,30 @@ export async function assessStage(
   stage: PlannedStage,
   inputDigests: Record<string, string | undefined>,
   forced: boolean,
+  index?: CacheIndex,
 ): Promise<Assessment> {
   const pending = Object.keys(stage.inputs).filter((name) => inputDigests[name] === undefined);
-  const partial = fingerprintObject(stage, inputDigests as Record<string, string>);
+  // Built only when needed: a big plan has many stages whose inputs have not run yet.
+  const partial = () => fingerprintObject(stage, inputDigests as Record<string, string>);
   let fingerprint: string | undefined;
   let check: EntryCheck | undefined;
   if (pending.length === 0) {
-    fingerprint = fingerprintOf(partial);
-    check = await verifyEntry(layout, fingerprint);
+    fingerprint = stageFingerprint(stage, inputDigests as Record<string, string>);
+    check = index?.mayHaveEntry(fingerprint) === false
+      ? { ok: false, problem: "no-entry", detail: "no cache entry" }
+      : await verifyEntry(layout, fingerprint);
     if (check.ok && !forced && stage.untracked.length === 0) {
-      return { fresh: true, fingerprint, object: partial, check, reasons: [] };
+      return { fresh: true, fingerprint, object: partial(), check, reasons: [] };
     }
   }
-  const known = pending.length === 0 ? { fingerprint, object: partial, check } : {};
+  const known = pending.length === 0 ? { fingerprint, object: partial(), check } : {};
   const reasons: string[] = [];
   if (forced) reasons.push("forced by --force");
   if (stage.untracked.length > 0) {
     const more = stage.untracked.length > 1 ? ` (+${stage.untracked.length - 1} more)` : "";
     reasons.push(`not fully tracked: ${stage.untracked[0]}${more}`);
   }
-  const record = await firstRecord(layout, stage);
+  const record = await firstRecord(layout, stage, index);
   if (record === undefined) {
     if (check === undefined || (!check.ok && check.problem === "no-entry")) {
       reasons.push("never run before");
@@ -63,16 +71,23 @@ export async function assessStage(
       Object.entries(stage.inputs).map(([name, s]) => [name, s.id]),
     );
     const codeBase = dirname(fileURLToPath(stage.node.module));
-    reasons.push(...explainChange(record.object, partial, { inputIds, codeBase }));
+    reasons.push(...explainChange(record.object, partial(), { inputIds, codeBase }));
     if (check && !check.ok && check.problem !== "no-entry") reasons.push(check.detail);
   }
-  for (const name of pending) reasons.push(`input ${stage.inputs[name].id} will run first`);
+  // A report over 100,000 runs waits for 200,000 inputs: name a few, count the rest.
+  for (const name of pending.slice(0, MAX_PENDING_NAMED)) {
+    reasons.push(`input ${stage.inputs[name].id} will run first`);
+  }
+  if (pending.length > MAX_PENDING_NAMED) {
+    reasons.push(`${pending.length - MAX_PENDING_NAMED} more inputs will run first`);
+  }
   if (reasons.length === 0) reasons.push(check && !check.ok ? check.detail : "fingerprint changed");
   return { fresh: false, ...known, reasons };
 }
 
-async function firstRecord(layout: CacheLayout, stage: PlannedStage) {
+async function firstRecord(layout: CacheLayout, stage: PlannedStage, index?: CacheIndex) {
   for (const id of stage.recordIds) {
+    if (index?.mayHaveRecord(id) === false) continue;
     const record = await readStageRecord(layout, id);
     if (record !== undefined) return record;
   }

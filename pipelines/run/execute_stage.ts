@@ -13,6 +13,12 @@ export interface StageJob {
   runtime: Json;
   fingerprint: string;
   inputFingerprints: Record<string, string>;
+  /**
+   * Modules (URLs) a stage process imports before the stage: process-wide settings such as
+   * quieting a library's banner (`Project.stageSetup`). They must not change results (they are
+   * not part of any key).
+   */
+  setup?: string[];
 }
 
 /** Callbacks the runner gives an executor. */
@@ -33,13 +39,14 @@ export type JobRunner = (job: StageJob, hooks: StageHooks) => Promise<void>;
  * @throws {Error} when the module has no `run` export, or whatever the stage throws.
  */
 export async function executeInProcess(job: StageJob, hooks: StageHooks): Promise<void> {
+  for (const url of job.setup ?? []) await import(url);
   const module = await import(job.module) as Partial<StageModule>;
   if (typeof module.run !== "function") {
     throw new Error(`${job.module} does not export 'async function run(ctx)'`);
   }
   const uses: Record<string, unknown> = {};
   for (const [name, url] of Object.entries(job.uses)) uses[name] = await import(url);
-  const { module: _module, ...data } = job;
+  const { module: _module, setup: _setup, ...data } = job;
   await module.run({
     ...data,
     uses,

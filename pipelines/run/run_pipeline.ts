@@ -1,13 +1,13 @@
 import type { CacheLayout } from "../cache/cache_layout.ts";
-import { removeStaleTemps } from "../cache/cache_entry.ts";
+import { errorCause } from "../cache/cache_error.ts";
+import { cleanCache } from "../cache/clean_cache.ts";
 import { silentReporter } from "../cli/progress_reporter.ts";
 import type { Reporter } from "../cli/progress_reporter.ts";
-import { outputDigest } from "../graph/fingerprint.ts";
 import type { PlannedStage } from "../graph/stage_graph.ts";
 import { type Assessment, assessStage } from "./assess_stage.ts";
 import { childProcessExecutor } from "./child_process_executor.ts";
 import { inProcessExecutor } from "./in_process_executor.ts";
-import { settleEntry, settleExecution } from "./settle_stage.ts";
+import { settledResult, settleExecution } from "./settle_stage.ts";
 import type { StageExecution, StageExecutor } from "./stage_executor.ts";
 import type { StageResult } from "./stage_result.ts";
 import { stageTask } from "./stage_task.ts";
@@ -26,7 +26,7 @@ export interface RunPipelineOptions {
   forced?: (stage: PlannedStage) => boolean;
   /** Where logs and progress go. Default: silent. */
   reporter?: Reporter;
-  /** Aborting cancels stages in flight (they fail) and starts no new ones (they are skipped). */
+  /** Aborting cancels stages in flight (they end `interrupted`) and starts no new ones (`skipped`). */
   signal?: AbortSignal;
   /** Where the stages that must run run. Default: in-process, or child processes per `isolate`. */
   executor?: StageExecutor;
@@ -35,6 +35,10 @@ export interface RunPipelineOptions {
    * to the executor (outcome `submitted`). Only for executors that queue dependents. Default: false.
    */
   detach?: boolean;
+  /** Publish targets must lie inside this folder (`Project.publishRoot`). Default: the cwd. */
+  publishRoot?: string;
+  /** Modules each stage process imports first (`Project.stageSetup`). Default: none. */
+  stageSetup?: readonly URL[];
 }
 
 interface InFlight {
@@ -81,9 +85,23 @@ export async function runPipeline(
       throw new Error(`Cannot run stage ${stage.id} as its input ${missing.id} is not in the plan`);
     }
   }
-  // A temp folder's pid says whether its writer is alive only on the machine that wrote it: a
-  // cluster's jobs write theirs on other machines, so their pipeline leaves temps alone.
-  if (!executor.queuesDependents) await removeStaleTemps(layout);
+  // Safe with a cluster too: a temp folder is judged by its stage's lock record, which says on
+  // which machine its holder runs (see `clean_cache.ts`), never by a pid alone.
+  const cleaned = await cleanCache(layout).catch((error) => {
+    reporter.log("cache", `could not clean up after crashed runs: ${errorCause(error)}`);
+    return { temps: [], locks: [], work: [] };
+  });
+  const removed = cleaned.temps.length + cleaned.locks.length + cleaned.work.length;
+  if (removed > 0) {
+    reporter.log(
+      "cache",
+      `removed what crashed runs left: ${cleaned.temps.length} temp folders, ${cleaned.locks.length} stale locks, ${cleaned.work.length} work folders of finished stages`,
+    );
+  }
+  const publishOptions = (stage: PlannedStage) => ({
+    root: options.publishRoot ?? ".",
+    log: (line: string) => reporter.log(stage.id, line),
+  });
   const results = new Map<PlannedStage, StageResult>();
   const assessments = new Map<PlannedStage, Assessment>();
   const inFlight = new Map<PlannedStage, InFlight>();
@@ -114,7 +132,7 @@ export async function runPipeline(
         return [name, r?.digest ? { fingerprint: r.fingerprint!, digest: r.digest } : undefined];
       }),
     );
-    const task = stageTask(stage, { done, recompute, reasons });
+    const task = stageTask(stage, { done, recompute, reasons, setup: options.stageSetup });
     const after = inputsOf(stage).flatMap(([, input]) => {
       const flight = inFlight.get(input);
       return flight ? [flight.execution] : [];
@@ -146,6 +164,7 @@ export async function runPipeline(
       let result = await settleExecution(layout, stage, ended, {
         reasons,
         execution: execution.label,
+        publish: publishOptions(stage),
       });
       const broken = brokenInput(stage);
       if (result.digest === undefined && broken) {
@@ -191,15 +210,15 @@ export async function runPipeline(
         if (assessment?.fresh && assessment.check?.ok) {
           waiting.splice(waiting.indexOf(stage), 1);
           const { fingerprint, check } = assessment;
-          const copied = await settleEntry(layout, stage, fingerprint!, check.manifest);
-          settle(stage, {
+          settle(
             stage,
-            outcome: copied ? "restored" : "fresh",
-            seconds: 0,
-            reasons: [],
-            fingerprint,
-            digest: outputDigest(check.manifest.files),
-          });
+            await settledResult(
+              layout,
+              stage,
+              { fingerprint: fingerprint!, manifest: check.manifest, ran: false, seconds: 0 },
+              { reasons: [], publish: publishOptions(stage) },
+            ),
+          );
           progressed = true;
         } else if (signal.aborted) {
           if (!assessment && inputsOf(stage).some(([, i]) => !results.has(i))) continue;

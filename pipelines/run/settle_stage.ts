@@ -1,28 +1,71 @@
 import type { CacheLayout } from "../cache/cache_layout.ts";
+import { errorCause } from "../cache/cache_error.ts";
 import { writeKeyPointer } from "../cache/key_pointer.ts";
 import type { Manifest } from "../cache/manifest.ts";
 import { verifyEntry } from "../cache/verify_entry.ts";
 import { outputDigest } from "../graph/fingerprint.ts";
 import type { PlannedStage } from "../graph/stage_graph.ts";
-import { publishStage, rememberStage } from "./stage_bookkeeping.ts";
+import { publishStage, type PublishStageOptions, rememberStage } from "./stage_bookkeeping.ts";
 import { describeStage, type StageResult } from "./stage_result.ts";
 import type { TaskResult } from "./task_result.ts";
 
 /**
- * The bookkeeping of a stage whose entry is valid, wherever it was made: publishes its outputs,
- * records its fingerprint object for "why" answers and points its key at the entry.
- * @returns whether publishing had to copy anything.
+ * The bookkeeping of a stage whose entry is valid, wherever it was made: records its fingerprint
+ * object for "why" answers, points its key at the entry and publishes its outputs.
+ * @returns whether publishing had to write anything.
+ * @throws {Error} `Cannot publish <stage> to <folder>: <cause>`, or a cache write error.
  */
 export async function settleEntry(
   layout: CacheLayout,
   stage: PlannedStage,
   fingerprint: string,
   manifest: Manifest,
+  publish: PublishStageOptions,
 ): Promise<boolean> {
-  const copied = await publishStage(stage, manifest, layout.entry(fingerprint));
   await rememberStage(layout, stage, fingerprint, manifest.object);
   await writeKeyPointer(layout, stage.key, fingerprint);
-  return copied;
+  return await publishStage(stage, manifest, layout.entry(fingerprint), publish);
+}
+
+/**
+ * The result of a stage whose entry is valid: `run`, or `fresh`/`restored` per whether
+ * publishing had to write. A publish (or bookkeeping) failure fails the stage but keeps its
+ * outputs' digest, so its dependents still run and the entry stays cached.
+ */
+export async function settledResult(
+  layout: CacheLayout,
+  stage: PlannedStage,
+  done: { fingerprint: string; manifest: Manifest; ran: boolean; seconds: number },
+  context: { reasons: string[]; execution?: string; publish: PublishStageOptions },
+): Promise<StageResult> {
+  const result: StageResult = {
+    stage,
+    outcome: "fresh",
+    seconds: done.seconds,
+    reasons: done.ran ? context.reasons : [],
+    fingerprint: done.fingerprint,
+    digest: outputDigest(done.manifest.files),
+    ...(context.execution ? { execution: context.execution } : {}),
+  };
+  try {
+    const copied = await settleEntry(
+      layout,
+      stage,
+      done.fingerprint,
+      done.manifest,
+      context.publish,
+    );
+    return { ...result, outcome: done.ran ? "run" : copied ? "restored" : "fresh" };
+  } catch (error) {
+    const message = (error as Error).message;
+    return {
+      ...result,
+      outcome: "failed",
+      error: message.startsWith("Cannot publish ")
+        ? message
+        : `Cannot write the cache at ${layout.root}: ${errorCause(error)}`,
+    };
+  }
 }
 
 /**
@@ -33,12 +76,14 @@ export async function settleExecution(
   layout: CacheLayout,
   stage: PlannedStage,
   ended: TaskResult,
-  context: { reasons: string[]; execution: string },
+  context: { reasons: string[]; execution: string; publish: PublishStageOptions },
 ): Promise<StageResult> {
   const { reasons, execution } = context;
   if ("error" in ended) {
     const error = ended.outcome === "failed"
       ? `Stage ${describeStage(stage)} failed: ${ended.error}`
+      : ended.outcome === "interrupted"
+      ? `Stage ${describeStage(stage)} was interrupted; ${ended.error}`
       : ended.error;
     return { stage, outcome: ended.outcome, seconds: ended.seconds, reasons, error, execution };
   }
@@ -59,15 +104,10 @@ export async function settleExecution(
     }
     manifest = check.manifest;
   }
-  const copied = await settleEntry(layout, stage, ended.fingerprint, manifest);
-  const ran = ended.outcome === "run";
-  return {
-    stage,
-    outcome: ran ? "run" : copied ? "restored" : "fresh",
-    seconds: ended.seconds,
-    reasons: ran ? reasons : [],
+  return await settledResult(layout, stage, {
     fingerprint: ended.fingerprint,
-    digest: outputDigest(manifest.files),
-    execution,
-  };
+    manifest,
+    ran: ended.outcome === "run",
+    seconds: ended.seconds,
+  }, context);
 }

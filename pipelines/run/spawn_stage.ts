@@ -1,3 +1,4 @@
+import { MEMORY_REMEDY, oomKillCount, saysOutOfMemory } from "./_out_of_memory.ts";
 import { RECORD_MARK } from "./stage_child.ts";
 import type { StageHooks, StageJob } from "./execute_stage.ts";
 
@@ -19,10 +20,13 @@ async function readLines(
 
 /**
  * Runs a stage in a child `deno run -A --unstable-webgpu pipelines/stage_child.ts` process, so
- * several stages can run at once without sharing TF.js state. Aborting kills the child.
- * @throws {Error} with the stage's own error message when the child fails or dies.
+ * several stages can run at once without sharing TF.js state, and a stage that runs out of
+ * memory dies alone. Aborting asks the child to stop (SIGTERM), then kills it after 5 s.
+ * @throws {Error} with the stage's own error message when the child fails, or saying how it died
+ *   (for lack of memory: with the remedy).
  */
 export async function executeInChild(job: StageJob, hooks: StageHooks): Promise<void> {
+  const oomBefore = oomKillCount();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-webgpu", CHILD],
     stdin: "piped",
@@ -30,10 +34,14 @@ export async function executeInChild(job: StageJob, hooks: StageHooks): Promise<
     stderr: "piped",
   }).spawn();
   let escalation: ReturnType<typeof setTimeout> | undefined;
+  let killedHere = false;
   // SIGTERM lets the stage stop at its next check of ctx.signal; SIGKILL if it does not.
   const onAbort = () => {
     child.kill("SIGTERM");
-    escalation = setTimeout(() => child.kill("SIGKILL"), 5000);
+    escalation = setTimeout(() => {
+      killedHere = true;
+      child.kill("SIGKILL");
+    }, 5000);
   };
   hooks.signal.addEventListener("abort", onAbort);
   let error: string | undefined;
@@ -62,10 +70,33 @@ export async function executeInChild(job: StageJob, hooks: StageHooks): Promise<
   if (status.success) return;
   // deno-lint-ignore no-control-regex
   const tail = stderrTail.join(" ").replace(/\x1b\[[0-9;]*m/g, "").trim();
-  throw new Error(
-    error ??
-      `the stage process exited with code ${status.code}${
-        status.signal ? ` (${status.signal})` : ""
-      }${tail ? `: ${tail}` : ""}`,
-  );
+  throw new Error(describeFailure({ error, status, tail, killedHere, oomBefore }));
+}
+
+/** One message for a failed stage process: its own error, or how it died. */
+function describeFailure(failure: {
+  error?: string;
+  status: Deno.CommandStatus;
+  tail: string;
+  killedHere: boolean;
+  oomBefore?: number;
+}): string {
+  const { error, status, tail } = failure;
+  if (error !== undefined) {
+    return saysOutOfMemory(error) ? `${error}: out of memory; ${MEMORY_REMEDY}` : error;
+  }
+  if (status.signal === "SIGKILL" && !failure.killedHere) {
+    const after = oomKillCount();
+    const proven = failure.oomBefore !== undefined && after !== undefined &&
+      after > failure.oomBefore;
+    return proven
+      ? `the system's out-of-memory killer stopped the stage process: ${MEMORY_REMEDY}`
+      : `the stage process was killed (SIGKILL), most likely by the system for lack of memory: ${MEMORY_REMEDY}`;
+  }
+  if (saysOutOfMemory(tail)) {
+    return `the stage process ran out of memory (${tail.slice(-200)}): ${MEMORY_REMEDY}`;
+  }
+  return `the stage process exited with code ${status.code}${
+    status.signal ? ` (${status.signal})` : ""
+  }${tail ? `: ${tail}` : ""}`;
 }

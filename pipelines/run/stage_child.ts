@@ -39,7 +39,12 @@ async function readJobAndWatchParent(onParentGone: () => void): Promise<StageJob
 if (import.meta.main) {
   const job = await readJobAndWatchParent(() => Deno.exit(3));
   const controller = new AbortController();
-  Deno.addSignalListener("SIGTERM", () => controller.abort());
+  // SIGTERM from the parent, SIGINT from the terminal (Ctrl-C reaches the whole process group):
+  // either asks the stage to stop at its next batch. Repeats are ignored so that the stage can
+  // keep its checkpoint; the parent kills this process if it must stop at once.
+  const stop = () => controller.abort();
+  Deno.addSignalListener("SIGTERM", stop);
+  Deno.addSignalListener("SIGINT", stop);
   try {
     await executeInProcess(job, {
       log: (line) => send({ log: line }),

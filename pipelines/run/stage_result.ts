@@ -1,10 +1,20 @@
 import type { PlannedStage } from "../graph/stage_graph.ts";
 
 /**
- * What happened to a stage in one pipeline run. `submitted`: handed to an executor that keeps
- * it queued or running after the pipeline returned (`--detach`).
+/**
+ * What happened to a stage in one pipeline run: `interrupted` means it started and was stopped
+ * by Ctrl-C / SIGTERM (its checkpoints kept, nothing cached); `skipped` that it never started;
+ * `submitted` that it was handed to an executor that keeps it queued or running after the
+ * pipeline returned (`--detach`).
  */
-export type Outcome = "run" | "restored" | "fresh" | "failed" | "skipped" | "submitted";
+export type Outcome =
+  | "run"
+  | "restored"
+  | "fresh"
+  | "failed"
+  | "skipped"
+  | "interrupted"
+  | "submitted";
 
 /** A stage's outcome, with its timing and why it ran (or failed, or was skipped). */
 export interface StageResult {
@@ -15,9 +25,12 @@ export interface StageResult {
   reasons: string[];
   /** For failed/skipped: the message. */
   error?: string;
-  /** The cache key its outputs are stored under (fresh, restored, run). */
+  /** The cache key its outputs are stored under (fresh, restored, run; failed to publish). */
   fingerprint?: string;
-  /** Digest of its outputs' content (fresh, restored, run): what dependents are keyed on. */
+  /**
+   * Digest of its outputs' content (fresh, restored, run, and a stage whose outputs were cached
+   * but could not be published): what dependents are keyed on.
+   */
   digest?: string;
   /** Where it ran or still runs, when an executor had it (`child process`, `slurm job 17`). */
   execution?: string;

@@ -43,6 +43,16 @@ export interface StageTask {
   recompute: boolean;
   /** Why it runs, as far as the planner could tell (logged first). */
   reasons: string[];
+  /**
+   * Run its code in a process of its own even where stages otherwise share one (memory-heavy
+   * stages: an out-of-memory kill then fails this stage alone). Default: false.
+   */
+  isolate?: boolean;
+  /**
+   * Modules (URLs) the stage's process imports before the stage (`Project.stageSetup`:
+   * process-wide settings such as quieting a library's banner; not part of any key).
+   */
+  setup?: string[];
 }
 
 /** Options of {@linkcode stageTask}. */
@@ -51,6 +61,8 @@ export interface StageTaskOptions {
   done: Record<string, { fingerprint: string; digest: string } | undefined>;
   recompute: boolean;
   reasons: string[];
+  /** `Project.stageSetup`. Default: none. */
+  setup?: readonly URL[];
 }
 
 /** The task of a planned stage. */
@@ -77,5 +89,7 @@ export function stageTask(stage: PlannedStage, options: StageTaskOptions): Stage
     inputs,
     recompute: options.recompute,
     reasons: options.reasons,
+    ...(stage.node.isolate ? { isolate: true } : {}),
+    ...(options.setup?.length ? { setup: options.setup.map((url) => url.href) } : {}),
   };
 }

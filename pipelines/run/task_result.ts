@@ -3,7 +3,8 @@ import type { Manifest } from "../cache/manifest.ts";
 /**
  * How bringing one stage up to date ended, wherever it ran (JSON, so a child process or a
  * cluster job can hand it back): `run` or `fresh` (a valid entry existed after all: another
- * process or job made it, or the inputs' content came out unchanged), `failed`, or `skipped`
+ * process or job made it, or the inputs' content came out unchanged), `failed`, `interrupted`
+ * (stopped by Ctrl-C / SIGTERM while running: its checkpoints kept, nothing cached) or `skipped`
  * (stopped before it started).
  */
 export type TaskResult =
@@ -17,7 +18,7 @@ export type TaskResult =
     manifest?: Manifest;
   }
   | {
-    outcome: "failed" | "skipped";
+    outcome: "failed" | "interrupted" | "skipped";
     seconds: number;
     /** The cause, without the stage's name (`the stage process exited with code 1: …`). */
     error: string;

@@ -8,6 +8,7 @@ import type { LayersModel } from "@tensorflow/tfjs-layers";
 import type { BatchStream } from "./batch.ts";
 import { crossEntropy } from "./cross_entropy.ts";
 import { targetRank } from "./target_rank.ts";
+import { yieldToEventLoop } from "./_yield_to_event_loop.ts";
 
 /** Options of {@link evaluateModel}. */
 export interface EvaluateModelOptions {
@@ -54,6 +55,8 @@ export async function evaluateModel(
   const start = performance.now();
   for await (const batch of batches) {
     try {
+      // Let Ctrl-C / SIGTERM handlers run between batches (a batch never reaches the event loop).
+      await yieldToEventLoop();
       options.signal?.throwIfAborted();
       const [stats, predicted, confidence] = tf.tidy(() => {
         const out = model.apply(batch.x, { training: false }) as tf.Tensor;

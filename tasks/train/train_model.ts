@@ -8,7 +8,8 @@ import type { LayersModel } from "@tensorflow/tfjs-layers";
 // Side effect: tfjs-layers registers every op's gradient, which tfjs-core alone does not.
 import "@tensorflow/tfjs-layers";
 import type { BatchStream } from "./batch.ts";
-import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+import { loadLatestCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+import { yieldToEventLoop } from "./_yield_to_event_loop.ts";
 import { createOptimizer, type TensorRecord } from "./create_optimizer.ts";
 import { EarlyStopping, type EarlyStoppingState } from "./early_stopping.ts";
 import { evaluateModel } from "./evaluate_model.ts";
@@ -172,29 +173,44 @@ export async function trainModel(
     iterations: 0,
   };
   let resumedFrom: number | null = null;
-  const checkpoint = checkpointPath ? await loadCheckpoint(checkpointPath) : null;
-  if (checkpoint) {
-    state = checkpoint.meta as unknown as LoopState;
-    restoreModelWeights(
-      model,
-      checkpoint.tensors.filter((t) => t.name.startsWith("model/")),
-      checkpointPath!,
-    );
-    optimizer.setState({
-      iterations: state.iterations,
-      slots: checkpoint.tensors.filter((t) => t.name.startsWith("opt/"))
-        .map((t) => ({ ...t, name: t.name.slice(4) })),
-    });
-    scheduler.restore(state.scheduler);
-    if (stopper && state.earlyStopping) stopper.restore(state.earlyStopping);
-    resumedFrom = state.epoch;
-    const p = state.partial;
-    log(
-      p
-        ? `Resuming from the checkpoint in epoch ${p.epoch + 1} of ${train.epochs}, after batch ` +
-          `${p.batch}`
-        : `Resuming from the checkpoint after epoch ${state.epoch} of ${train.epochs}`,
-    );
+  if (checkpointPath) {
+    // The newest checkpoint that verifies and fits; a damaged one is discarded (with a warning)
+    // for the one before it, or the run starts over: a bad file never fails or skews the run.
+    const initial = model.getWeights().map((w) => tf.clone(w));
+    const loaded = await loadLatestCheckpoint(checkpointPath, (checkpoint) => {
+      try {
+        restoreModelWeights(
+          model,
+          checkpoint.tensors.filter((t) => t.name.startsWith("model/")),
+          checkpointPath,
+        );
+        const meta = checkpoint.meta as unknown as LoopState;
+        optimizer.setState({
+          iterations: meta.iterations,
+          slots: checkpoint.tensors.filter((t) => t.name.startsWith("opt/"))
+            .map((t) => ({ ...t, name: t.name.slice(4) })),
+        });
+      } catch (error) {
+        model.setWeights(initial);
+        optimizer.setState({ iterations: 0, slots: [] });
+        throw error;
+      }
+    }, log);
+    tf.dispose(initial);
+    if (loaded) {
+      state = loaded.checkpoint.meta as unknown as LoopState;
+      scheduler.restore(state.scheduler);
+      if (stopper && state.earlyStopping) stopper.restore(state.earlyStopping);
+      resumedFrom = state.epoch;
+      const p = state.partial;
+      const which = loaded.path === checkpointPath ? "the checkpoint" : "the previous checkpoint";
+      log(
+        p
+          ? `Resuming from ${which} in epoch ${p.epoch + 1} of ${train.epochs}, after batch ` +
+            `${p.batch}`
+          : `Resuming from ${which} after epoch ${state.epoch} of ${train.epochs}`,
+      );
+    }
   }
 
   const checkpointMs = (options.checkpointSeconds ?? 600) * 1000;
@@ -230,7 +246,21 @@ export async function trainModel(
       let b = startBatch;
       for await (const batch of data.trainBatches(e, startBatch)) {
         try {
-          signal?.throwIfAborted();
+          // Between batches: let Ctrl-C / SIGTERM handlers run (the steps themselves never
+          // reach the event loop), and on abort keep where this epoch stands, then stop.
+          await yieldToEventLoop();
+          if (signal?.aborted) {
+            if (checkpointPath && b > startBatch) {
+              state.partial = { epoch: e, batch: b, seen, lossSum, correct, seconds: elapsed() };
+              await save();
+              log(
+                `Stopped in epoch ${
+                  e + 1
+                } after batch ${b}: checkpoint kept, the next run resumes there`,
+              );
+            }
+            signal.throwIfAborted();
+          }
           random.reseed(seed, e, b);
           const [loss, right] = await trainStep(batch, {
             model,
@@ -282,21 +312,34 @@ export async function trainModel(
         break;
       }
       const trainSeconds = elapsed();
-      const val = data.valCount > 0
-        ? await evaluateModel(model, data.valBatches(), {
-          classes: data.classes,
-          fromLogits,
-          signal,
-          // The bar stays at the epoch's end while the note counts the validation images.
-          onBatch: (done) =>
-            options.progress?.({
-              done: (e + 1) * batchesPerEpoch,
-              total: train.epochs * batchesPerEpoch,
-              unit: "batch",
-              note: `epoch ${e + 1}/${train.epochs} validating ${done}/${data.valCount}`,
-            }),
-        })
-        : null;
+      let val: Awaited<ReturnType<typeof evaluateModel>> | null = null;
+      try {
+        val = data.valCount > 0
+          ? await evaluateModel(model, data.valBatches(), {
+            classes: data.classes,
+            fromLogits,
+            signal,
+            // The bar stays at the epoch's end while the note counts the validation images.
+            onBatch: (done) =>
+              options.progress?.({
+                done: (e + 1) * batchesPerEpoch,
+                total: train.epochs * batchesPerEpoch,
+                unit: "batch",
+                note: `epoch ${e + 1}/${train.epochs} validating ${done}/${data.valCount}`,
+              }),
+          })
+          : null;
+      } catch (error) {
+        // Stopped while validating: keep the epoch's training (a resume validates it again).
+        if (signal?.aborted && checkpointPath) {
+          state.partial = { epoch: e, batch: b, seen, lossSum, correct, seconds: trainSeconds };
+          await save();
+          log(
+            `Stopped while validating epoch ${e + 1}: checkpoint kept, the next run resumes there`,
+          );
+        }
+        throw error;
+      }
       const record: EpochRecord = {
         epoch: e + 1,
         train_loss: lossSum / seen,

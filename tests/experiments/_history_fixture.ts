@@ -89,7 +89,7 @@ export async function writeHistoryFixture(
             try {
               await Deno.stat(layout.entry(fingerprint));
             } catch {
-              const pending = await startEntry(layout, fingerprint);
+              const pending = await startEntry(layout, fingerprint, "history-fixture");
               await copyTree(inputs[id], pending.outDir);
               await commitEntry(layout, pending, {
                 fingerprint,

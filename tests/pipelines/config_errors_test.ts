@@ -6,9 +6,13 @@ import { loadConfig } from "../../pipelines/config/load_config.ts";
 import { BAD_CONFIGS } from "../fixtures/pipelines/bad_configs.ts";
 import { createFakeProject } from "../fixtures/pipelines/fake_project.ts";
 
-function writeFiles(files: Record<string, string>): string {
+function writeFiles(files: Record<string, string | Uint8Array>): string {
   const dir = Deno.makeTempDirSync({ prefix: "cnnlab-config-" });
-  for (const [name, text] of Object.entries(files)) Deno.writeTextFileSync(join(dir, name), text);
+  for (const [name, content] of Object.entries(files)) {
+    if (name.endsWith("/")) Deno.mkdirSync(join(dir, name));
+    else if (typeof content === "string") Deno.writeTextFileSync(join(dir, name), content);
+    else Deno.writeFileSync(join(dir, name), content);
+  }
   return dir;
 }
 
@@ -107,6 +111,85 @@ Deno.test("runCli() returns 2 with the project's message when its runtime facts 
     });
     assert.equal(code, 2);
     assert.deepEqual(errors, ["Cannot use backend 'webgpu' as no GPU adapter was found"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("runCli() exits 2 for every case of the suite with its one message, no stack trace and no cache", async () => {
+  for (const bad of BAD_CONFIGS) {
+    const dir = writeFiles(bad.files);
+    try {
+      const errors: string[] = [];
+      const out: string[] = [];
+      const code = await runCli(
+        createFakeProject(),
+        ["run", join(dir, "a.yaml"), "--cache-dir", join(dir, "cache")],
+        { out: (t) => out.push(t), err: (t) => errors.push(t) },
+      );
+      assert.equal(code, 2, bad.name);
+      assert.deepEqual(errors.map((e) => e.replaceAll(`${dir}/`, "")), [bad.message], bad.name);
+      assert.ok(!errors.some((e) => /\n\s+at /.test(e)), `${bad.name}: no stack trace`);
+      assert.deepEqual(out, []);
+      assert.throws(() => Deno.statSync(join(dir, "cache")), Deno.errors.NotFound);
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  }
+});
+
+/** Runs `status <path>` and returns the exit code and the messages. */
+async function status(path: string) {
+  const errors: string[] = [];
+  const code = await runCli(createFakeProject(), ["status", path, "--cache-dir", "/tmp/unused"], {
+    out: () => {},
+    err: (t) => errors.push(t),
+  });
+  return { code, errors };
+}
+
+Deno.test("a config path that is a device, a pipe or too large is refused without reading it", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "cnnlab-config-" });
+  try {
+    const fifo = join(dir, "pipe.yaml");
+    const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    assert.ok(made.success);
+    const big = join(dir, "big.yaml");
+    Deno.writeFileSync(big, new Uint8Array(5 * 1024 * 1024).fill(0x23)); // '#': a valid comment
+    const cases: [string, string][] = [
+      [
+        "/dev/zero",
+        "Cannot read /dev/zero as it is not a regular file (a device, a pipe or a socket)",
+      ],
+      [fifo, `Cannot read ${fifo} as it is not a regular file (a device, a pipe or a socket)`],
+      [big, `Cannot read ${big} as it is 5.0 MiB: config files are at most 4 MiB`],
+      [dir, `Cannot read ${dir} as it is a folder, not a config file`],
+    ];
+    for (const [path, message] of cases) {
+      const result = await status(path);
+      assert.equal(result.code, 2, path);
+      assert.deepEqual(result.errors, [message]);
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a UTF-8 byte order mark is accepted; an absolute 'extends' path is honoured", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "cnnlab-config-" });
+  try {
+    const base = join(dir, "shared", "base.yaml");
+    Deno.mkdirSync(join(dir, "shared"));
+    Deno.writeTextFileSync(base, "defaults: { model: { name: tiny }, train: { lr: 0.3 } }\n");
+    Deno.mkdirSync(join(dir, "configs"));
+    const config = join(dir, "configs", "a.yaml");
+    const text = `extends: ${base}\nexperiments: { a: {} }\n`;
+    Deno.writeFileSync(
+      config,
+      new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]),
+    );
+    const loaded = loadConfig(config, createFakeProject());
+    assert.equal((loaded.runs[0].params as { train: { lr: number } }).train.lr, 0.3);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -1,3 +1,5 @@
+import { newLockRecord } from "../../pipelines/cache/lock_record.ts";
+import { processStartTime } from "../../pipelines/cache/process_identity.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { defaultConfigs } from "../../pipelines/cli/gc_command.ts";
@@ -124,9 +126,22 @@ Deno.test("gc never removes an entry whose lock another live process holds, nor 
   const holder = sleeper();
   try {
     await Deno.mkdir(join(box.cache, "locks"), { recursive: true });
-    await Deno.writeTextFile(join(box.cache, "locks", `${locked}.lock`), String(holder.pid));
+    const lockOf = (pid: number) => ({
+      ...newLockRecord("stage x"),
+      pid,
+      start: processStartTime(pid),
+    });
+    await Deno.writeTextFile(
+      join(box.cache, "locks", `${locked}.lock`),
+      JSON.stringify(lockOf(holder.pid)),
+    );
     // A lock whose process is gone is stale: gc takes it over and removes the entry.
-    await Deno.writeTextFile(join(box.cache, "locks", `${dead}.lock`), "999999999");
+    const gone = new Deno.Command("true").spawn();
+    await gone.status;
+    await Deno.writeTextFile(
+      join(box.cache, "locks", `${dead}.lock`),
+      JSON.stringify({ ...lockOf(holder.pid), pid: gone.pid, start: "1" }),
+    );
     const gc = await box.run(["gc", config]);
     assert.equal(gc.code, 0, gc.err.join("\n"));
     assert.match(

@@ -1,9 +1,10 @@
 /**
  * The CNN side of the pipeline, as the engine sees it: the run and report schemas, the stage
- * planner, the runtime facts and the time estimates.
+ * planner, the runtime facts, the time estimates and what is printed after a run.
  * @module
  */
 import type { Project } from "../pipelines/types.ts";
+import { afterRun } from "./after_run.ts";
 import { estimateStage } from "./estimate/estimate_stage.ts";
 import { planStages } from "./plan_stages.ts";
 import { reportOptionsSchema } from "./report/report_options.ts";
@@ -22,4 +23,6 @@ export const project: Project<RunParams, RuntimeFacts> = {
   stageSetup: [new URL("./quiet_tfjs.ts", import.meta.url)],
   estimate: estimateStage,
   lightStageKinds: ["data", "split", "report"],
+  // run-info.md beside each published report, and where it went with its test results.
+  afterRun,
 };

@@ -77,8 +77,15 @@ Deno.test("the smoke config runs end to end, reruns nothing, and reruns only the
     const first = await pipeline(cwd, config);
     assert.equal(first.code, 0, first.out);
     assert.deepEqual(Object.values(outcomes(first.out)), Array(7).fill("run"), first.out);
+    // The end says where the report went and the test results of each run.
+    assert.match(first.out, /^Report: reports\/smoke\/report\.md$/m);
+    for (const run of ["lenet", "net"]) {
+      assert.match(first.out, new RegExp(`^${run}\\s+\\d+\\.\\d+ %\\s+\\d+\\.\\d+ %`, "m"), run);
+    }
 
     const dir = join(cwd, "reports/smoke");
+    // Run facts (timings, machine, commit) go beside the report, not into it.
+    assert.match(await Deno.readTextFile(join(dir, "run-info.md")), /train:lenet/);
     assert.deepEqual(await checkPublishedReport(dir), []);
     const markdown = await Deno.readTextFile(join(dir, "report.md"));
     assert.ok(!markdown.includes(cpus()[0].model.trim()), "no machine name in report.md");
@@ -107,26 +114,47 @@ Deno.test("the smoke config runs end to end, reruns nothing, and reruns only the
     assert.equal(page.chartsWithSvg, page.total);
     assert.deepEqual(page.console, []);
 
+    // The student's own files in the report folder survive every later run.
+    const own = { "notes.md": "Mes notes: 学生的结论\n", "figures/my-plot.svg": "<svg/>\n" };
+    for (const [file, text] of Object.entries(own)) {
+      await Deno.mkdir(dirname(join(dir, file)), { recursive: true });
+      await Deno.writeTextFile(join(dir, file), text);
+    }
     const second = await pipeline(cwd, config);
     assert.equal(second.code, 0, second.out);
     assert.deepEqual(Object.values(outcomes(second.out)), Array(7).fill("fresh"), second.out);
 
-    // Regenerated from the same cached results, the report is the same, byte for byte.
+    // Regenerated from the same cached results, the report is the same, byte for byte (the run
+    // facts beside it change with every run, and are git-ignored).
+    const churn = (file: string) => file.startsWith("run-info.");
     const before = await snapshot(dir);
     const forced = await pipeline(cwd, config, "--force", "report:*");
     assert.equal(forced.code, 0, forced.out);
     assert.equal(outcomes(forced.out)["report:smoke"], "run", forced.out);
     const after = await snapshot(dir);
     assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
-    for (const [file, bytes] of before) assert.deepEqual(after.get(file), bytes, file);
+    for (const [file, bytes] of before) {
+      if (!churn(file)) assert.deepEqual(after.get(file), bytes, file);
+    }
 
+    // A report change (title, and the notes included from a file beside the config) reruns only
+    // the report; the user's files in the folder are still there, untouched.
+    await Deno.writeTextFile(join(cwd, "lab-notes.md"), "## Discussion\n\nLeNet 更慢。\n");
     const text = await Deno.readTextFile(config);
-    await Deno.writeTextFile(config, text.replace(/title: .*/, 'title: "Renamed smoke report"'));
+    await Deno.writeTextFile(
+      config,
+      text.replace(/title: .*/, 'title: "Renamed smoke report"\n  notes: lab-notes.md'),
+    );
     const third = await pipeline(cwd, config);
     assert.equal(third.code, 0, third.out);
     const ran = Object.entries(outcomes(third.out)).filter(([, o]) => o === "run");
     assert.deepEqual(ran.map(([id]) => id), ["report:smoke"], third.out);
-    assert.match(await Deno.readTextFile(join(dir, "report.md")), /^# Renamed smoke report/);
+    const renamed = await Deno.readTextFile(join(dir, "report.md"));
+    assert.match(renamed, /^# Renamed smoke report/);
+    assert.ok(renamed.includes("## Discussion\n\nLeNet 更慢。"), "notes included verbatim");
+    for (const [file, text] of Object.entries(own)) {
+      assert.equal(await Deno.readTextFile(join(dir, file)), text, file);
+    }
   } finally {
     await Deno.remove(cwd, { recursive: true });
   }

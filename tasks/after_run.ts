@@ -10,9 +10,9 @@ import { gitState, writeRunInfo } from "./report/run_info.ts";
 
 /** The project's `afterRun` hook. */
 export async function afterRun(outcomes: StageOutcome[]): Promise<string | undefined> {
-  const reports = outcomes.filter((o) =>
-    o.kind === "report" && o.outcome !== "failed" && o.outcome !== "skipped"
-  );
+  // Only reports that are published now: not failed, skipped, interrupted or still queued.
+  const published = new Set(["run", "restored", "fresh"]);
+  const reports = outcomes.filter((o) => o.kind === "report" && published.has(o.outcome));
   if (reports.length === 0) return undefined;
   const git = await gitState();
   const stages = outcomes.map(({ id, outcome, seconds }) => ({ id, outcome, seconds }));

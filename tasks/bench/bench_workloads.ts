@@ -25,7 +25,16 @@ export interface BenchWorkload {
   batchSize: number;
   /** `evaluate.batch_size`. */
   evalBatchSize: number;
+  /** The optimizer settings that change the work of a step (the learning rate does not). */
+  train: BenchOptimizer;
+}
+
+/** `train:` options a step's cost depends on. */
+export interface BenchOptimizer {
   optimizer: "sgd" | "adam" | "adamw";
+  momentum: number;
+  nesterov: boolean;
+  weight_decay: number;
 }
 
 /** Image shape and class count of each data set, as its reader returns them. */
@@ -55,14 +64,15 @@ export function shippedConfigs(root = new URL("../../", import.meta.url).pathnam
 }
 
 // Dropout rates change which elements are zeroed, not the work: runs that differ only there
-// share a workload (whether dropout is on at all does change the step).
+// share a workload (whether dropout is on at all does change the step); so do weight decays.
 function costKey(w: Omit<BenchWorkload, "id" | "also">): string {
   const model = Object.fromEntries(
     Object.entries(w.model).map(([k, v]) =>
       k.endsWith("dropout") && typeof v === "number" ? [k, v > 0] : [k, v]
     ),
   );
-  return canonicalJson({ ...w, model } as never);
+  const train = { ...w.train, weight_decay: w.train.weight_decay > 0 };
+  return canonicalJson({ ...w, model, train } as never);
 }
 
 /**
@@ -87,7 +97,12 @@ export function benchWorkloads(configs: string[] = shippedConfigs()): BenchWorkl
         classes: data.classes,
         batchSize: p.train.batch_size,
         evalBatchSize: p.evaluate.batch_size,
-        optimizer: p.train.optimizer,
+        train: {
+          optimizer: p.train.optimizer,
+          momentum: p.train.momentum,
+          nesterov: p.train.nesterov,
+          weight_decay: p.train.weight_decay,
+        },
       };
       const key = costKey(w);
       const id = `${name}:${run.name}`;

@@ -5,11 +5,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { buildModel, type ModelOptions, parseModelOptions } from "../models/mod.ts";
+import { buildModel, type ModelOptions, parseModelOptions, summarizeModel } from "../models/mod.ts";
 import { trainStep } from "../train/_train_step.ts";
 import { createOptimizer } from "../train/create_optimizer.ts";
 import { evaluateModel } from "../train/evaluate_model.ts";
 import { trainOptionsSchema } from "../train/train_options.ts";
+import type { BenchOptimizer } from "./bench_workloads.ts";
 
 /** Options of {@linkcode measureTrainSpeed}. */
 export interface TrainSpeedOptions {
@@ -19,8 +20,8 @@ export interface TrainSpeedOptions {
   inputShape?: [number, number, number];
   /** Output classes. Default: 10. */
   classes?: number;
-  /** `train.optimizer`. Default: adam (lr 1e-3). */
-  optimizer?: "sgd" | "adam" | "adamw";
+  /** `train:` optimizer options (optimizer, momentum, nesterov, weight_decay). Default: adam. */
+  train?: Partial<BenchOptimizer>;
   /** Untimed steps first (kernel setup, XNNPACK packing, JIT). Default: 2. */
   warmupSteps?: number;
   /** Timed steps at most. Default: 5. */
@@ -51,6 +52,8 @@ export interface TrainSpeed {
   evalImagesPerSec?: number;
   /** Trainable parameters. */
   params: number;
+  /** Multiply-adds of one image's forward pass (the model summary's count). */
+  multAdds: number;
   /** Kernels of one step by total time: [name, ms, calls], when `profile` was set. */
   kernels?: [string, number, number][];
 }
@@ -72,8 +75,9 @@ export async function measureTrainSpeed(
   const net = buildModel(modelOptions, { inputShape, classes, seed: 0 });
   const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const params = vars.reduce((s, v) => s + v.size, 0);
+  const multAdds = summarizeModel(net, 1).multAdds;
   const optimizer = createOptimizer(
-    trainOptionsSchema.parse({ optimizer: options.optimizer ?? "adam" }),
+    trainOptionsSchema.parse({ optimizer: "adam", ...options.train }),
   );
   const x = tf.randomNormal([batch, ...inputShape], 0, 1, "float32", 0);
   const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => (i * 7) % classes), "int32");
@@ -107,6 +111,7 @@ export async function measureTrainSpeed(
       imagesPerSec: (steps * batch) / seconds,
       loss,
       params,
+      multAdds,
     };
     if (options.profile) result.kernels = await profileStep(step);
     if (options.evalBatchSize) {

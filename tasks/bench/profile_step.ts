@@ -30,7 +30,7 @@ if (import.meta.main) {
       batchSize,
       inputShape: w.inputShape,
       classes: w.classes,
-      optimizer: w.optimizer,
+      train: w.train,
       warmupSteps: 1,
       steps: Number(values.steps),
       profile: true,

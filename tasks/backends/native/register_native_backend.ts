@@ -23,6 +23,8 @@ import { fusedAdamKernels } from "./_fused_adam_kernel.ts";
 import { batchNormGradKernels, installNativeBatchNormGradient } from "./_batchnorm_grad.ts";
 import { installNativeSigmoidTanhGradients, sigmoidTanhGradKernels } from "./_sigmoid_grad.ts";
 import { batchNormTrainingKernels } from "./_batchnorm_training.ts";
+import { concatSplitKernels } from "./_concat_split_kernels.ts";
+import { clipGradKernels, installNativeClipGradient } from "./_clip_grad.ts";
 
 /** Options of {@linkcode registerNativeBackend}. */
 export interface RegisterNativeBackendOptions {
@@ -62,6 +64,8 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...batchNormTrainingKernels,
   ...sigmoidTanhGradKernels,
   ...compareSelectKernels,
+  ...concatSplitKernels,
+  ...clipGradKernels,
 ];
 
 /** Names of {@linkcode NATIVE_KERNELS}. */
@@ -142,6 +146,7 @@ export async function registerNativeBackend(
   }
   installNativeBatchNormGradient();
   installNativeSigmoidTanhGradients();
+  installNativeClipGradient();
   const envPool = envVar("CNNLAB_NATIVE_POOL_BYTES");
   const poolBytes = options.poolBytes ?? (envPool === undefined ? undefined : Number(envPool));
   registerBackend("native", () => new NativeBackend(library, { poolBytes }), options.priority ?? 1);

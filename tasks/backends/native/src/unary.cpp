@@ -156,9 +156,14 @@ void transcendental_all(int64_t n, const float* x, float* y, void (*block)(int64
   unary_all(n, x, y, cn::kMathGrain, block);
 }
 
+// Branch-free (both loads unconditional, & instead of &&) so the loop vectorizes; the branchy
+// form ran ~15x slower on random data, one mispredicted branch per element.
 void clip_grad_block(int64_t n, const float* __restrict x, const float* __restrict dy,
                      float* __restrict dx, float lo, float hi) {
-  for (int64_t i = 0; i < n; ++i) dx[i] = (x[i] >= lo && x[i] <= hi) ? dy[i] : 0.f;
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = x[i], d = dy[i];  // both loaded unconditionally: no branch to keep
+    dx[i] = ((v >= lo) & (v <= hi)) ? d : 0.f;
+  }
 }
 
 }  // namespace

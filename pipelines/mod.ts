@@ -18,7 +18,8 @@ export type { Outcome, RunPipelineOptions, StageResult } from "./run/run_pipelin
 export { cacheLayout, resolveCacheDir } from "./cache/cache_layout.ts";
 export { fingerprintOf } from "./graph/fingerprint.ts";
 export type { FingerprintObject } from "./graph/fingerprint.ts";
-export { hashModuleCode } from "./hashing/code_hash.ts";
+export { hashStageCode } from "./hashing/code_hash.ts";
+export type { StageCode } from "./hashing/code_hash.ts";
 export { canonicalJson } from "./hashing/canonical_json.ts";
 export { createConsoleReporter } from "./cli/progress_reporter.ts";
 export type { Reporter } from "./cli/progress_reporter.ts";

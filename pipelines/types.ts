@@ -1,7 +1,7 @@
 /**
  * The contract between the engine (pipelines/) and the project that plugs into it (tasks/).
  * See ARCHITECTURE.md, "Engine ↔ tasks". The engine knows nothing about CNNs: it only sees
- * schemas, stage nodes and JSON params.
+ * schemas, stage nodes and JSON-serializable params.
  * @module
  */
 import type { z } from "zod";
@@ -9,18 +9,24 @@ import type { z } from "zod";
 /** Any JSON value. Params, runtime facts and report options are JSON so they can be fingerprinted. */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** What a stage module receives. The engine owns every path in it. */
-export interface StageContext {
+/** What a stage module receives, typed by its params `P`. The engine owns every path in it. */
+export interface StageContext<P = unknown> {
   /** Empty temp dir; becomes the cache entry on success (atomic rename). */
   outDir: string;
   /** Input name → output dir of that upstream stage (read-only). */
   inputs: Record<string, string>;
-  /** This stage's resolved params (exactly what was fingerprinted). */
-  params: Json;
+  /** This stage's params, exactly as the planner built and the engine fingerprinted them. */
+  params: P;
   /** Persistent scratch for this fingerprint (checkpoints); survives a kill, deleted after success. */
   workDir: string;
   /** Runtime facts fingerprinted with the stage (e.g. `{ backend: "wasm" }`). */
   runtime: Json;
+  /** This stage's fingerprint: the cache key its outputs are stored under. */
+  fingerprint: string;
+  /** Input name → fingerprint of the upstream stage whose outputs `inputs` points at. */
+  inputFingerprints: Record<string, string>;
+  /** The modules named in the node's `uses`, imported by the engine: name → module namespace. */
+  uses: Record<string, unknown>;
   /** Writes one line to the stage's log (shown on stderr and kept in the cache entry's `log.txt`). */
   log: (line: string) => void;
   /** Reports progress; the engine renders a bar with rate and ETA. */
@@ -38,34 +44,42 @@ export interface ProgressUpdate {
 }
 
 /** A stage module: `export async function run(ctx)`. */
-export interface StageModule {
-  run(ctx: StageContext): Promise<void>;
+export interface StageModule<P = unknown> {
+  run(ctx: StageContext<P>): Promise<void>;
 }
 
 /** A node of the stage graph, built by the project's planner. */
-export interface StageNode {
+export interface StageNode<P = unknown> {
   /** Unique human label: "data:mnist", "train:lenet-lr=0.01-seed=1". */
   id: string;
   /** "data" | "split" | "train" | "evaluate" | "report" (any string; the engine does not care). */
   kind: string;
-  /** Stage module; its source + local (relative) imports are the code hash. */
+  /** Stage module; its source and every local file it loads are part of the code hash. */
   module: URL;
-  params: Json;
-  inputs: Record<string, StageNode>;
+  /**
+   * Further code the stage runs, chosen by its params (a model family, a backend): name →
+   * module. Each is hashed with `module` and imported by the engine, which hands the namespaces
+   * to the stage as `ctx.uses`; so a stage's code set is exactly what its params select.
+   */
+  uses?: Record<string, URL>;
+  /** JSON-serializable params: what the stage receives and the key records. */
+  params: P;
+  // deno-lint-ignore no-explicit-any
+  inputs: Record<string, StageNode<any>>;
   /** Runtime facts that change this stage's numbers; part of the fingerprint. Default: null. */
   runtime?: Json;
-  /** Copy outputs here (relative to the cwd) after run/restore, replacing the folder's contents. */
+  /** Publish outputs here (relative to the cwd) after run/restore: files the tool owns only. */
   publish?: string;
   /**
-   * Added field: the run this node belongs to (train/evaluate nodes), used by `--only <run-glob>`
-   * and in failure messages. When absent the engine uses the part of `id` after the first ':'.
-   * Shared nodes (data, split) and the report should leave it undefined.
+   * The run this node belongs to (train/evaluate nodes), used by `--only <run-glob>` and in
+   * failure messages. When absent the engine uses the part of `id` after the first ':' if that
+   * is a run name. Shared nodes (data, split) and the report leave it undefined.
    */
   run?: string;
 }
 
 /** One run after expansion of experiments × sweep points × seeds, validated by `runSchema`. */
-export interface ExpandedRun {
+export interface ExpandedRun<R = Json> {
   /** Readable, unique: `resnet-conv_dropout=0.1-fc_dropout=0.5-seed=1`. */
   name: string;
   /** The `experiments:` key it came from. */
@@ -74,11 +88,11 @@ export interface ExpandedRun {
   sweep?: { name: string; values: Record<string, Json> };
   seed: number;
   /** Merged params (defaults ⊕ experiment ⊕ sweep ⊕ seed) after `runSchema` (defaults applied). */
-  params: Json;
+  params: R;
 }
 
 /** A loaded, merged and validated config file: what `Project.plan` receives. */
-export interface ResolvedConfig {
+export interface ResolvedConfig<R = Json, F extends Json = Json> {
   /** `name:` or the file stem. */
   name: string;
   /** The config file path as given (relative to the cwd when it was given that way). */
@@ -86,21 +100,27 @@ export interface ResolvedConfig {
   /** SHA-256 of the canonical JSON of { name, runs, report } (not of the file bytes). */
   hash: string;
   description?: string;
-  runs: ExpandedRun[];
+  runs: ExpandedRun<R>[];
   /** `report:` after `reportSchema` (defaults applied). */
   report: Json;
-  /** Added field: what `Project.runtimeFacts(runs)` returned, for the planner to attach to nodes. */
-  runtime: Json;
+  /** What `Project.runtimeFacts(runs)` returned, for the planner to attach to nodes. */
+  runtime: F;
 }
 
-/** What the CNN side supplies to the engine. */
-export interface Project {
+/** What the engine tells the planner besides the config. */
+export interface PlanContext {
+  /** The cache folder in use (absolute): a planner may keep memos there, e.g. file digests. */
+  cacheDir: string;
+}
+
+/** What the CNN side supplies to the engine, typed by one run's params `R` and its runtime facts `F`. */
+export interface Project<R = Json, F extends Json = Json> {
   /** Validates one run's merged params (defaults ⊕ experiment ⊕ sweep). */
-  runSchema: z.ZodType;
+  runSchema: z.ZodType<R>;
   /** Validates `report:`. */
   reportSchema: z.ZodType;
   /** Builds the stage graph; runs are already expanded and validated. */
-  plan(config: ResolvedConfig): StageNode[];
+  plan(config: ResolvedConfig<R, F>, context: PlanContext): StageNode[] | Promise<StageNode[]>;
   /** Runtime facts, e.g. resolved backend, tfjs and Deno versions. */
-  runtimeFacts(runs: ExpandedRun[]): Promise<Json>;
+  runtimeFacts(runs: ExpandedRun<R>[]): Promise<F>;
 }

@@ -1,28 +1,39 @@
 /**
  * The stage graph of a config: one data stage per data set source, one split stage per
  * (data, split params), one train and one evaluate stage per run, one report per config.
- * Stages with equal params and inputs are built once here (the engine merges equal
- * fingerprints across configs too).
+ * Stages with equal params and inputs are built once here (the engine merges equal stages
+ * across configs too). Each stage's params are typed by its kind (stages/stage_params.ts), and
+ * each stage is handed exactly the code its params select: the model's family file, the
+ * resolved backend's starter, the data set's reader.
  * @module
  */
 import { cpus } from "node:os";
 import { canonicalJson } from "../pipelines/hashing/canonical_json.ts";
-import type { ExpandedRun, Json, ResolvedConfig, StageNode } from "../pipelines/types.ts";
+import type { PlanContext, ResolvedConfig, StageNode } from "../pipelines/types.ts";
+import { backendModule } from "./backends/backend_modules.ts";
+import { DATASET_CATALOG } from "./datasets/dataset_catalog.ts";
+import { datasetReaderModule } from "./datasets/dataset_readers.ts";
+import { planDataSource } from "./datasets/plan_data_source.ts";
+import { familyModule } from "./models/model_families.ts";
+import type { ReportParamsInput, ReportRun } from "./report/report_params.ts";
 import type { RunParams } from "./run_schema.ts";
 import type { RuntimeFacts } from "./runtime_facts.ts";
+import type {
+  DataStageParams,
+  EvaluateStageParams,
+  SplitStageParams,
+  TrainStageParams,
+} from "./stages/stage_params.ts";
 
 const stageModule = (file: string) => new URL(`./stages/${file}`, import.meta.url);
 
 /** Builds the stage graph of `config` (runs already expanded and validated). */
-export function planStages(config: ResolvedConfig): StageNode[] {
-  const facts = config.runtime as unknown as RuntimeFacts;
+export async function planStages(
+  config: ResolvedConfig<RunParams, RuntimeFacts>,
+  context: PlanContext,
+): Promise<StageNode[]> {
+  const facts = config.runtime;
   const shared = new Map<string, StageNode>();
-  /** The node for `key`, made once: runs that read the same data or split share it. */
-  const share = (key: string, make: () => StageNode): StageNode => {
-    const node = shared.get(key) ?? make();
-    shared.set(key, node);
-    return node;
-  };
   const labels = new Set<string>();
   /** A readable id, numbered when two different stages would get the same label. */
   const uniqueId = (label: string): string => {
@@ -35,55 +46,60 @@ export function planStages(config: ResolvedConfig): StageNode[] {
   const nodes: StageNode[] = [];
   const reportInputs: Record<string, StageNode> = {};
   for (const run of config.runs) {
-    const p = run.params as unknown as RunParams;
-    const dataKey = canonicalJson(p.data as unknown as Json);
-    const data = share(`data ${dataKey}`, () => ({
-      id: uniqueId(`data:${p.data.dataset}`),
-      kind: "data",
-      module: stageModule("data_stage.ts"),
-      params: p.data as unknown as Json,
-      inputs: {},
-    }));
-    const split = share(`split ${dataKey} ${canonicalJson(p.split as unknown as Json)}`, () => ({
-      id: uniqueId(splitLabel(p)),
-      kind: "split",
-      module: stageModule("split_stage.ts"),
-      params: p.split as unknown as Json,
-      inputs: { data },
-    }));
-    const runtime: Json = {
-      backend: facts.backends[p.backend] ?? p.backend,
-      tfjs: facts.tfjs,
-      deno: facts.deno,
-    };
-    const train: StageNode = {
+    const p = run.params;
+    const dataKey = canonicalJson(p.data);
+    let data = shared.get(`data ${dataKey}`) as StageNode<DataStageParams> | undefined;
+    if (!data) {
+      const params: DataStageParams = {
+        dataset: p.data.dataset,
+        source: await planDataSource(p.data.dataset, {
+          path: p.data.path,
+          cacheDir: context.cacheDir,
+        }),
+        known: DATASET_CATALOG[p.data.dataset].files,
+      };
+      data = {
+        id: uniqueId(`data:${p.data.dataset}`),
+        kind: "data",
+        module: stageModule("data_stage.ts"),
+        uses: { reader: datasetReaderModule(p.data.dataset) },
+        params,
+        inputs: {},
+      };
+      shared.set(`data ${dataKey}`, data);
+    }
+    const splitKey = `split ${dataKey} ${canonicalJson(p.split)}`;
+    let split = shared.get(splitKey) as StageNode<SplitStageParams> | undefined;
+    if (!split) {
+      split = {
+        id: uniqueId(splitLabel(p)),
+        kind: "split",
+        module: stageModule("split_stage.ts"),
+        params: p.split,
+        inputs: { data },
+      };
+      shared.set(splitKey, split);
+    }
+    const backend = facts.backends[p.backend];
+    const runtime = { backend: backend.id, tfjs: facts.tfjs, deno: facts.deno };
+    const uses = { family: familyModule(p.model.name), backend: backendModule(backend.name) };
+    const train: StageNode<TrainStageParams> = {
       id: `train:${run.name}`,
       kind: "train",
       run: run.name,
       module: stageModule("train_stage.ts"),
-      params: {
-        model: p.model,
-        train: p.train,
-        preprocess: p.preprocess,
-        augment: p.augment,
-        seed: p.seed,
-        backend: p.backend,
-      } as unknown as Json,
+      uses,
+      params: trainStageParams(p),
       inputs: { data, split },
       runtime,
     };
-    const evaluate: StageNode = {
+    const evaluate: StageNode<EvaluateStageParams> = {
       id: `evaluate:${run.name}`,
       kind: "evaluate",
       run: run.name,
       module: stageModule("evaluate_stage.ts"),
-      params: {
-        model: p.model,
-        preprocess: p.preprocess,
-        evaluate: p.evaluate,
-        seed: p.seed,
-        backend: p.backend,
-      } as unknown as Json,
+      uses,
+      params: evaluateStageParams(p),
       inputs: { data, split, train },
       runtime,
     };
@@ -91,7 +107,7 @@ export function planStages(config: ResolvedConfig): StageNode[] {
     reportInputs[`train:${run.name}`] = train;
     reportInputs[`evaluate:${run.name}`] = evaluate;
   }
-  const report: StageNode = {
+  const report: StageNode<ReportParamsInput> = {
     id: `report:${config.name}`,
     kind: "report",
     module: stageModule("report_stage.ts"),
@@ -102,12 +118,12 @@ export function planStages(config: ResolvedConfig): StageNode[] {
         hash: config.hash,
         ...(config.description ? { description: config.description } : {}),
       },
-      options: config.report,
+      options: config.report as ReportParamsInput["options"],
       runs: config.runs.map(reportRun),
       provenance: {
         deno: facts.deno,
         tfjs: facts.tfjs,
-        backend: [...new Set(Object.values(facts.backends))].join(", "),
+        backend: [...new Set(Object.values(facts.backends).map((b) => b.name))].join(", "),
         machine: machineDescription(),
       },
     },
@@ -115,6 +131,22 @@ export function planStages(config: ResolvedConfig): StageNode[] {
     publish: `reports/${config.name}`,
   };
   return [...new Set(shared.values()), ...nodes, report];
+}
+
+/** The train stage's params of a run: what training reads, nothing else. */
+export function trainStageParams(p: RunParams): TrainStageParams {
+  return {
+    model: p.model,
+    train: p.train,
+    preprocess: p.preprocess,
+    augment: p.augment,
+    seed: p.seed,
+  };
+}
+
+/** The evaluate stage's params of a run. */
+export function evaluateStageParams(p: RunParams): EvaluateStageParams {
+  return { model: p.model, preprocess: p.preprocess, evaluate: p.evaluate, seed: p.seed };
 }
 
 function splitLabel(p: RunParams): string {
@@ -126,8 +158,8 @@ function splitLabel(p: RunParams): string {
 }
 
 /** A run as the report stage wants it, labelled when it trains on part of the data. */
-function reportRun(run: ExpandedRun): Json {
-  const p = run.params as unknown as RunParams;
+function reportRun(run: ResolvedConfig<RunParams>["runs"][number]): ReportRun {
+  const p = run.params;
   const reduced: string[] = [];
   if (p.reference_epochs !== undefined && p.train.epochs < p.reference_epochs) {
     reduced.push(`${p.train.epochs} of ${p.reference_epochs} epochs`);
@@ -141,9 +173,9 @@ function reportRun(run: ExpandedRun): Json {
     experiment: run.experiment,
     ...(run.sweep ? { sweep: run.sweep } : {}),
     seed: run.seed,
-    params: run.params,
+    params: p as unknown as Record<string, unknown>,
     ...(reduced.length > 0 ? { reduced: reduced.join(", ") } : {}),
-  } as Json;
+  };
 }
 
 function machineDescription(): string {

@@ -6,11 +6,11 @@
 import type { Project } from "../pipelines/types.ts";
 import { planStages } from "./plan_stages.ts";
 import { reportOptionsSchema } from "./report/report_options.ts";
-import { runSchema } from "./run_schema.ts";
-import { runtimeFacts } from "./runtime_facts.ts";
+import { type RunParams, runSchema } from "./run_schema.ts";
+import { type RuntimeFacts, runtimeFacts } from "./runtime_facts.ts";
 
 /** The project plugged into `runCli`. */
-export const project: Project = {
+export const project: Project<RunParams, RuntimeFacts> = {
   runSchema,
   reportSchema: reportOptionsSchema,
   plan: planStages,

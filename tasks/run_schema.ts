@@ -11,7 +11,7 @@ import {
   preprocessOptionsSchema,
   splitOptionsSchema,
 } from "./datasets/options_schemas.ts";
-import { modelOptionsSchema } from "./models/model_options.ts";
+import { modelOptionsSchema } from "./models/model_families.ts";
 import { evaluateOptionsSchema, trainOptionsSchema } from "./train/train_options.ts";
 
 /** One run: data → split → train → evaluate, with its model, backend and seed. */

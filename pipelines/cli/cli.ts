@@ -9,7 +9,7 @@ import type { Reporter } from "./progress_reporter.ts";
 import { runPipeline } from "../run/run_pipeline.ts";
 import { forcedStages, selectStagesForRuns } from "../graph/select_stages.ts";
 import { summaryTable } from "./summary_table.ts";
-import type { Project } from "../types.ts";
+import type { Json, Project } from "../types.ts";
 
 /** Options of {@linkcode runCli}. */
 export interface RunCliOptions {
@@ -28,8 +28,8 @@ export interface RunCliOptions {
  * arguments, including errors thrown while the project computes runtime facts or plans stages
  * (set `CNNLAB_DEBUG=1` to see their stack). Never exits itself.
  */
-export async function runCli(
-  project: Project,
+export async function runCli<R, F extends Json>(
+  project: Project<R, F>,
   args: readonly string[],
   options: RunCliOptions = {},
 ): Promise<number> {
@@ -41,9 +41,10 @@ export async function runCli(
       out(USAGE);
       return 0;
     }
+    const layout = cacheLayout(resolveCacheDir(cli.cacheDir));
     let plan;
     try {
-      plan = await planPipeline(project, cli.configs);
+      plan = await planPipeline(project, cli.configs, { cacheDir: layout.root });
     } catch (error) {
       // The project's runtime facts or planner refused the config (e.g. a backend this machine
       // lacks): that is a configuration problem, exit 2, with the project's own message.
@@ -56,7 +57,6 @@ export async function runCli(
       ? plan.stages
       : selectStagesForRuns(plan.stages, cli.only);
     const forced = cli.force === undefined ? undefined : forcedStages(stages, cli.force);
-    const layout = cacheLayout(resolveCacheDir(cli.cacheDir));
     const runs = plan.configs.reduce((n, c) => n + c.runs.length, 0);
     const names = plan.configs.map((c) => c.name).join(", ");
     err(`${names}: ${runs} runs, ${stages.length} stages, cache ${layout.root}`);

@@ -2,8 +2,8 @@ import { formatTable, stageLabel } from "./format_table.ts";
 import type { Assessment } from "../run/assess_stage.ts";
 import type { PlannedStage } from "../graph/stage_graph.ts";
 
-/** How many reasons to show per stage before "… and N more". */
-const MAX_REASONS = 4;
+/** How many reasons to show per stage before "(+N more)": one short line per stage. */
+const MAX_REASONS = 3;
 
 /** One stage of a dry run / status listing. */
 export interface PlannedOutcome {
@@ -11,6 +11,8 @@ export interface PlannedOutcome {
   assessment: Assessment;
   /** Publish folders of a fresh stage that are missing or differ (they will be restored). */
   restore?: string[];
+  /** The stage will run and others read its outputs: they are decided once it has run. */
+  decidesDependents?: boolean;
 }
 
 /**
@@ -26,7 +28,8 @@ export function planTable(items: readonly PlannedOutcome[]): string {
       ? (item.restore ?? []).map((p) => `publish folder ${p} is missing or differs`)
       : item.assessment.reasons;
     const reasons = all.slice(0, MAX_REASONS);
-    if (all.length > reasons.length) reasons.push(`… and ${all.length - reasons.length} more`);
+    if (all.length > reasons.length) reasons.push(`(+${all.length - reasons.length} more)`);
+    if (item.decidesDependents) reasons.push("dependents decided after it");
     return [stageLabel(item.stage), stateOf(item), reasons.join("; ")];
   });
   const count = (state: string) => items.filter((i) => stateOf(i) === state).length;

@@ -107,7 +107,11 @@ function checkUniqueNames(runs: Candidate[], chain: ConfigChain): void {
 }
 
 /** Validates one run's params. @throws {ConfigError} at the line that set the bad value. */
-function validateRun(run: Candidate, chain: ConfigChain, runSchema: z.ZodType): ExpandedRun {
+function validateRun<R>(
+  run: Candidate,
+  chain: ConfigChain,
+  runSchema: z.ZodType<R>,
+): ExpandedRun<R> {
   const parsed = runSchema.safeParse(run.params);
   if (!parsed.success) {
     const origin: RunOrigin = {
@@ -122,7 +126,7 @@ function validateRun(run: Candidate, chain: ConfigChain, runSchema: z.ZodType): 
       context: `run '${run.name}'`,
     });
   }
-  const params = parsed.data as Json;
+  const params = parsed.data;
   const seedParam = isPlainObject(params) ? params.seed : undefined;
   return {
     name: run.name,
@@ -139,7 +143,7 @@ function validateRun(run: Candidate, chain: ConfigChain, runSchema: z.ZodType): 
  * ⊕ seed) are validated by `runSchema`.
  * @throws {ConfigError} pointing at the file and line of the offending value.
  */
-export function expandRuns(chain: ConfigChain, runSchema: z.ZodType): ExpandedRun[] {
+export function expandRuns<R>(chain: ConfigChain, runSchema: z.ZodType<R>): ExpandedRun<R>[] {
   const experiments = Object.keys(chain.merged.experiments ?? {});
   if (experiments.length === 0) {
     const at = locateInChain(chain.sources, ["experiments"], { key: true });

@@ -8,7 +8,7 @@ import { sha256 } from "../hashing/sha256.ts";
 import type { Json, Project, ResolvedConfig } from "../types.ts";
 
 /** A resolved config before runtime facts are attached. */
-export type LoadedConfig = Omit<ResolvedConfig, "runtime">;
+export type LoadedConfig<R = Json> = Omit<ResolvedConfig<R>, "runtime">;
 
 /**
  * Loads a config file: reads it and its `extends` chain, expands and validates the runs with
@@ -16,10 +16,10 @@ export type LoadedConfig = Omit<ResolvedConfig, "runtime">;
  * @returns the config with runs, report options and a hash of both.
  * @throws {ConfigError} with `file:line:col` for anything wrong in the file(s).
  */
-export function loadConfig(
+export function loadConfig<R>(
   given: string,
-  project: Pick<Project, "runSchema" | "reportSchema">,
-): LoadedConfig {
+  project: Pick<Project<R>, "runSchema" | "reportSchema">,
+): LoadedConfig<R> {
   // `./configs/a.yaml`, `configs/a.yaml` and `$PWD/configs/a.yaml` are one config (report
   // params hold the path): paths inside the cwd are shown relative to it.
   const inside = relative(Deno.cwd(), resolve(given));

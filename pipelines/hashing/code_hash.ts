@@ -1,94 +1,124 @@
 import { dirname, relative } from "node:path";
 import { fileURLToPath as fromFileUrl, pathToFileURL } from "node:url";
+import { scanImports } from "./_scan_imports.ts";
 import { sha256 } from "./sha256.ts";
 
-/** Per stage module: file (relative to the module's folder, `./train.ts`) → SHA-256 of its source. */
+/** A stage's code: file (relative to the stage module's folder, `./train.ts`) → SHA-256. */
 export type CodeHashes = Record<string, string>;
 
-// Static `import … from "x"`, `export … from "x"`, `import "x"` and literal `import("x")`;
-// group 1 is set for `import type` / `export type`, which cannot change what a stage computes
-// (so editing a types-only file, such as pipelines/types.ts, does not invalidate every stage).
-const SPECIFIERS = [
-  /(?:^|[^\w$.])(?:import|export)\s+(type\s+)?(?:[^'"`;]*?\s+from\s+)?["']([^"']+)["']/g,
-  /(?:^|[^\w$.])import\s*\(()\s*["']([^"']+)["']\s*[,)]/g,
-];
-const SCANNED = /\.(?:[mc]?[jt]sx?)$/;
+/** The code a stage runs, as far as the hasher can see it. */
+export interface StageCode {
+  /** Every file reached from the roots, sorted by path. */
+  files: CodeHashes;
+  /**
+   * Why the code set may be incomplete (empty when fully tracked): a computed `import()` or an
+   * import that does not resolve. A stage with any of these is never restored from the cache.
+   */
+  untracked: string[];
+}
+
+const SCRIPT = /\.(?:[mc]?[jt]sx?)$/;
 
 interface FileInfo {
   hash: string;
-  localImports: string[];
+  /** Absolute paths of the local files it loads (imports and literal `new URL` references). */
+  loads: string[];
+  /** Problems that make the code set incomplete, as `file:line: what`. */
+  untracked: string[];
 }
 
-/** Reads, hashes and scans one file; missing files hash as "missing" (a commented-out import). */
-async function readFileInfo(path: string): Promise<FileInfo> {
-  let text: string;
+/** Options of {@linkcode hashStageCode}. */
+export interface HashStageCodeOptions {
+  /** Memo shared across calls (one per process is fine: a pipeline run does not edit sources). */
+  memo?: Map<string, Promise<FileInfo | undefined>>;
+}
+
+function isLocal(specifier: string): boolean {
+  return specifier.startsWith("./") || specifier.startsWith("../") ||
+    specifier.startsWith("/") || specifier.startsWith("file:");
+}
+
+async function readFileInfo(path: string): Promise<FileInfo | undefined> {
+  let bytes: Uint8Array;
   try {
-    text = await Deno.readTextFile(path);
+    bytes = await Deno.readFile(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { hash: "missing", localImports: [] };
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
+      return undefined;
+    }
     throw error;
   }
-  const localImports: string[] = [];
-  if (SCANNED.test(path)) {
-    for (const pattern of SPECIFIERS) {
-      for (const [, typeOnly, specifier] of text.matchAll(pattern)) {
-        if (typeOnly) continue;
-        if (specifier.startsWith("./") || specifier.startsWith("../")) {
-          localImports.push(fromFileUrl(new URL(specifier, pathToFileURL(path))));
-        }
-      }
+  const info: FileInfo = { hash: sha256(bytes), loads: [], untracked: [] };
+  if (!SCRIPT.test(path)) return info;
+  const scanned = scanImports(new TextDecoder().decode(bytes));
+  const base = pathToFileURL(path);
+  const where = (line: number) => `${path}:${line}`;
+  // Whether a loaded file exists is checked when it is visited (it may be shared).
+  for (const { specifier } of [...scanned.imports, ...scanned.references]) {
+    if (isLocal(specifier) && !specifier.endsWith("/")) {
+      info.loads.push(fromFileUrl(new URL(specifier, base)));
     }
   }
-  return { hash: sha256(text), localImports };
-}
-
-/** Options of {@linkcode hashModuleCode}. */
-export interface HashModuleCodeOptions {
-  /** Memo shared across calls (one per process is fine: a pipeline run does not edit sources). */
-  memo?: Map<string, Promise<FileInfo>>;
+  for (const { line, vouched } of scanned.computed) {
+    if (vouched === undefined) info.untracked.push(`${where(line)}: computed import()`);
+  }
+  return info;
 }
 
 /**
- * Hashes a stage module's source and every file it reaches through relative import/export
- * specifiers (transitively). Bare and `npm:`/`node:` specifiers are not followed: versions of
- * libraries belong in the runtime facts. Type-only imports (`import type`, `export type … from`)
- * are not followed either. No subprocess, so it is fast.
- * @returns file path relative to the module's folder → SHA-256, sorted by path.
- * @throws {Error} when the module itself cannot be read.
+ * Hashes the code a stage runs: its module and every further root (e.g. the model family and the
+ * backend its params select), with every local file they reach through static imports, literal
+ * `import("./x")` and literal `new URL("./x", import.meta.url)` references, transitively. Bare,
+ * `npm:` and `node:` specifiers are not followed (library versions belong in the runtime facts),
+ * nor are type-only imports, which cannot change results. A computed `import()` (unless vouched
+ * for, see `_scan_imports.ts`) or a local import that does not exist makes the code set
+ * untracked: the engine then never restores the stage from the cache.
+ * @returns the hashes (paths relative to the first root's folder) and the untracked reasons.
+ * @throws {Error} when a root is not a readable local file.
  */
-export async function hashModuleCode(
-  module: URL,
-  options: HashModuleCodeOptions = {},
-): Promise<CodeHashes> {
-  if (module.protocol !== "file:") {
-    throw new Error(`Cannot hash stage module ${module.href} as it is not a local file`);
-  }
-  const memo = options.memo ?? new Map<string, Promise<FileInfo>>();
-  const root = fromFileUrl(module);
-  const base = dirname(root);
+export async function hashStageCode(
+  roots: readonly URL[],
+  options: HashStageCodeOptions = {},
+): Promise<StageCode> {
+  const memo = options.memo ?? new Map<string, Promise<FileInfo | undefined>>();
   const info = (path: string) => {
     let entry = memo.get(path);
     if (!entry) memo.set(path, entry = readFileInfo(path));
     return entry;
   };
-  const rootInfo = await info(root);
-  if (rootInfo.hash === "missing") {
-    throw new Error(`Cannot hash stage module ${root} as it does not exist`);
-  }
-  const hashes: CodeHashes = {};
-  const queue = [root];
-  const seen = new Set(queue);
+  const rootPaths = roots.map((root) => {
+    if (root.protocol !== "file:") {
+      throw new Error(`Cannot hash stage module ${root.href} as it is not a local file`);
+    }
+    return fromFileUrl(root);
+  });
+  const base = dirname(rootPaths[0]);
+  const files: CodeHashes = {};
+  const untracked: string[] = [];
+  const queue: { path: string; from?: string }[] = rootPaths.map((path) => ({ path }));
+  const seen = new Set(rootPaths);
   while (queue.length) {
-    const path = queue.shift()!;
-    const { hash, localImports } = await info(path);
+    const { path, from } = queue.shift()!;
+    const file = await info(path);
+    if (file === undefined) {
+      if (from === undefined) {
+        throw new Error(`Cannot hash stage module ${path} as it does not exist`);
+      }
+      untracked.push(`${from}: imports ${relative(dirname(from), path)}, which does not exist`);
+      continue;
+    }
     const name = relative(base, path);
-    hashes[name.startsWith(".") ? name : `./${name}`] = hash;
-    for (const next of localImports) {
+    files[name.startsWith(".") ? name : `./${name}`] = file.hash;
+    untracked.push(...file.untracked);
+    for (const next of file.loads) {
       if (!seen.has(next)) {
         seen.add(next);
-        queue.push(next);
+        queue.push({ path: next, from: path });
       }
     }
   }
-  return Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))),
+    untracked: [...new Set(untracked)].sort(),
+  };
 }

@@ -1,46 +1,80 @@
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { CacheLayout } from "../cache/cache_layout.ts";
-import { explainChange } from "../graph/explain_change.ts";
-import type { PlannedStage } from "../graph/stage_graph.ts";
 import { readStageRecord } from "../cache/stage_record.ts";
 import { verifyEntry } from "../cache/verify_entry.ts";
 import type { EntryCheck } from "../cache/verify_entry.ts";
+import { explainChange } from "../graph/explain_change.ts";
+import { type FingerprintObject, fingerprintOf } from "../graph/fingerprint.ts";
+import { fingerprintObject, type PlannedStage } from "../graph/stage_graph.ts";
 
 /** Whether a stage's cache entry can be used, and if not, why it must run. */
 export interface Assessment {
   fresh: boolean;
-  check: EntryCheck;
-  /** Empty when fresh; otherwise human reasons, most specific first. */
+  /** The cache key, when every input's output digest is known. */
+  fingerprint?: string;
+  object?: FingerprintObject;
+  /** The entry check, when the fingerprint is known. */
+  check?: EntryCheck;
+  /** Empty when fresh; otherwise short human reasons, most specific first. */
   reasons: string[];
 }
 
 /**
- * Decides fresh / must run for one stage: a verified entry is fresh unless forced. Otherwise the
- * reasons compare with the stage id's last completed fingerprint (param, input, code, runtime),
- * or name the problem with the entry.
+ * Decides fresh / must run for one stage given its inputs' output digests (undefined for an
+ * input that has not run yet). Fresh means: every input digest known, the entry for the
+ * resulting fingerprint verified, not forced, and the stage's code fully tracked. Otherwise the
+ * reasons say why: forced, not fully tracked, an input that runs first, what changed since the
+ * stage's last completed run (param, code, runtime, input content), or the entry's problem.
  */
 export async function assessStage(
   layout: CacheLayout,
   stage: PlannedStage,
+  inputDigests: Record<string, string | undefined>,
   forced: boolean,
 ): Promise<Assessment> {
-  const check = await verifyEntry(layout, stage.fingerprint);
-  if (check.ok && !forced) return { fresh: true, check, reasons: [] };
-  const reasons: string[] = [];
-  if (forced) reasons.push("forced by --force");
-  if (!check.ok) {
-    const record = await readStageRecord(layout, stage.id);
-    if (record === undefined) {
-      reasons.push(check.problem === "no-entry" ? "never run before" : check.detail);
-    } else if (record.fingerprint === stage.fingerprint) {
-      reasons.push(check.detail);
-    } else {
-      const inputIds = Object.fromEntries(
-        Object.entries(stage.inputs).map(([name, s]) => [name, s.id]),
-      );
-      const changes = explainChange(record.object, stage.object, { inputIds });
-      reasons.push(...(changes.length ? changes : ["fingerprint changed"]));
-      if (check.problem !== "no-entry") reasons.push(check.detail);
+  const pending = Object.keys(stage.inputs).filter((name) => inputDigests[name] === undefined);
+  const partial = fingerprintObject(stage, inputDigests as Record<string, string>);
+  let fingerprint: string | undefined;
+  let check: EntryCheck | undefined;
+  if (pending.length === 0) {
+    fingerprint = fingerprintOf(partial);
+    check = await verifyEntry(layout, fingerprint);
+    if (check.ok && !forced && stage.untracked.length === 0) {
+      return { fresh: true, fingerprint, object: partial, check, reasons: [] };
     }
   }
-  return { fresh: false, check, reasons };
+  const known = pending.length === 0 ? { fingerprint, object: partial, check } : {};
+  const reasons: string[] = [];
+  if (forced) reasons.push("forced by --force");
+  if (stage.untracked.length > 0) {
+    const more = stage.untracked.length > 1 ? ` (+${stage.untracked.length - 1} more)` : "";
+    reasons.push(`not fully tracked: ${stage.untracked[0]}${more}`);
+  }
+  const record = await firstRecord(layout, stage);
+  if (record === undefined) {
+    if (check === undefined || (!check.ok && check.problem === "no-entry")) {
+      reasons.push("never run before");
+    } else if (!check.ok) reasons.push(check.detail);
+  } else if (fingerprint !== undefined && record.fingerprint === fingerprint) {
+    if (check && !check.ok) reasons.push(check.detail);
+  } else {
+    const inputIds = Object.fromEntries(
+      Object.entries(stage.inputs).map(([name, s]) => [name, s.id]),
+    );
+    const codeBase = dirname(fileURLToPath(stage.node.module));
+    reasons.push(...explainChange(record.object, partial, { inputIds, codeBase }));
+    if (check && !check.ok && check.problem !== "no-entry") reasons.push(check.detail);
+  }
+  for (const name of pending) reasons.push(`input ${stage.inputs[name].id} will run first`);
+  if (reasons.length === 0) reasons.push(check && !check.ok ? check.detail : "fingerprint changed");
+  return { fresh: false, ...known, reasons };
+}
+
+async function firstRecord(layout: CacheLayout, stage: PlannedStage) {
+  for (const id of stage.recordIds) {
+    const record = await readStageRecord(layout, id);
+    if (record !== undefined) return record;
+  }
+  return undefined;
 }

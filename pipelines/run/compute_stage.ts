@@ -1,15 +1,26 @@
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Assessment } from "./assess_stage.ts";
 import { abandonEntry, commitEntry, startEntry } from "../cache/cache_entry.ts";
 import type { CacheLayout } from "../cache/cache_layout.ts";
-import type { StageExecutor } from "./execute_stage.ts";
-import type { Reporter } from "../cli/progress_reporter.ts";
-import type { StageResult } from "./run_pipeline.ts";
-import { publishStage, rememberStage } from "./stage_bookkeeping.ts";
 import { lockStage } from "../cache/stage_lock.ts";
 import { verifyEntry } from "../cache/verify_entry.ts";
+import type { Reporter } from "../cli/progress_reporter.ts";
+import { type FingerprintObject, outputDigest } from "../graph/fingerprint.ts";
 import type { PlannedStage } from "../graph/stage_graph.ts";
+import type { StageExecutor } from "./execute_stage.ts";
+import { publishStage, rememberStage } from "./stage_bookkeeping.ts";
+import { describeStage, type StageResult } from "./stage_result.ts";
+
+/** A stage that must run, with the key its outputs will be stored under. */
+export interface StageToCompute {
+  stage: PlannedStage;
+  fingerprint: string;
+  object: FingerprintObject;
+  /** Input name → the upstream entry's fingerprint (its outputs are `entries/<fp>/out`). */
+  inputFingerprints: Record<string, string>;
+  /** Why it runs (logged first, returned in the result). */
+  reasons: string[];
+}
 
 /** Options of {@linkcode computeStage}. */
 export interface ComputeStageOptions {
@@ -17,15 +28,11 @@ export interface ComputeStageOptions {
   executor: StageExecutor;
   reporter: Reporter;
   signal: AbortSignal;
-  /** Why it runs (logged first, returned in the result). */
-  assessment: Assessment;
-  /** Recompute even if another process has meanwhile produced the entry. Default: false. */
-  forced?: boolean;
-}
-
-/** `train:x (run x)` for failure messages. */
-export function describeStage(stage: PlannedStage): string {
-  return stage.runs.length ? `${stage.id} (run ${stage.runs.join(", ")})` : stage.id;
+  /**
+   * Recompute even if another process has meanwhile produced the entry (forced, or a stage whose
+   * code is not fully tracked). Default: false.
+   */
+  recompute?: boolean;
 }
 
 /**
@@ -37,83 +44,102 @@ export function describeStage(stage: PlannedStage): string {
  * `skipped` when interrupted while waiting for the lock. Never throws for a stage failure.
  */
 export async function computeStage(
-  stage: PlannedStage,
+  item: StageToCompute,
   options: ComputeStageOptions,
 ): Promise<StageResult> {
   const { layout, reporter } = options;
+  const { stage, fingerprint, reasons } = item;
   let lock;
   try {
-    lock = await lockStage(layout, stage.fingerprint, {
+    lock = await lockStage(layout, fingerprint, {
       signal: options.signal,
       onWait: (pid) =>
         reporter.log(stage.id, `waiting for process ${pid}, which is computing this stage`),
     });
   } catch (error) {
-    const reasons = options.assessment.reasons;
     return { stage, outcome: "skipped", seconds: 0, reasons, error: (error as Error).message };
   }
   try {
     // Another pipeline sharing the cache may have produced the entry while we waited.
-    const check = options.forced ? undefined : await verifyEntry(layout, stage.fingerprint);
+    const check = options.recompute ? undefined : await verifyEntry(layout, fingerprint);
     if (check?.ok) {
       await publishStage(stage, check.manifest, check.dir);
-      await rememberStage(layout, stage);
-      return { stage, outcome: "fresh", seconds: 0, reasons: [] };
+      await rememberStage(layout, stage, fingerprint, item.object);
+      return {
+        stage,
+        outcome: "fresh",
+        seconds: 0,
+        reasons: [],
+        fingerprint,
+        digest: outputDigest(check.manifest.files),
+      };
     }
-    return await computeLocked(stage, options);
+    return await computeLocked(item, options);
   } finally {
     await lock.release();
   }
 }
 
 async function computeLocked(
-  stage: PlannedStage,
+  item: StageToCompute,
   options: ComputeStageOptions,
 ): Promise<StageResult> {
-  const { layout, reporter, assessment } = options;
+  const { layout, reporter } = options;
+  const { stage, fingerprint, reasons } = item;
   const started = new Date();
   const seconds = () => (Date.now() - started.getTime()) / 1000;
-  const pending = await startEntry(layout, stage.fingerprint);
+  const pending = await startEntry(layout, fingerprint);
   const log = (line: string) => {
     reporter.log(stage.id, line);
     appendFileSync(pending.logFile, line + "\n");
   };
-  log(`running: ${assessment.reasons.join("; ")}`);
+  log(`running: ${reasons.join("; ")}`);
   try {
     await options.executor({
       module: stage.node.module.href,
+      uses: Object.fromEntries(
+        Object.entries(stage.node.uses ?? {}).map(([name, url]) => [name, url.href]),
+      ),
       outDir: pending.outDir,
       inputs: Object.fromEntries(
-        Object.entries(stage.inputs).map((
-          [name, s],
-        ) => [name, join(layout.entry(s.fingerprint), "out")]),
+        Object.entries(item.inputFingerprints).map((
+          [name, fp],
+        ) => [name, join(layout.entry(fp), "out")]),
       ),
-      params: stage.node.params,
+      params: stage.params,
       workDir: pending.workDir,
-      runtime: stage.node.runtime ?? null,
+      runtime: stage.runtime,
+      fingerprint,
+      inputFingerprints: item.inputFingerprints,
     }, { log, progress: (update) => reporter.progress(stage.id, update), signal: options.signal });
   } catch (error) {
     await abandonEntry(pending);
     const message = error instanceof Error ? error.message : String(error);
-    const failure = `Stage ${describeStage(stage)} failed: ${message}`;
     return {
       stage,
       outcome: "failed",
       seconds: seconds(),
-      reasons: assessment.reasons,
-      error: failure,
+      reasons,
+      error: `Stage ${describeStage(stage)} failed: ${message}`,
     };
   } finally {
     reporter.done(stage.id);
   }
   const manifest = await commitEntry(layout, pending, {
-    fingerprint: stage.fingerprint,
+    fingerprint,
     id: stage.id,
-    object: stage.object,
+    object: item.object,
     started,
     seconds: seconds(),
   });
-  await publishStage(stage, manifest, layout.entry(stage.fingerprint));
-  await rememberStage(layout, stage);
-  return { stage, outcome: "run", seconds: seconds(), reasons: assessment.reasons };
+  await publishStage(stage, manifest, layout.entry(fingerprint));
+  await rememberStage(layout, stage, fingerprint, item.object);
+  return {
+    stage,
+    outcome: "run",
+    seconds: seconds(),
+    reasons,
+    fingerprint,
+    digest: outputDigest(manifest.files),
+  };
 }

@@ -1,13 +1,18 @@
-import type { ProgressUpdate, StageContext, StageModule } from "../types.ts";
+import type { Json, ProgressUpdate, StageModule } from "../types.ts";
 
-/** A stage to execute: its module and the data part of its context (what can cross a process). */
+/** A stage to execute: its modules and the data part of its context (what can cross a process). */
 export interface StageJob {
+  /** The stage module (URL). */
   module: string;
+  /** Name → URL of the further modules the stage uses (imported and handed over as ctx.uses). */
+  uses: Record<string, string>;
   outDir: string;
   inputs: Record<string, string>;
-  params: StageContext["params"];
+  params: unknown;
   workDir: string;
-  runtime: StageContext["runtime"];
+  runtime: Json;
+  fingerprint: string;
+  inputFingerprints: Record<string, string>;
 }
 
 /** Callbacks the runner gives an executor. */
@@ -21,7 +26,7 @@ export interface StageHooks {
 export type StageExecutor = (job: StageJob, hooks: StageHooks) => Promise<void>;
 
 /**
- * Imports the stage module in this process and awaits its `run(ctx)`.
+ * Imports the stage module and the modules it uses in this process and awaits its `run(ctx)`.
  * @throws {Error} when the module has no `run` export, or whatever the stage throws.
  */
 export async function executeInProcess(job: StageJob, hooks: StageHooks): Promise<void> {
@@ -29,5 +34,14 @@ export async function executeInProcess(job: StageJob, hooks: StageHooks): Promis
   if (typeof module.run !== "function") {
     throw new Error(`${job.module} does not export 'async function run(ctx)'`);
   }
-  await module.run({ ...job, log: hooks.log, progress: hooks.progress, signal: hooks.signal });
+  const uses: Record<string, unknown> = {};
+  for (const [name, url] of Object.entries(job.uses)) uses[name] = await import(url);
+  const { module: _module, ...data } = job;
+  await module.run({
+    ...data,
+    uses,
+    log: hooks.log,
+    progress: hooks.progress,
+    signal: hooks.signal,
+  });
 }

@@ -1,31 +1,19 @@
-import { assessStage } from "./assess_stage.ts";
 import type { CacheLayout } from "../cache/cache_layout.ts";
 import { removeStaleTemps } from "../cache/cache_entry.ts";
+import { silentReporter } from "../cli/progress_reporter.ts";
+import type { Reporter } from "../cli/progress_reporter.ts";
+import { outputDigest } from "../graph/fingerprint.ts";
+import type { PlannedStage } from "../graph/stage_graph.ts";
+import { type Assessment, assessStage } from "./assess_stage.ts";
 import { computeStage } from "./compute_stage.ts";
 import { executeInProcess } from "./execute_stage.ts";
 import type { StageExecutor } from "./execute_stage.ts";
-import { silentReporter } from "../cli/progress_reporter.ts";
-import type { Reporter } from "../cli/progress_reporter.ts";
 import { executeInChild } from "./spawn_stage.ts";
 import { publishStage, rememberStage } from "./stage_bookkeeping.ts";
-import type { PlannedStage } from "../graph/stage_graph.ts";
+import type { StageResult } from "./stage_result.ts";
 
-export { describeStage } from "./compute_stage.ts";
-
-/** What happened to a stage: fresh (cached), restored (cached, published anew), run, failed, skipped (an input failed, or interrupted). */
-export type Outcome = "fresh" | "restored" | "run" | "failed" | "skipped";
-
-/** One stage's result. */
-export interface StageResult {
-  stage: PlannedStage;
-  outcome: Outcome;
-  /** Wall time of the stage in this invocation (running and committing; 0 when fresh). */
-  seconds: number;
-  /** Why it ran (empty when fresh). */
-  reasons: string[];
-  /** The failure message, for failed and skipped stages. */
-  error?: string;
-}
+export type { Outcome, StageResult } from "./stage_result.ts";
+export { describeStage } from "./stage_result.ts";
 
 /** Options of {@linkcode runPipeline}. */
 export interface RunPipelineOptions {
@@ -45,11 +33,13 @@ export interface RunPipelineOptions {
 }
 
 /**
- * Brings every stage up to date in dependency order: verified cache entries are used as they are
- * (fresh, or restored when a publish folder had to be refreshed); the rest run, up to `jobs` at a
- * time, the earliest ready stage first (so `--jobs 1` runs in a fixed order), each into a temp
- * folder that becomes its cache entry only on success. A failed stage leaves no entry and its
- * dependents are skipped; independent stages still complete.
+ * Brings every stage up to date in dependency order. A stage is assessed once its inputs are
+ * done: its fingerprint holds the digests of its inputs' outputs, so an input that reran and
+ * wrote the same bytes leaves it fresh (early cutoff). Verified cache entries are used as they
+ * are (fresh, or restored when a publish folder had to be refreshed); the rest run, up to `jobs`
+ * at a time, the earliest ready stage first (so `--jobs 1` runs in a fixed order), each into a
+ * temp folder that becomes its cache entry only on success. A failed stage leaves no entry and
+ * its dependents are skipped; independent stages still complete.
  * @param stages every stage after its inputs, inputs included (as `buildStageGraph` returns).
  * @returns one result per stage, in the order given.
  * @throws {Error} when a stage's input is not in `stages`.
@@ -64,6 +54,7 @@ export async function runPipeline(
     ((options.isolate ?? jobs > 1) ? executeInChild : executeInProcess);
   const reporter = options.reporter ?? silentReporter;
   const signal = options.signal ?? new AbortController().signal;
+  const forced = (stage: PlannedStage) => options.forced?.(stage) ?? false;
   const known = new Set(stages);
   for (const stage of stages) {
     const missing = Object.values(stage.inputs).find((input) => !known.has(input));
@@ -72,64 +63,90 @@ export async function runPipeline(
     }
   }
   await removeStaleTemps(layout);
-  // An entry's validity depends only on its own fingerprint, so every check can run at once.
-  const assessments = new Map(
-    await Promise.all(
-      stages.map(async (s) =>
-        [s, await assessStage(layout, s, options.forced?.(s) ?? false)] as const
-      ),
-    ),
-  );
   const results = new Map<PlannedStage, StageResult>();
+  const assessments = new Map<PlannedStage, Assessment>();
   const running = new Map<PlannedStage, Promise<void>>();
   const waiting = [...stages];
+  const inputResults = (stage: PlannedStage) =>
+    Object.entries(stage.inputs).map(([name, input]) => [name, results.get(input)] as const);
+  const isReady = (stage: PlannedStage) =>
+    inputResults(stage).every(([, r]) => r !== undefined && r.digest !== undefined);
 
   while (waiting.length > 0 || running.size > 0) {
+    // Every stage whose inputs are done is assessed now; entries are checked concurrently.
+    const ready = waiting.filter((s) => !assessments.has(s) && isReady(s));
+    await Promise.all(ready.map(async (stage) => {
+      const digests = Object.fromEntries(inputResults(stage).map(([n, r]) => [n, r!.digest]));
+      assessments.set(stage, await assessStage(layout, stage, digests, forced(stage)));
+    }));
     let settled = false;
     for (const stage of [...waiting]) {
-      const inputs = Object.values(stage.inputs).map((input) => results.get(input));
-      if (inputs.some((r) => r === undefined)) continue;
-      const assessment = assessments.get(stage)!;
-      const broken = inputs.find((r) => r!.outcome === "failed" || r!.outcome === "skipped");
-      const skip = (error: string): StageResult => ({
-        stage,
-        outcome: "skipped",
-        seconds: 0,
-        reasons: assessment.reasons,
-        error,
-      });
-      let result: StageResult | undefined;
-      if (assessment.fresh && assessment.check.ok) {
-        const copied = await publishStage(stage, assessment.check.manifest, assessment.check.dir);
-        await rememberStage(layout, stage);
-        result = { stage, outcome: copied ? "restored" : "fresh", seconds: 0, reasons: [] };
-      } else if (broken) {
-        result = skip(`input ${broken.stage.id} did not complete`);
+      const inputs = inputResults(stage);
+      if (inputs.some(([, r]) => r === undefined)) continue;
+      const settle = (result: StageResult) => {
+        waiting.splice(waiting.indexOf(stage), 1);
+        results.set(stage, result);
+        settled = true;
+      };
+      const broken = inputs.find(([, r]) => r!.digest === undefined)?.[1];
+      if (broken) {
+        settle({
+          stage,
+          outcome: "skipped",
+          seconds: 0,
+          reasons: [],
+          error: `input ${broken.stage.id} did not complete`,
+        });
+        continue;
+      }
+      const assessment = assessments.get(stage);
+      if (assessment === undefined) continue; // its inputs completed just now: assessed next round
+      const { check, fingerprint, object } = assessment;
+      if (assessment.fresh && check?.ok) {
+        const copied = await publishStage(stage, check.manifest, check.dir);
+        await rememberStage(layout, stage, fingerprint!, object!);
+        settle({
+          stage,
+          outcome: copied ? "restored" : "fresh",
+          seconds: 0,
+          reasons: [],
+          fingerprint,
+          digest: outputDigest(check.manifest.files),
+        });
       } else if (signal.aborted) {
-        result = skip("interrupted");
+        settle({
+          stage,
+          outcome: "skipped",
+          seconds: 0,
+          reasons: assessment.reasons,
+          error: "interrupted",
+        });
       } else if (running.size < jobs) {
         waiting.splice(waiting.indexOf(stage), 1);
+        const inputFingerprints = Object.fromEntries(inputs.map(([n, r]) => [n, r!.fingerprint!]));
         running.set(
           stage,
-          computeStage(stage, {
-            layout,
-            executor,
-            reporter,
-            signal,
-            assessment,
-            forced: options.forced?.(stage) ?? false,
-          }).then((r) => {
+          computeStage(
+            {
+              stage,
+              fingerprint: fingerprint!,
+              object: object!,
+              inputFingerprints,
+              reasons: assessment.reasons,
+            },
+            {
+              layout,
+              executor,
+              reporter,
+              signal,
+              recompute: forced(stage) || stage.untracked.length > 0,
+            },
+          ).then((r) => {
             results.set(stage, r);
             running.delete(stage);
           }),
         );
-        continue;
-      } else {
-        continue;
       }
-      waiting.splice(waiting.indexOf(stage), 1);
-      results.set(stage, result);
-      settled = true;
     }
     if (!settled && running.size > 0) await Promise.race(running.values());
     else if (!settled && running.size === 0 && waiting.length > 0) {

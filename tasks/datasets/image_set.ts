@@ -40,7 +40,6 @@ export interface DatasetMeta {
   shape: [number, number, number];
   counts: { train: number; test: number };
   classNames: string[];
-  source: DatasetSource;
   sha256: Record<string, string>;
   files: SourceFile[];
   /** Per-class image counts, handy for checks and reports. */

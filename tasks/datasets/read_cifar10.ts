@@ -47,6 +47,13 @@ export function decodeCifar10Batch(bytes: Uint8Array, what: string): ImageSet {
   return { images, labels, count, shape: [SIDE, SIDE, 3] };
 }
 
+/** The folder holding the batch files: `location` itself or its `cifar-10-batches-bin/`. */
+export async function cifar10BatchDir(location: string): Promise<string> {
+  return await pathExists(join(location, TEST_FILE))
+    ? location
+    : join(location, "cifar-10-batches-bin");
+}
+
 /**
  * Reads CIFAR-10 from `cifar-10-binary.tar.gz` or from its extracted folder (the folder
  * holding `data_batch_1.bin`, or its parent with `cifar-10-batches-bin/`).
@@ -63,9 +70,7 @@ export async function readCifar10(
     const members = await readTarGz(location, { keep: (p) => wanted.has(basename(p)), progress });
     for (const [path, bytes] of members) files.set(basename(path), bytes);
   } else {
-    const dir = await pathExists(join(location, TEST_FILE))
-      ? location
-      : join(location, "cifar-10-batches-bin");
+    const dir = await cifar10BatchDir(location);
     for (const name of wanted) {
       if (await pathExists(join(dir, name))) files.set(name, await Deno.readFile(join(dir, name)));
     }

@@ -27,6 +27,7 @@ import {
   type NetContext,
   type T,
 } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 /** One conv of the feature extractor; `pool` closes it with a 3×3/2 max pool. */
 interface AlexConv {
@@ -127,3 +128,10 @@ export function alexnetInputShape(
 ): [number, number, number] {
   return o.name === "alexnet_small" ? data : [224, 224, data[2]];
 }
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: alexnetSchema, build: buildAlexnet, inputShape: alexnetInputShape }),
+  defineFamily({ schema: alexnetD2lSchema, build: buildAlexnet, inputShape: alexnetInputShape }),
+  defineFamily({ schema: alexnetSmallSchema, build: buildAlexnet, inputShape: alexnetInputShape }),
+]);

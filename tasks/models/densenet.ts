@@ -29,6 +29,7 @@ import {
   type NetContext,
   type T,
 } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 /** Standard configurations: block sizes, growth rate, stem width. */
 export const DENSENET_CONFIGS: Record<
@@ -198,3 +199,13 @@ export function densenetInputShape(
   const [h, w, c] = data;
   return [Math.max(h, 32), Math.max(w, 32), c];
 }
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: densenetSchema, build: buildDensenet, inputShape: densenetInputShape }),
+  defineFamily({
+    schema: densenetSimpleSchema,
+    build: buildDensenetSimple,
+    inputShape: densenetInputShape,
+  }),
+]);

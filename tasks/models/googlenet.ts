@@ -21,6 +21,7 @@ import {
   type NetContext,
   type T,
 } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 /** Widths of one Inception block: `[1×1, [3×3 reduce, 3×3], [5×5 reduce, 5×5], pool proj]`. */
 export type InceptionWidths = [number, [number, number], [number, number], number];
@@ -124,3 +125,8 @@ export function googlenetInputShape(
 ): [number, number, number] {
   return [96, 96, data[2]];
 }
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: googlenetSchema, build: buildGooglenet, inputShape: googlenetInputShape }),
+]);

@@ -23,6 +23,7 @@ import {
   type NetContext,
   type T,
 } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 const act = z.enum(["sigmoid", "relu", "tanh"]);
 
@@ -118,3 +119,10 @@ export function buildLenet(o: LenetOptions, io: ModelIO): tf.LayersModel {
   });
   return tf.model({ name: o.name, inputs: input, outputs: logits });
 }
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: lenetSchema, build: buildLenet }),
+  defineFamily({ schema: lenet5Schema, build: buildLenet }),
+  defineFamily({ schema: netSchema, build: buildLenet }),
+]);

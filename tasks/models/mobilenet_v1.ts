@@ -21,6 +21,7 @@ import {
   type NetContext,
   type T,
 } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 /** Pointwise width and depthwise stride of the 13 blocks. */
 export const MOBILENET_V1_BLOCKS: [number, number][] = [
@@ -114,3 +115,8 @@ export function buildMobilenetV1(o: MobilenetV1Options, io: ModelIO): tf.LayersM
   const logits = dense(ctx, x, "head.fc", io.classes);
   return tf.model({ name: o.name, inputs: input, outputs: logits });
 }
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: mobilenetV1Schema, build: buildMobilenetV1 }),
+]);

@@ -19,6 +19,7 @@ import {
   type NetContext,
   type T,
 } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 /** Inverted residual settings: expansion t, channels c, repeats n, first stride s. */
 export const MOBILENET_V2_SETTINGS: [number, number, number, number][] = [
@@ -133,3 +134,8 @@ export function buildMobilenetV2(o: MobilenetV2Options, io: ModelIO): tf.LayersM
   const logits = dense(ctx, x, "head.fc", io.classes);
   return tf.model({ name: o.name, inputs: input, outputs: logits });
 }
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: mobilenetV2Schema, build: buildMobilenetV2 }),
+]);

@@ -9,15 +9,19 @@
  * @module
  */
 export {
+  buildModel,
+  familyModule,
   MODEL_NAMES,
+  modelFamily,
   type ModelOptions,
   type ModelOptionsOf,
   modelOptionsSchema,
   parseModelOptions,
-} from "./model_options.ts";
+  requiredInputShape,
+} from "./model_families.ts";
 export type { ModelIO } from "./_family.ts";
-export { buildModel } from "./build_model.ts";
-export { requiredInputShape } from "./required_input_shape.ts";
+export { buildFromFamily, familyInputShape } from "./build_from_family.ts";
+export { familyFromModule, type FamilyModule, type ModelFamily } from "./model_family.ts";
 export { type ModelSummary, summarizeModel, type SummaryRow } from "./summarize_model.ts";
 export { formatSummary } from "./format_summary.ts";
 export { loadModel, loadModelWeights, saveModelWeights } from "./model_weights.ts";

@@ -15,6 +15,7 @@ import {
   type NetContext,
   type T,
 } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 /** Options of `nin`. */
 export const ninSchema = modelSchema("nin", {
@@ -68,3 +69,13 @@ export function buildNin(o: NinOptions, io: ModelIO): tf.LayersModel {
   const logits = globalAvgPool(x, "classifier.pool");
   return tf.model({ name: o.name, inputs: input, outputs: logits });
 }
+
+/** NiN is an ImageNet model: d2l resizes Fashion-MNIST to 224×224 for it. */
+function imagenetInput(_o: unknown, data: [number, number, number]): [number, number, number] {
+  return [224, 224, data[2]];
+}
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: ninSchema, build: buildNin, inputShape: imagenetInput }),
+]);

@@ -22,6 +22,7 @@ import {
   type NetContext,
   type T,
 } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 /** Options of `cnn`. */
 export const cnnSchema = modelSchema("cnn", {
@@ -63,3 +64,8 @@ export function buildCnn(o: CnnOptions, io: ModelIO): tf.LayersModel {
   });
   return tf.model({ name: o.name, inputs: input, outputs: logits });
 }
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: cnnSchema, build: buildCnn }),
+]);

@@ -22,6 +22,7 @@ import {
   type NetContext,
   type T,
 } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 /** Blocks per stage for each standard depth. */
 export const RESNET_STAGES: Record<18 | 34 | 50 | 101 | 152, number[]> = {
@@ -90,3 +91,8 @@ export function buildResnet(o: ResnetOptions, io: ModelIO): tf.LayersModel {
   const logits = dense(ctx, x, "head.fc", io.classes);
   return tf.model({ name: o.name, inputs: input, outputs: logits });
 }
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: resnetSchema, build: buildResnet }),
+]);

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { type ModelIO, modelSchema, normalization, positiveInt, rate } from "./_family.ts";
 import { basicBlock } from "./_residual.ts";
 import { convBnAct, dense, dropout, globalAvgPool, type NetContext, type T } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 const depth = z.number().int().min(8).refine((d) => (d - 2) % 6 === 0, {
   error: (iss) =>
@@ -88,3 +89,9 @@ export function buildResnetCifar(o: ResnetCifarOptions, io: ModelIO): tf.LayersM
   const logits = dense(ctx, x, "head.fc", io.classes);
   return tf.model({ name: o.name, inputs: input, outputs: logits });
 }
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: resnetCifarSchema, build: buildResnetCifar }),
+  defineFamily({ schema: seResnetSchema, build: buildResnetCifar }),
+]);

@@ -25,6 +25,7 @@ import {
   type NetContext,
   type T,
 } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 /** Options of `resnet_dropout`. */
 export const resnetDropoutSchema = modelSchema("resnet_dropout", {
@@ -69,3 +70,8 @@ export function buildResnetDropout(o: ResnetDropoutOptions, io: ModelIO): tf.Lay
   const logits = dense(ctx, x, "head.fc", io.classes);
   return tf.model({ name: o.name, inputs: input, outputs: logits });
 }
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: resnetDropoutSchema, build: buildResnetDropout }),
+]);

@@ -4,10 +4,10 @@
  * be (`--depth 50`, `--blocks [[64],[128]]`), else taken as strings (`--shortcut A`).
  */
 import * as tf from "@tensorflow/tfjs";
-import { buildModel } from "./build_model.ts";
+import { buildModel } from "./model_families.ts";
 import { formatSummary } from "./format_summary.ts";
-import { MODEL_NAMES, parseModelOptions } from "./model_options.ts";
-import { requiredInputShape } from "./required_input_shape.ts";
+import { MODEL_NAMES, parseModelOptions } from "./model_families.ts";
+import { requiredInputShape } from "./model_families.ts";
 import { summarizeModel } from "./summarize_model.ts";
 
 /** What the command line asks for. */

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { classifier } from "./_classifier.ts";
 import { type ModelIO, modelSchema, normalization, positiveInt, rate } from "./_family.ts";
 import { convBnAct, dropout, flatten, maxPool, type NetContext, type T } from "./_net.ts";
+import { defineFamilies, defineFamily } from "./model_family.ts";
 
 /** Conv widths per block for each standard depth (habit 8: variants are config arrays). */
 export const VGG_BLOCKS: Record<11 | 13 | 16 | 19, number[][]> = {
@@ -86,3 +87,9 @@ export function vggInputShape(
 ): [number, number, number] {
   return o.name === "vgg" ? [224, 224, data[2]] : data;
 }
+
+/** The models this file defines (see model_family.ts). */
+export const MODEL_FAMILIES = defineFamilies(import.meta.url, [
+  defineFamily({ schema: vggSchema, build: buildVgg, inputShape: vggInputShape }),
+  defineFamily({ schema: vggSmallSchema, build: buildVgg, inputShape: vggInputShape }),
+]);

@@ -3,27 +3,20 @@
  * @module
  */
 import { join } from "node:path";
-import type { z } from "zod";
+import { readHistory, type StoredEpoch } from "../artifacts/history.ts";
+import { type Metrics, METRICS_FILE, readMetrics } from "../artifacts/metrics.ts";
+import { readModelSummary, type StoredModelSummary } from "../artifacts/model_summary.ts";
+import { readTrainInfo, type TrainInfo } from "../artifacts/train_info.ts";
 import type { ReportRun } from "./report_params.ts";
-import {
-  type EpochRecord,
-  type EvalMetrics,
-  evalMetricsSchema,
-  historySchema,
-  type ModelSummary,
-  modelSummarySchema,
-  type TrainInfo,
-  trainInfoSchema,
-} from "./run_files_schema.ts";
 
 /** Everything the report knows about one run. */
 export interface RunResult {
   run: ReportRun;
-  history: EpochRecord[];
+  history: StoredEpoch[];
   train: TrainInfo;
-  metrics: EvalMetrics;
+  metrics: Metrics;
   /** Null when the train stage wrote no summary.json. */
-  summary: ModelSummary | null;
+  summary: StoredModelSummary | null;
   trainDir: string;
   evaluateDir: string;
 }
@@ -50,14 +43,12 @@ export async function loadRunResults(
   for (const run of runs) {
     const trainDir = inputDir(inputs, "train", run.name);
     const evaluateDir = inputDir(inputs, "evaluate", run.name);
-    const history = await readJson(join(trainDir, "history.json"), historySchema, run.name);
-    const train = await readJson(join(trainDir, "train.json"), trainInfoSchema, run.name);
-    const metrics = await readJson(join(evaluateDir, "metrics.json"), evalMetricsSchema, run.name);
-    const summaryPath = join(trainDir, "summary.json");
-    const summary = await exists(summaryPath)
-      ? await readJson(summaryPath, modelSummarySchema, run.name)
-      : null;
-    checkConfusion(metrics, join(evaluateDir, "metrics.json"), run.name);
+    const what = `run '${run.name}'`;
+    const history = await readHistory(trainDir, what);
+    const train = await readTrainInfo(trainDir, what);
+    const metrics = await readMetrics(evaluateDir, what);
+    const summary = await readModelSummary(trainDir, what);
+    checkConfusion(metrics, join(evaluateDir, METRICS_FILE), run.name);
     results.push({
       run,
       history: history.epochs,
@@ -84,49 +75,7 @@ function inputDir(inputs: Readonly<Record<string, string>>, kind: string, run: s
   return dir;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-async function readJson<T extends z.ZodType>(
-  path: string,
-  schema: T,
-  run: string,
-): Promise<z.output<T>> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Error(`Cannot build the report as run '${run}' has no ${path}`);
-    }
-    throw error;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new Error(
-      `Cannot read ${path} of run '${run}' as it is not valid JSON: ${(error as Error).message}`,
-    );
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) =>
-      `${i.path.join(".") || "(root)"}: ${i.message}`
-    );
-    throw new Error(`Cannot read ${path} of run '${run}': ${problems.join("; ")}`);
-  }
-  return parsed.data;
-}
-
-function checkConfusion(metrics: EvalMetrics, path: string, run: string): void {
+function checkConfusion(metrics: Metrics, path: string, run: string): void {
   const n = metrics.class_names.length;
   const square = metrics.confusion.length === n && metrics.confusion.every((r) => r.length === n);
   if (!square) {

@@ -65,3 +65,6 @@ export function parseReportParams(params: unknown): ReportParams {
   });
   throw new Error(`Cannot build the report as its params are invalid: ${problems.join("; ")}`);
 }
+
+/** The report stage's params as the planner builds them (before defaults). */
+export type ReportParamsInput = z.input<typeof reportParamsSchema>;

@@ -3,7 +3,7 @@
  * 428 layers read as a few dozen rows (torchinfo's `depth`, chosen automatically).
  * @module
  */
-import type { ModelSummary } from "./run_files_schema.ts";
+import type { StoredModelSummary as ModelSummary } from "../artifacts/model_summary.ts";
 
 /** One row of a (possibly folded) summary table. */
 export interface SummaryTableRow {

@@ -3,30 +3,38 @@
  * loss, top-1, top-5, per-class accuracy, confusion matrix, inference images/s → metrics.json.
  *
  * Inputs: `data`, `split` (for the normalization statistics), `train`.
- * Params: `{ model, preprocess, evaluate, seed }`.
+ * Params: {@linkcode EvaluateStageParams}. Uses: `family` and `backend`, as the train stage.
  * @module
  */
 import { join } from "node:path";
 import type { StageContext } from "../../pipelines/types.ts";
-import { useBackend } from "../backends/mod.ts";
-import { batches, loadDataArtifact, loadSplitArtifact } from "../datasets/mod.ts";
-import { buildModel, loadModelWeights } from "../models/mod.ts";
+import { writeMetrics } from "../artifacts/metrics.ts";
+import { backendFromModule } from "../backends/backend_module.ts";
+import { batches } from "../datasets/batches.ts";
+import { loadDataArtifact } from "../datasets/load_data_artifact.ts";
+import { loadSplitArtifact } from "../datasets/load_split_artifact.ts";
+import { buildFromFamily, familyInputShape } from "../models/build_from_family.ts";
+import { familyFromModule } from "../models/model_family.ts";
+import { loadModelWeights } from "../models/model_weights.ts";
 import { evaluateModel } from "../train/evaluate_model.ts";
-import { provenance } from "../train/provenance.ts";
-import { requestedBackend } from "../train/requested_backend.ts";
-import { resolvePreprocess } from "../train/resolve_preprocess.ts";
-import { evaluateStageParamsSchema, parseStageParams } from "../train/stage_params.ts";
-import { writeFileAtomic } from "../train/write_file_atomic.ts";
+import { stageProvenance } from "./_provenance.ts";
+import { resolvePreprocess } from "./_resolve_preprocess.ts";
+import type { EvaluateStageParams } from "./stage_params.ts";
 
 /** Runs the evaluate stage (see the module doc). */
-export async function run(ctx: StageContext): Promise<void> {
-  const params = parseStageParams("evaluate", evaluateStageParamsSchema, ctx.params);
-  const backend = await useBackend(requestedBackend(ctx.runtime, params.backend));
+export async function run(ctx: StageContext<EvaluateStageParams>): Promise<void> {
+  const params = ctx.params;
+  const backend = await backendFromModule(ctx.uses.backend).startBackend();
+  const family = familyFromModule(ctx.uses.family, params.model.name);
   const { meta, test } = await loadDataArtifact(ctx.inputs.data);
   const split = await loadSplitArtifact(ctx.inputs.split);
-  const { preprocess, inputShape } = resolvePreprocess(params.model, params.preprocess, meta.shape);
+  const { preprocess, inputShape } = resolvePreprocess(
+    familyInputShape(family, params.model, meta.shape),
+    params.preprocess,
+    meta.shape,
+  );
   const classes = meta.classNames.length;
-  const model = buildModel(params.model, { inputShape, classes, seed: params.seed });
+  const model = buildFromFamily(family, params.model, { inputShape, classes, seed: params.seed });
   try {
     await loadModelWeights(model, join(ctx.inputs.train, "weights"));
     const total = test.count;
@@ -47,7 +55,7 @@ export async function run(ctx: StageContext): Promise<void> {
         signal: ctx.signal,
       },
     );
-    const metrics = {
+    await writeMetrics(ctx.outDir, {
       loss: result.loss,
       top1: result.top1,
       top5: result.top5,
@@ -58,17 +66,8 @@ export async function run(ctx: StageContext): Promise<void> {
       seconds: result.seconds,
       images_per_sec: result.images_per_sec,
       backend: backend.name,
-      provenance: provenance({
-        backend,
-        seed: params.seed,
-        params: ctx.params,
-        runtime: ctx.runtime,
-      }),
-    };
-    await writeFileAtomic(
-      join(ctx.outDir, "metrics.json"),
-      JSON.stringify(metrics, null, 2) + "\n",
-    );
+      provenance: stageProvenance(ctx, backend),
+    });
     ctx.log(
       `test: loss ${result.loss.toFixed(4)}, top-1 ${(100 * result.top1).toFixed(2)}%, ` +
         `top-5 ${(100 * result.top5).toFixed(2)}% on ${result.count} images ` +

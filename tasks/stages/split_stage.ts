@@ -5,16 +5,15 @@
  * @module
  */
 import type { StageContext } from "../../pipelines/types.ts";
-import { splitOptionsSchema } from "../datasets/options_schemas.ts";
-import { parseStageParams } from "../datasets/parse_stage_params.ts";
 import { loadDataArtifact } from "../datasets/load_data_artifact.ts";
 import { splitDataset } from "../datasets/split_dataset.ts";
 import { channelStats } from "../datasets/channel_stats.ts";
 import { writeSplitArtifact } from "../datasets/write_split_artifact.ts";
+import type { SplitStageParams } from "./stage_params.ts";
 
 /** Runs the split stage; see the module doc. */
-export async function run(ctx: StageContext): Promise<void> {
-  const options = parseStageParams("split", splitOptionsSchema, ctx.params);
+export async function run(ctx: StageContext<SplitStageParams>): Promise<void> {
+  const options = ctx.params;
   const dataDir = ctx.inputs.data;
   if (dataDir === undefined) {
     throw new Error("Cannot split: the split stage needs an input named 'data' (the data stage)");

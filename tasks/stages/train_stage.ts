@@ -2,44 +2,54 @@
  * Train stage: builds the model, trains it on the split's training part (validating on its
  * validation part) and writes weights/, history.json, history.csv, summary.json and train.json.
  *
- * Inputs: `data`, `split`. Params: `{ model, train, preprocess, augment, seed, backend }`.
+ * Inputs: `data`, `split`. Params: {@linkcode TrainStageParams}. Uses: `family` (the model's
+ * family module) and `backend` (the resolved backend's starter), chosen by the planner.
  * A diverged run still succeeds, with `status: "diverged"` in train.json, so that the report can
  * show and flag it instead of the whole pipeline failing.
  * @module
  */
 import { join } from "node:path";
 import type { StageContext } from "../../pipelines/types.ts";
-import { useBackend } from "../backends/mod.ts";
-import { batches, loadDataArtifact, loadSplitArtifact } from "../datasets/mod.ts";
-import { buildModel, saveModelWeights, summarizeModel } from "../models/mod.ts";
-import type { Json } from "../train/_json.ts";
-import { provenance } from "../train/provenance.ts";
-import { requestedBackend } from "../train/requested_backend.ts";
-import { resolvePreprocess } from "../train/resolve_preprocess.ts";
+import { writeHistory } from "../artifacts/history.ts";
+import { writeModelSummary } from "../artifacts/model_summary.ts";
+import { writeTrainInfo } from "../artifacts/train_info.ts";
+import { backendFromModule } from "../backends/backend_module.ts";
+import { batches } from "../datasets/batches.ts";
+import { loadDataArtifact } from "../datasets/load_data_artifact.ts";
+import { loadSplitArtifact } from "../datasets/load_split_artifact.ts";
+import { buildFromFamily, familyInputShape } from "../models/build_from_family.ts";
+import { familyFromModule } from "../models/model_family.ts";
+import { saveModelWeights } from "../models/model_weights.ts";
+import { summarizeModel } from "../models/summarize_model.ts";
 import { installSeededMathRandom } from "../train/seeded_math_random.ts";
-import { parseStageParams, trainStageParamsSchema } from "../train/stage_params.ts";
 import { trainModel } from "../train/train_model.ts";
-import { writeFileAtomic } from "../train/write_file_atomic.ts";
-import { writeHistory } from "../train/write_history.ts";
+import { stageProvenance } from "./_provenance.ts";
+import { resolvePreprocess } from "./_resolve_preprocess.ts";
+import type { TrainStageParams } from "./stage_params.ts";
 
 /** Name of the checkpoint file in `ctx.workDir`. */
 export const CHECKPOINT_FILE = "checkpoint.ckpt";
 
 /** Runs the train stage (see the module doc). */
-export async function run(ctx: StageContext): Promise<void> {
-  const params = parseStageParams("train", trainStageParamsSchema, ctx.params);
-  const backend = await useBackend(requestedBackend(ctx.runtime, params.backend));
+export async function run(ctx: StageContext<TrainStageParams>): Promise<void> {
+  const params = ctx.params;
+  const backend = await backendFromModule(ctx.uses.backend).startBackend();
   ctx.log(`backend: ${backend.name} (${backend.detail})`);
+  const family = familyFromModule(ctx.uses.family, params.model.name);
   const { meta, train: images } = await loadDataArtifact(ctx.inputs.data);
   const split = await loadSplitArtifact(ctx.inputs.split);
-  const { preprocess, inputShape } = resolvePreprocess(params.model, params.preprocess, meta.shape);
+  const { preprocess, inputShape } = resolvePreprocess(
+    familyInputShape(family, params.model, meta.shape),
+    params.preprocess,
+    meta.shape,
+  );
   const classes = meta.classNames.length;
 
   // Seed Math.random while building too, for any initializer or layer the zoo did not seed.
   const random = installSeededMathRandom(params.seed, 0xb017d);
   const model = (() => {
     try {
-      return buildModel(params.model, { inputShape, classes, seed: params.seed });
+      return buildFromFamily(family, params.model, { inputShape, classes, seed: params.seed });
     } finally {
       random.restore();
     }
@@ -80,16 +90,11 @@ export async function run(ctx: StageContext): Promise<void> {
       signal: ctx.signal,
     });
 
-    const prov = provenance({
-      backend,
-      seed: params.seed,
-      params: ctx.params,
-      runtime: ctx.runtime,
-    });
+    const provenance = stageProvenance(ctx, backend);
     await saveModelWeights(model, join(ctx.outDir, "weights"));
-    await writeHistory(ctx.outDir, result.history, prov);
-    await writeJson(join(ctx.outDir, "summary.json"), { ...summary, provenance: prov });
-    await writeJson(join(ctx.outDir, "train.json"), {
+    await writeHistory(ctx.outDir, result.history, provenance);
+    await writeModelSummary(ctx.outDir, { ...summary, provenance });
+    await writeTrainInfo(ctx.outDir, {
       status: result.status,
       flags: result.flags,
       message: result.message,
@@ -99,12 +104,12 @@ export async function run(ctx: StageContext): Promise<void> {
       images_per_sec: result.images_per_sec,
       params: summary.totalParams,
       backend: backend.name,
-      divergence: result.divergence as unknown as Json,
+      divergence: result.divergence,
       best_epoch: result.best_epoch,
       resumed_from_epoch: result.resumed_from_epoch,
       input_shape: inputShape,
-      preprocess: preprocess as unknown as Json,
-      provenance: prov,
+      preprocess,
+      provenance,
     });
     ctx.log(
       `train ${result.status}: ${result.epochs} epochs in ${result.seconds.toFixed(1)} s, ` +
@@ -114,8 +119,4 @@ export async function run(ctx: StageContext): Promise<void> {
   } finally {
     model.dispose();
   }
-}
-
-async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
 }

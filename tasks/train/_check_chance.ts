@@ -3,7 +3,7 @@
  * @module
  */
 import { pct } from "./_format_epoch.ts";
-import type { EpochRecord } from "./write_history.ts";
+import type { EpochRecord } from "../artifacts/history.ts";
 
 /** Val top-1 (or train accuracy without validation) under 1.5 / classes counts as chance. */
 export const CHANCE_FACTOR = 1.5;

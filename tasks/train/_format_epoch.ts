@@ -2,7 +2,7 @@
  * The one-line log of an epoch.
  * @module
  */
-import type { EpochRecord } from "./write_history.ts";
+import type { EpochRecord } from "../artifacts/history.ts";
 
 /** A fraction as a percentage with two decimals. */
 export function pct(x: number): string {

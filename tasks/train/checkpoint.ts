@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import type { Json } from "./_json.ts";
 import type { TensorRecord } from "./create_optimizer.ts";
-import { writeFileAtomic } from "./write_file_atomic.ts";
+import { writeFileAtomic } from "../artifacts/write_file_atomic.ts";
 
 const MAGIC = "CNNLABCK";
 

@@ -46,20 +46,9 @@ export { crossEntropy, type CrossEntropyOptions } from "./cross_entropy.ts";
 export { targetRank } from "./target_rank.ts";
 export { clipByGlobalNorm } from "./clip_by_global_norm.ts";
 export { type Checkpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
-export { type EpochRecord, HISTORY_COLUMNS, writeHistory } from "./write_history.ts";
 export {
   hashSeed,
   installSeededMathRandom,
   mulberry32,
   type SeededMathRandom,
 } from "./seeded_math_random.ts";
-export { type ResolvedPreprocess, resolvePreprocess } from "./resolve_preprocess.ts";
-export { type Provenance, provenance, type ProvenanceOptions } from "./provenance.ts";
-export { requestedBackend } from "./requested_backend.ts";
-export {
-  type EvaluateStageParams,
-  evaluateStageParamsSchema,
-  parseStageParams,
-  type TrainStageParams,
-  trainStageParamsSchema,
-} from "./stage_params.ts";

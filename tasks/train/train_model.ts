@@ -15,7 +15,7 @@ import { evaluateModel } from "./evaluate_model.ts";
 import { LrScheduler, type LrSchedulerState } from "./lr_scheduler.ts";
 import { installSeededMathRandom } from "./seeded_math_random.ts";
 import type { TrainOptions } from "./train_options.ts";
-import type { EpochRecord } from "./write_history.ts";
+import type { EpochRecord } from "../artifacts/history.ts";
 import type { Json } from "./_json.ts";
 import { checkChance } from "./_check_chance.ts";
 import { checkMonitors } from "./_check_monitors.ts";

@@ -14,7 +14,6 @@ const META: DatasetMeta = {
   shape: [2, 2, 1],
   counts: { train: 3, test: 1 },
   classNames: ["a", "b"],
-  source: { kind: "path", location: "/x" },
   sha256: {},
   files: [],
   classCounts: { train: [2, 1], test: [1, 0] },

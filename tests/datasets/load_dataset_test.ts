@@ -17,7 +17,7 @@ Deno.test("loadDataset() decodes a fixture from data.path and describes it in th
   const dir = await Deno.makeTempDir();
   await writeIdxFixture(dir, { train: 23, test: 7, side: 5 });
   const lines: string[] = [];
-  const { train, test, meta } = await loadDataset({
+  const { train, test, meta, source } = await loadDataset({
     dataset: "mnist",
     path: dir,
     ...QUIET,
@@ -28,7 +28,8 @@ Deno.test("loadDataset() decodes a fixture from data.path and describes it in th
   assert.deepEqual(meta.shape, [5, 5, 1]);
   assert.deepEqual(meta.counts, { train: 23, test: 7 });
   assert.deepEqual(meta.classCounts.train, [3, 3, 3, 2, 2, 2, 2, 2, 2, 2]);
-  assert.deepEqual(meta.source, { kind: "path", location: dir });
+  assert.deepEqual(source, { kind: "path", location: dir });
+  assert.ok(!("source" in meta), "the meta says what the data is, not where it was read");
   assert.equal(meta.files.length, 4);
   assert.ok(meta.files.every((f) => f.verified === "unknown" && /^[0-9a-f]{64}$/.test(f.sha256)));
   assert.deepEqual(Object.keys(meta.sha256).sort(), [
@@ -77,7 +78,7 @@ Deno.test("loadDataset() reads CIFAR-10 from the archive in ./data and records i
     gzip(tarBytes(cifarMembers(3, 4))),
   );
   const progress: number[] = [];
-  const { meta } = await loadDataset({
+  const { meta, source } = await loadDataset({
     dataset: "cifar10",
     cwd,
     repoRoot: cwd,
@@ -86,7 +87,7 @@ Deno.test("loadDataset() reads CIFAR-10 from the archive in ./data and records i
   });
   assert.deepEqual(meta.counts, { train: 15, test: 4 });
   assert.deepEqual(meta.shape, [32, 32, 3]);
-  assert.equal(meta.source.kind, "data-dir");
+  assert.equal(source.kind, "data-dir");
   assert.deepEqual(meta.files.map((f) => [f.name, f.verified]), [[
     "cifar-10-binary.tar.gz",
     "unknown",
@@ -98,9 +99,9 @@ Deno.test("loadDataset() reads CIFAR-10 from the archive in ./data and records i
 Deno.test("loadDataset() names Tiny ImageNet classes from words.txt", async () => {
   const dir = await Deno.makeTempDir();
   await writeTinyImageNetZip(dir, tinyImageNetMembers(["n02", "n01"], 2, 1));
-  const { meta } = await loadDataset({ dataset: "tiny-imagenet", path: dir, ...QUIET });
+  const { meta, source } = await loadDataset({ dataset: "tiny-imagenet", path: dir, ...QUIET });
   assert.deepEqual(meta.classNames, ["thing1", "thing0"]);
   assert.deepEqual(meta.classCounts, { train: [2, 2], test: [1, 1] });
-  assert.equal(meta.source.location, join(dir, "tiny-imagenet-200.zip"));
+  assert.equal(source.location, join(dir, "tiny-imagenet-200.zip"));
   await Deno.remove(dir, { recursive: true });
 });

@@ -5,21 +5,18 @@
 import assert from "node:assert/strict";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { run as runData } from "../../tasks/stages/data_stage.ts";
-import { run as runSplit } from "../../tasks/stages/split_stage.ts";
 import {
   loadDataArtifact,
   loadSplitArtifact,
   type SplitSummary,
 } from "../../tasks/datasets/mod.ts";
-import { stageContext } from "./_stage_context.ts";
+import { dataStage, splitStage } from "./_data_stages.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MNIST_DIR = resolve(REPO, "..", "shared", "datasets", "mnist");
 
 Deno.test("the data stage reads real MNIST: 60,000/10,000 with the published label counts, verified by SHA-256", async () => {
-  const ctx = await stageContext({ dataset: "mnist", path: MNIST_DIR });
-  await runData(ctx);
+  const ctx = await dataStage("mnist", MNIST_DIR);
   const { meta, train, test } = await loadDataArtifact(ctx.outDir);
   assert.equal(train.count, 60000);
   assert.equal(test.count, 10000);
@@ -47,10 +44,7 @@ Deno.test("the data stage reads real MNIST: 60,000/10,000 with the published lab
     "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
   );
 
-  const split = await stageContext({ validation: 0.2, stratified: true, seed: 0 }, {
-    data: ctx.outDir,
-  });
-  await runSplit(split);
+  const split = await splitStage({ validation: 0.2, stratified: true, seed: 0 }, ctx.outDir);
   const { trainIndex, valIndex, stats } = await loadSplitArtifact(split.outDir);
   assert.equal(trainIndex.length, 48000);
   assert.equal(valIndex.length, 12000);
@@ -66,17 +60,12 @@ Deno.test("the data stage reads real MNIST: 60,000/10,000 with the published lab
   // the well-known MNIST statistics (0.1307, 0.3081), here of the 48,000 training images
   assert.ok(Math.abs(stats.mean[0] - 0.1307) < 0.002, `mean ${stats.mean[0]}`);
   assert.ok(Math.abs(stats.std[0] - 0.3081) < 0.002, `std ${stats.std[0]}`);
-  for (const dir of [ctx.outDir, ctx.workDir, split.outDir, split.workDir]) {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await ctx.cleanup();
+  await split.cleanup();
 });
 
 Deno.test("the data stage reads real Fashion-MNIST from Debian's package: 6,000/1,000 images per class", async () => {
-  const ctx = await stageContext({
-    dataset: "fashion-mnist",
-    path: "/usr/share/datasets/fashion-mnist",
-  });
-  await runData(ctx);
+  const ctx = await dataStage("fashion-mnist", "/usr/share/datasets/fashion-mnist");
   const { meta, train, test } = await loadDataArtifact(ctx.outDir);
   assert.equal(train.count, 60000);
   assert.equal(test.count, 10000);
@@ -84,6 +73,5 @@ Deno.test("the data stage reads real Fashion-MNIST from Debian's package: 6,000/
   assert.deepEqual(meta.classCounts.test, Array(10).fill(1000));
   assert.deepEqual(meta.classNames.slice(0, 2), ["T-shirt/top", "Trouser"]);
   assert.deepEqual(meta.files.map((f) => f.verified), Array(4).fill("known-sha256"));
-  await Deno.remove(ctx.outDir, { recursive: true });
-  await Deno.remove(ctx.workDir, { recursive: true });
+  await ctx.cleanup();
 });

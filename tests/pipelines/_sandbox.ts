@@ -5,7 +5,11 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { cacheLayout } from "../../pipelines/cache/cache_layout.ts";
 import { runCli } from "../../pipelines/cli/cli.ts";
+import { explainStages } from "../../pipelines/cli/explain_stages.ts";
+import { planPipeline } from "../../pipelines/graph/plan_pipeline.ts";
+import type { PlannedStage } from "../../pipelines/graph/stage_graph.ts";
 import { silentReporter } from "../../pipelines/cli/progress_reporter.ts";
 import { createFakeProject } from "../fixtures/pipelines/fake_project.ts";
 import type { FakeProjectOptions } from "../fixtures/pipelines/fake_project.ts";
@@ -111,4 +115,25 @@ export function countOutcomes(outcomes: Record<string, string>): Record<string, 
   const counts: Record<string, number> = {};
   for (const outcome of Object.values(outcomes)) counts[outcome] = (counts[outcome] ?? 0) + 1;
   return counts;
+}
+
+/**
+ * Plans `config` in the sandbox and resolves each stage's fingerprint from the cache as
+ * `status` would (undefined for a stage that would run after an input that must run).
+ */
+export async function planWithFingerprints(
+  box: Sandbox,
+  config: string,
+): Promise<{ stages: PlannedStage[]; fingerprint: (id: string) => string }> {
+  const project = createFakeProject({ stageDir: pathToFileURL(box.stages + "/") });
+  const layout = cacheLayout(box.cache);
+  const { stages } = await planPipeline(project, [config], { cacheDir: box.cache });
+  const outcomes = await explainStages(stages, layout);
+  const fingerprint = (id: string) => {
+    const found = outcomes.find((o) => o.stage.ids.includes(id));
+    const fp = found?.assessment.fingerprint;
+    if (fp === undefined) throw new Error(`no fingerprint for ${id}`);
+    return fp;
+  };
+  return { stages, fingerprint };
 }

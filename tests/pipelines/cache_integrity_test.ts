@@ -1,18 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cacheLayout } from "../../pipelines/cache/cache_layout.ts";
-import { planPipeline } from "../../pipelines/graph/plan_pipeline.ts";
-import { createFakeProject } from "../fixtures/pipelines/fake_project.ts";
-import { pathToFileURL } from "node:url";
-import { countOutcomes, createSandbox, TWO_RUNS } from "./_sandbox.ts";
+import { countOutcomes, createSandbox, planWithFingerprints, TWO_RUNS } from "./_sandbox.ts";
 import type { Sandbox } from "./_sandbox.ts";
 
 /** The cache entry folder of a stage id in a sandbox. */
 async function entryOf(box: Sandbox, config: string, id: string): Promise<string> {
-  const project = createFakeProject({ stageDir: pathToFileURL(box.stages + "/") });
-  const { stages } = await planPipeline(project, [config]);
-  const stage = stages.find((s) => s.ids.includes(id))!;
-  return cacheLayout(box.cache).entry(stage.fingerprint);
+  const { fingerprint } = await planWithFingerprints(box, config);
+  return cacheLayout(box.cache).entry(fingerprint(id));
 }
 
 Deno.test("a cache entry with a tampered output file is detected and recomputed", async () => {
@@ -26,7 +21,7 @@ Deno.test("a cache entry with a tampered output file is detected and recomputed"
   const status = await box.run(["status", config]);
   assert.equal(
     status.why["train:a"],
-    "cache entry file out/model.json does not match its recorded sha256",
+    "cache entry file out/model.json does not match its recorded sha256; dependents decided after it",
   );
   const rerun = await box.run(["run", config]);
   assert.equal(rerun.outcomes["train:a"], "run");
@@ -42,15 +37,33 @@ Deno.test("entries with a missing manifest, a lost file or an extra file are not
   await using box = await createSandbox();
   const config = box.write("two.yaml", TWO_RUNS);
   await box.run(["run", config]);
-  await Deno.remove(join(await entryOf(box, config, "data:digits"), "manifest.json"));
-  await Deno.remove(join(await entryOf(box, config, "evaluate:a"), "out", "metrics.json"));
-  await Deno.writeTextFile(join(await entryOf(box, config, "evaluate:b"), "out", "stray.txt"), "x");
+  const [data, evaluateA, evaluateB] = [
+    await entryOf(box, config, "data:digits"),
+    await entryOf(box, config, "evaluate:a"),
+    await entryOf(box, config, "evaluate:b"),
+  ];
+  await Deno.remove(join(evaluateA, "out", "metrics.json"));
+  await Deno.writeTextFile(join(evaluateB, "out", "stray.txt"), "x");
   const status = await box.run(["status", config]);
-  assert.equal(status.why["data:digits"], "no cache entry");
-  assert.equal(status.why["evaluate:a"], "cache entry lost out/metrics.json");
-  assert.equal(status.why["evaluate:b"], "cache entry has an unexpected file out/stray.txt");
+  assert.equal(
+    status.why["evaluate:a"],
+    "cache entry lost out/metrics.json; dependents decided after it",
+  );
+  assert.equal(
+    status.why["evaluate:b"],
+    "cache entry has an unexpected file out/stray.txt; dependents decided after it",
+  );
+  await Deno.remove(join(data, "manifest.json"));
+  const later = await box.run(["status", config]);
+  assert.equal(later.why["data:digits"], "no cache entry; dependents decided after it");
+  assert.equal(
+    later.why["train:a"],
+    "input data:digits will run first; dependents decided after it",
+  );
   const rerun = await box.run(["run", config]);
+  // data:digits reruns with identical bytes, so train:a stays fresh (early cutoff).
   assert.deepEqual(countOutcomes(rerun.outcomes), { run: 3, fresh: 4 });
+  assert.equal(rerun.outcomes["train:a"], "fresh");
   assert.deepEqual(countOutcomes((await box.run(["run", config])).outcomes), { fresh: 7 });
 });
 
@@ -90,12 +103,13 @@ Deno.test("--only runs just the stages a matching run needs and --force reruns m
   const forcedRun = await box.run(["status", config, "--force=b"]);
   assert.deepEqual(
     Object.keys(forcedRun.outcomes).filter((id) => forcedRun.outcomes[id] === "will run"),
-    [
-      "train:b",
-      "evaluate:b",
-    ],
+    ["train:b", "evaluate:b", "report:two"],
   );
-  assert.equal(forcedRun.why["train:b"], "forced by --force");
+  assert.equal(
+    forcedRun.why["report:two"],
+    "input train:b will run first; input evaluate:b will run first",
+  );
+  assert.equal(forcedRun.why["train:b"], "forced by --force; dependents decided after it");
   const all = await box.run(["status", config, "--force"]);
   assert.deepEqual(countOutcomes(all.outcomes), { "will run": 7 });
   const none = await box.run(["run", config, "--only", "zzz*"]);

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { didYouMean, levenshtein } from "../../pipelines/config/_did_you_mean.ts";
 import { resolveCacheDir } from "../../pipelines/cache/cache_layout.ts";
 import { canonicalJson } from "../../pipelines/hashing/canonical_json.ts";
-import { hashModuleCode } from "../../pipelines/hashing/code_hash.ts";
 import { deepMerge } from "../../pipelines/config/deep_merge.ts";
 import { explainChange } from "../../pipelines/graph/explain_change.ts";
 import type { FingerprintObject } from "../../pipelines/graph/fingerprint.ts";
@@ -37,44 +35,6 @@ Deno.test("fingerprintOf() is the SHA-256 of the canonical fingerprint object", 
   );
 });
 
-Deno.test("hashModuleCode() follows relative imports transitively and ignores type-only, bare, npm: and node: ones", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "cnnlab-code-" });
-  try {
-    await Deno.mkdir(join(dir, "lib"));
-    const files: Record<string, string> = {
-      "stage.ts":
-        `import { z } from "zod";\nimport { a } from "./lib/a.ts";\nexport * from "../outside.ts";\n` +
-        `import type {\n  B,\n} from './lib/b.ts';\nconst lazy = () => import("./lib/c.ts");\nimport "node:fs";\n`,
-      "lib/a.ts": `export { c } from "./c.ts";\nexport const a = 1;\n`,
-      "lib/b.ts": "export type B = number;\n",
-      "lib/c.ts": `// import { gone } from "./gone.ts";\nexport const c = 2;\n`,
-    };
-    for (const [name, text] of Object.entries(files)) {
-      await Deno.writeTextFile(join(dir, name), text);
-    }
-    await Deno.writeTextFile(join(dir, "..", "outside.ts"), "export const o = 3;\n").catch(
-      () => {},
-    );
-    const hashes = await hashModuleCode(pathToFileURL(join(dir, "stage.ts")));
-    assert.deepEqual(Object.keys(hashes), [
-      "../outside.ts",
-      "./lib/a.ts",
-      "./lib/c.ts",
-      "./lib/gone.ts",
-      "./stage.ts",
-    ]);
-    assert.equal(hashes["./lib/a.ts"], sha256(files["lib/a.ts"]));
-    assert.equal(hashes["./lib/gone.ts"], "missing");
-    await Deno.remove(join(dir, "..", "outside.ts"));
-    await assert.rejects(
-      () => hashModuleCode(pathToFileURL(join(dir, "nope.ts"))),
-      new RegExp(`Cannot hash stage module ${join(dir, "nope.ts")} as it does not exist`),
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
-
 Deno.test("deepMerge() merges maps key by key and replaces lists and scalars", () => {
   const base = { model: { name: "lenet", channels: [6, 16] }, train: { lr: 0.1 } };
   const merged = deepMerge(base, { model: { channels: [8] }, train: { epochs: 3 } });
@@ -102,16 +62,37 @@ Deno.test("explainChange() names changed params, inputs, code files and runtime 
     runtime: { backend: "webgpu", tfjs: "4.22.0" },
   };
   assert.deepEqual(explainChange(before, after, { inputIds: { data: "data:mnist" } }), [
-    'param tags: removed ["b"], added ["c"]',
-    "param train.clip added: 1",
-    "param train.lr: 0.1 → 0.2",
+    'param tags ["a","b"] → ["a","c"]',
+    "param train.clip added (1)",
+    "param train.lr 0.1 → 0.2",
     "code ./new.ts added",
     "code ./old.ts removed",
-    "code ./train.ts changed",
-    'runtime backend: "wasm" → "webgpu"',
-    "input 'data' (data:mnist) changed",
+    "code ./train.ts",
+    "runtime backend wasm → webgpu",
+    "input data:mnist changed (content)",
   ]);
   assert.deepEqual(explainChange(before, before), []);
+  // Named lists (the report's runs) by name; build ids as "changed"; unknown inputs skipped.
+  const runs = (names: string[], lr = 0.1) => names.map((name) => ({ name, lr }));
+  assert.deepEqual(
+    explainChange(
+      {
+        ...before,
+        params: { runs: runs(["a", "b"]) },
+        runtime: { backend: "native@0123456789abcdef" },
+      },
+      {
+        ...before,
+        params: { runs: [...runs(["a"], 0.2), ...runs(["c", "d"])] },
+        runtime: { backend: "native@fedcba9876543210" },
+        inputs: { data: undefined, split: "2" },
+      },
+    ),
+    ["param runs +2 (c, d), −1 (b), changed 1 (a)", "native build changed"],
+  );
+  const long = { ...before, params: { note: "x".repeat(100) } };
+  const [line] = explainChange(before, long);
+  assert.ok(line.length < 60, line);
 });
 
 Deno.test("didYouMean() suggests the closest key, ties, misspelt parts, or lists the allowed values", () => {

@@ -60,7 +60,7 @@ Deno.test("a process killed mid-stage leaves nothing the next run trusts, and th
     "evaluate:slow": "will run",
     "report:slow": "will run",
   });
-  assert.equal(before.why["train:slow"], "never run before");
+  assert.equal(before.why["train:slow"], "never run before; dependents decided after it");
 
   const rerun = await box.run(["run", config]);
   assert.equal(rerun.code, 0);

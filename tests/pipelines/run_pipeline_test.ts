@@ -20,7 +20,7 @@ function fanIn(count: number): StageNode {
 Deno.test("runPipeline() runs at most `jobs` stages at once and a stage only after its inputs", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cnnlab-runner-" });
   try {
-    const stages = await buildStageGraph([fanIn(5)]);
+    const stages = await buildStageGraph([{ config: "c", nodes: [fanIn(5)] }]);
     let running = 0;
     let peak = 0;
     const finished: string[] = [];
@@ -48,7 +48,7 @@ Deno.test("runPipeline() runs at most `jobs` stages at once and a stage only aft
 Deno.test("runPipeline() skips stages that had not started when the run is interrupted", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cnnlab-runner-" });
   try {
-    const stages = await buildStageGraph([fanIn(3)]);
+    const stages = await buildStageGraph([{ config: "c", nodes: [fanIn(3)] }]);
     const controller = new AbortController();
     const executor = async (job: StageJob) => {
       await Deno.writeTextFile(join(job.outDir, "x.json"), "{}");
@@ -70,16 +70,22 @@ Deno.test("runPipeline() skips stages that had not started when the run is inter
   }
 });
 
-Deno.test("buildStageGraph() merges nodes with equal fingerprints and rejects one id for two stages", async () => {
+Deno.test("buildStageGraph() merges equal stages, rejects one id for two stages of a config, qualifies ids that clash across configs", async () => {
   const a: StageNode = { id: "data:x", kind: "data", module: MODULE, params: { d: 1 }, inputs: {} };
   const b: StageNode = { id: "data:y", kind: "data", module: MODULE, params: { d: 1 }, inputs: {} };
   const user: StageNode = { id: "u", kind: "u", module: MODULE, params: null, inputs: { a, b } };
-  const stages = await buildStageGraph([user]);
+  const stages = await buildStageGraph([{ config: "c", nodes: [user] }]);
   assert.equal(stages.length, 2);
   assert.deepEqual(stages[0].ids, ["data:x", "data:y"]);
   const clash: StageNode = { ...b, id: "data:x", params: { d: 2 } };
   await assert.rejects(
-    () => buildStageGraph([a, clash]),
-    /Cannot plan stage data:x as two different stages have that id: the planner must give each its own id/,
+    () => buildStageGraph([{ config: "c", nodes: [a, clash] }]),
+    /Cannot plan stage data:x as two different stages of config 'c' have that id: the planner must give each its own id/,
   );
+  // The same id for different stages in two configs: both are shown qualified by config.
+  const stages2 = await buildStageGraph([
+    { config: "one", nodes: [a] },
+    { config: "two", nodes: [clash] },
+  ]);
+  assert.deepEqual(stages2.map((s) => s.id), ["one/data:x", "two/data:x"]);
 });

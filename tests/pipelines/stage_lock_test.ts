@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { cacheLayout } from "../../pipelines/cache/cache_layout.ts";
-import { planPipeline } from "../../pipelines/graph/plan_pipeline.ts";
 import { runPipeline } from "../../pipelines/run/run_pipeline.ts";
 import { lockStage } from "../../pipelines/cache/stage_lock.ts";
-import { createFakeProject } from "../fixtures/pipelines/fake_project.ts";
-import { createSandbox, TWO_RUNS } from "./_sandbox.ts";
+import { createSandbox, planWithFingerprints, TWO_RUNS } from "./_sandbox.ts";
 
 /** A process that runs for `seconds` (a lock holder that is alive). */
 function sleeper(seconds: number): Deno.ChildProcess {
@@ -36,15 +33,14 @@ Deno.test("a stage locked by a live process is waited for, and the entry that pr
   await using box = await createSandbox();
   const config = box.write("two.yaml", TWO_RUNS);
   await box.run(["run", config]);
-  const project = createFakeProject({ stageDir: pathToFileURL(box.stages + "/") });
-  const { stages } = await planPipeline(project, [config]);
+  const { stages, fingerprint } = await planWithFingerprints(box, config);
   const layout = cacheLayout(box.cache);
   const train = stages.find((s) => s.id === "train:a")!;
-  const entry = layout.entry(train.fingerprint);
+  const entry = layout.entry(fingerprint("train:a"));
   await Deno.rename(entry, `${entry}.aside`);
   const holder = sleeper(1.2);
   await Deno.mkdir(join(box.cache, "locks"), { recursive: true });
-  await Deno.writeTextFile(layout.lock(train.fingerprint), String(holder.pid));
+  await Deno.writeTextFile(layout.lock(fingerprint("train:a")), String(holder.pid));
   // The "other process" commits its entry before it exits.
   const commit = new Promise((r) => setTimeout(r, 400)).then(() =>
     Deno.rename(`${entry}.aside`, entry)

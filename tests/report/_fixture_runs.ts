@@ -5,6 +5,22 @@
  * @module
  */
 import { join } from "node:path";
+import { writeHistory } from "../../tasks/artifacts/history.ts";
+import { writeMetrics } from "../../tasks/artifacts/metrics.ts";
+import { writeModelSummary } from "../../tasks/artifacts/model_summary.ts";
+import type { Provenance } from "../../tasks/artifacts/provenance.ts";
+import { writeTrainInfo } from "../../tasks/artifacts/train_info.ts";
+
+/** The provenance every fixture artifact carries (as the stages write it). */
+const PROVENANCE: Provenance = {
+  backend: "wasm",
+  backend_detail: "XNNPACK SIMD, 2 threads",
+  tfjs: "4.22.0",
+  deno: "2.9.6",
+  seed: 0,
+  params: {},
+  runtime: { backend: "wasm" },
+};
 
 /** Fashion-MNIST's classes: the fixtures look like a real 10-class run. */
 export const CLASS_NAMES = [
@@ -130,6 +146,13 @@ export function fixtureParams(runs: readonly FixtureRun[], options: Record<strin
       backend: "wasm",
       machine: "test machine, 2 cores",
       date: "2026-11-24T06:00:00.000Z",
+      // As the report stage adds them: input name → the engine's fingerprint of that stage.
+      fingerprints: Object.fromEntries(
+        runs.flatMap((r, i) => [
+          [`train:${r.name}`, fixtureFingerprint("train", i)],
+          [`evaluate:${r.name}`, fixtureFingerprint("evaluate", i)],
+        ]),
+      ),
     },
   };
 }
@@ -172,12 +195,11 @@ export async function writeFixtureRuns(
         images_per_sec: 2400 + rand() * 100,
       };
     });
-    await Deno.writeTextFile(join(trainDir, "history.json"), JSON.stringify({ epochs }, null, 2));
-    await Deno.writeTextFile(join(trainDir, "history.csv"), "epoch\n");
+    await writeHistory(trainDir, epochs, PROVENANCE);
     const params = 61706 + 1000 * MODELS.indexOf(run.model);
-    await Deno.writeTextFile(
-      join(trainDir, "train.json"),
-      JSON.stringify({
+    await writeTrainInfo(
+      trainDir,
+      {
         status: run.status ?? "ok",
         flags: run.top1 < 0.15 && !diverged ? ["stuck-at-chance"] : [],
         message: diverged ? "Training diverged at epoch 3, batch 17 of 469" : null,
@@ -188,12 +210,12 @@ export async function writeFixtureRuns(
         images_per_sec: 2450.5 + index,
         params,
         backend: "wasm",
-        provenance: { deno: "2.9.6" },
-      }),
+        provenance: PROVENANCE,
+      },
     );
-    await Deno.writeTextFile(
-      join(trainDir, "summary.json"),
-      JSON.stringify({
+    await writeModelSummary(
+      trainDir,
+      {
         rows: [
           {
             name: "conv1",
@@ -221,7 +243,7 @@ export async function writeFixtureRuns(
         totalParams: params,
         trainableParams: params,
         multAdds: 117600 + params - 156,
-      }),
+      },
     );
 
     // Confusion: 100 images per class, `correct` spread so the trace is exactly top1 × images.
@@ -245,9 +267,9 @@ export async function writeFixtureRuns(
       return row;
     });
     const top1 = correctTotal / images;
-    await Deno.writeTextFile(
-      join(evaluateDir, "metrics.json"),
-      JSON.stringify({
+    await writeMetrics(
+      evaluateDir,
+      {
         loss: diverged ? null : 0.28 + (1 - top1) * 1.5 + rand() * 0.01,
         top1,
         top5: Math.min(1, top1 + 0.07 + rand() * 0.01),
@@ -257,7 +279,7 @@ export async function writeFixtureRuns(
         images_per_sec: 9000 + index,
         count: images,
         backend: "wasm",
-      }),
+      },
     );
   }
   return inputs;

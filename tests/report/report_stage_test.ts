@@ -1,25 +1,19 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { ProgressUpdate, StageContext } from "../../pipelines/types.ts";
+import type { ReportParamsInput } from "../../tasks/report/report_params.ts";
 import { run } from "../../tasks/stages/report_stage.ts";
+import { stageContext } from "../_stage_harness.ts";
 import { fixtureParams, STANDARD_RUNS, writeFixtureRuns } from "./_fixture_runs.ts";
 
 async function context(root: string, params: unknown, inputs: Record<string, string>) {
   const outDir = join(root, "out");
   await Deno.mkdir(outDir, { recursive: true });
-  const lines: string[] = [];
-  const progress: ProgressUpdate[] = [];
-  const ctx: StageContext = {
+  const { ctx, logs, progress } = await stageContext(params as ReportParamsInput, {
     outDir,
-    inputs,
-    params: params as StageContext["params"],
     workDir: join(root, "work"),
-    runtime: null,
-    log: (line) => lines.push(line),
-    progress: (p) => progress.push(p),
-    signal: new AbortController().signal,
-  };
-  return { ctx, lines, progress };
+    inputs,
+  });
+  return { ctx, lines: logs, progress };
 }
 
 Deno.test("the report stage writes the report into outDir and logs what it wrote", async () => {
@@ -75,9 +69,9 @@ Deno.test("the report stage names the run and file when a metrics file is malfor
   });
   await Deno.remove(join(inputs["train:lenet-seed=1"], "history.json"));
   await assert.rejects(() => run(ctx), {
-    message: `Cannot build the report as run 'lenet-seed=1' has no ${
+    message: `Cannot read ${
       join(inputs["train:lenet-seed=1"], "history.json")
-    }`,
+    } of run 'lenet-seed=1' as it does not exist`,
   });
   await Deno.remove(root, { recursive: true });
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ModelSummary } from "../../tasks/report/run_files_schema.ts";
+import type { StoredModelSummary as ModelSummary } from "../../tasks/artifacts/model_summary.ts";
 import { summaryRows } from "../../tasks/report/summary_rows.ts";
 
 function summary(names: string[]): ModelSummary {

@@ -1,30 +1,46 @@
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import type { ExpandedRun, ResolvedConfig, StageNode } from "../../pipelines/types.ts";
 import { planStages } from "../../tasks/plan_stages.ts";
-import { runSchema } from "../../tasks/run_schema.ts";
+import { type RunParams, runSchema } from "../../tasks/run_schema.ts";
+import type { RuntimeFacts } from "../../tasks/runtime_facts.ts";
+import type { DataStageParams } from "../../tasks/stages/stage_params.ts";
 
-function run(name: string, params: Record<string, unknown>): ExpandedRun {
-  return { name, experiment: name, seed: 0, params: runSchema.parse(params) as never };
+function run(name: string, params: Record<string, unknown>): ExpandedRun<RunParams> {
+  return { name, experiment: name, seed: 0, params: runSchema.parse(params) };
 }
 
-function config(runs: ExpandedRun[]): ResolvedConfig {
-  return {
-    name: "demo",
-    path: "configs/demo.yaml",
-    hash: "h",
-    runs,
-    report: {},
-    runtime: { backends: { auto: "wasm", cpu: "cpu" }, tfjs: "4.22.0", deno: "2.9.6" },
-  };
+const FACTS: RuntimeFacts = {
+  backends: {
+    auto: { name: "native", id: "native@0123456789abcdef" },
+    cpu: { name: "cpu", id: "cpu" },
+  },
+  tfjs: "4.22.0",
+  deno: "2.9.6",
+};
+
+function config(runs: ExpandedRun<RunParams>[]): ResolvedConfig<RunParams, RuntimeFacts> {
+  return { name: "demo", path: "configs/demo.yaml", hash: "h", runs, report: {}, runtime: FACTS };
+}
+
+/** Plans with a throwaway cache folder (the data stage's file digests are remembered there). */
+async function plan(runs: ExpandedRun<RunParams>[]): Promise<StageNode[]> {
+  const cacheDir = await Deno.makeTempDir({ prefix: "cnnlab-plan-" });
+  try {
+    return await planStages(config(runs), { cacheDir });
+  } finally {
+    await Deno.remove(cacheDir, { recursive: true });
+  }
 }
 
 const byKind = (nodes: StageNode[], kind: string) => nodes.filter((n) => n.kind === kind);
+const file = (url: URL | undefined) => url && fileURLToPath(url).split("/tasks/")[1];
 
-Deno.test("planStages() shares one data and one split stage between runs that read the same data", () => {
-  const nodes = planStages(config([
+Deno.test("planStages() shares one data and one split stage between runs that read the same data", async () => {
+  const nodes = await plan([
     run("lenet", { data: { dataset: "mnist" }, model: { name: "lenet" } }),
     run("vgg", { data: { dataset: "mnist" }, model: { name: "vgg_small" }, train: { lr: 0.01 } }),
-  ]));
+  ]);
   assert.deepEqual(nodes.map((n) => n.id), [
     "data:mnist",
     "split:mnist:val=0.2,seed=0",
@@ -40,11 +56,53 @@ Deno.test("planStages() shares one data and one split stage between runs that re
   assert.equal(byKind(nodes, "evaluate")[1].inputs.train, trainVgg);
 });
 
-Deno.test("planStages() gives runs with different split params their own split stage", () => {
-  const nodes = planStages(config([
+Deno.test("planStages() hands each stage exactly the code its params select", async () => {
+  const nodes = await plan([
+    run("lenet", { data: { dataset: "mnist" }, model: { name: "lenet" } }),
+    run("vgg", { data: { dataset: "mnist" }, model: { name: "vgg_small" }, backend: "cpu" }),
+  ]);
+  const uses = nodes.map((n) => [
+    n.id,
+    Object.fromEntries(Object.entries(n.uses ?? {}).map(([k, v]) => [k, file(v)])),
+  ]);
+  assert.deepEqual(uses, [
+    ["data:mnist", { reader: "datasets/read_idx_source.ts" }],
+    ["split:mnist:val=0.2,seed=0", {}],
+    ["train:lenet", { family: "models/lenet.ts", backend: "backends/start_native.ts" }],
+    ["evaluate:lenet", { family: "models/lenet.ts", backend: "backends/start_native.ts" }],
+    ["train:vgg", { family: "models/vgg.ts", backend: "backends/start_cpu.ts" }],
+    ["evaluate:vgg", { family: "models/vgg.ts", backend: "backends/start_cpu.ts" }],
+    ["report:demo", {}],
+  ]);
+});
+
+Deno.test("planStages() keys the data stage on where the files are and what they hold", async () => {
+  const nodes = await plan([run("a", { data: { dataset: "mnist" }, model: { name: "lenet" } })]);
+  const params = byKind(nodes, "data")[0].params as DataStageParams;
+  assert.equal(params.dataset, "mnist");
+  assert.equal(params.source.kind, "system");
+  assert.match(params.source.location, /shared\/datasets\/mnist$/);
+  assert.ok("digest" in params.source);
+  assert.deepEqual(params.source.digest, {
+    files: {
+      "t10k-images-idx3-ubyte.gz":
+        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+      "t10k-labels-idx1-ubyte.gz":
+        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+      "train-images-idx3-ubyte.gz":
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+      "train-labels-idx1-ubyte.gz":
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    },
+  });
+  assert.equal(params.known.length, 4);
+});
+
+Deno.test("planStages() gives runs with different split params their own split stage", async () => {
+  const nodes = await plan([
     run("a", { data: { dataset: "mnist" }, model: { name: "lenet" } }),
     run("b", { data: { dataset: "mnist" }, split: { fraction: 0.1 }, model: { name: "lenet" } }),
-  ]));
+  ]);
   assert.deepEqual(byKind(nodes, "split").map((n) => n.id), [
     "split:mnist:val=0.2,seed=0",
     "split:mnist:val=0.2,seed=0,fraction=0.1",
@@ -52,25 +110,26 @@ Deno.test("planStages() gives runs with different split params their own split s
   assert.equal(byKind(nodes, "data").length, 1);
 });
 
-Deno.test("planStages() puts the resolved backend into the train and evaluate runtime facts only", () => {
-  const nodes = planStages(config([
+Deno.test("planStages() puts the resolved backend into the train and evaluate runtime facts only", async () => {
+  const nodes = await plan([
     run("a", { data: { dataset: "mnist" }, model: { name: "lenet" } }),
     run("b", { data: { dataset: "mnist" }, model: { name: "lenet" }, backend: "cpu" }),
-  ]));
+  ]);
   const runtimes = nodes.map((n) => [n.id, n.runtime ?? null]);
+  const native = { backend: "native@0123456789abcdef", tfjs: "4.22.0", deno: "2.9.6" };
   assert.deepEqual(runtimes, [
     ["data:mnist", null],
     ["split:mnist:val=0.2,seed=0", null],
-    ["train:a", { backend: "wasm", tfjs: "4.22.0", deno: "2.9.6" }],
-    ["evaluate:a", { backend: "wasm", tfjs: "4.22.0", deno: "2.9.6" }],
+    ["train:a", native],
+    ["evaluate:a", native],
     ["train:b", { backend: "cpu", tfjs: "4.22.0", deno: "2.9.6" }],
     ["evaluate:b", { backend: "cpu", tfjs: "4.22.0", deno: "2.9.6" }],
     ["report:demo", null],
   ]);
 });
 
-Deno.test("planStages() gives the report every run's stages, labels reduced runs and publishes it", () => {
-  const nodes = planStages(config([
+Deno.test("planStages() gives the report every run's stages, labels reduced runs and publishes it", async () => {
+  const nodes = await plan([
     run("full", { data: { dataset: "mnist" }, model: { name: "lenet" } }),
     run("tenth", {
       data: { dataset: "mnist" },
@@ -84,7 +143,7 @@ Deno.test("planStages() gives the report every run's stages, labels reduced runs
       train: { epochs: 2 },
       reference_epochs: 10,
     }),
-  ]));
+  ]);
   const report = byKind(nodes, "report")[0];
   assert.equal(report.publish, "reports/demo");
   assert.deepEqual(Object.keys(report.inputs), [

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import type { Json } from "../../pipelines/types.ts";
 import { type ImageSet, writeDataArtifact, writeSplitArtifact } from "../../tasks/datasets/mod.ts";
+import { evaluateStageParams, trainStageParams } from "../../tasks/plan_stages.ts";
+import { runSchema } from "../../tasks/run_schema.ts";
 import { run as evaluate } from "../../tasks/stages/evaluate_stage.ts";
 import { run as train } from "../../tasks/stages/train_stage.ts";
 import { mulberry32 } from "../../tasks/train/seeded_math_random.ts";
-import { stageContext, subdir } from "./_stage_context.ts";
+import { modelStageUses, stageContext, subdir } from "../_stage_harness.ts";
 
 const CLASSES = ["bar0", "bar1", "bar2", "bar3"];
 
@@ -39,7 +40,6 @@ async function fixtureArtifacts(root: string) {
       shape: [12, 12, 1],
       counts: { train: 128, test: 40 },
       classNames: CLASSES,
-      source: { kind: "path", location: "generated" },
       sha256: {},
       files: [],
       classCounts: { train: [32, 32, 32, 32], test: [10, 10, 10, 10] },
@@ -67,16 +67,23 @@ async function fixtureArtifacts(root: string) {
 /** A LeNet small enough for the cpu backend: conv 4@5×5 → pool → FC 16 → 4. */
 const MODEL = { name: "lenet", channels: [4], fc_units: [16], activation: "relu" };
 
-function trainParams(extra: Record<string, Json> = {}): Json {
-  return {
+/** A run on the fixture as a config would give it (validated, defaults applied). */
+function runParams(extra: Record<string, unknown> = {}) {
+  return runSchema.parse({
+    data: { dataset: "mnist" },
     model: MODEL,
     train: { optimizer: "adam", lr: 0.01, epochs: 3, batch_size: 16 },
     preprocess: { normalize: "train" },
-    augment: {},
+    evaluate: { batch_size: 16 },
     seed: 5,
-    backend: "cpu",
     ...extra,
-  };
+  });
+}
+
+/** The train stage's params and modules for `runParams(extra)` on `backend`. */
+function trainStage(backend: "cpu" | "wasm", extra: Record<string, unknown> = {}) {
+  const params = trainStageParams(runParams(extra));
+  return { params, uses: modelStageUses(params.model.name, backend), runtime: { backend } };
 }
 
 async function readJson(path: string) {
@@ -88,12 +95,13 @@ Deno.test("the train and evaluate stages write every artifact with provenance", 
   try {
     const inputs = await fixtureArtifacts(root);
     const trainOut = await subdir(root, "train");
-    const runtime = { backend: "cpu" };
-    const t = stageContext({
+    const stage = trainStage("cpu");
+    const runtime = stage.runtime;
+    const t = await stageContext(stage.params, {
       outDir: trainOut,
       workDir: await subdir(root, "work"),
       inputs,
-      params: trainParams(),
+      uses: stage.uses,
       runtime,
     });
     await train(t.ctx);
@@ -107,7 +115,9 @@ Deno.test("the train and evaluate stages write every artifact with provenance", 
     assert.equal(info.provenance.tfjs, tf.version_core);
     assert.equal(info.provenance.deno, Deno.version.deno);
     assert.equal(info.provenance.seed, 5);
-    assert.deepEqual(info.provenance.params, trainParams());
+    assert.deepEqual(info.provenance.params, stage.params);
+    assert.equal(info.provenance.fingerprint, "test");
+    assert.deepEqual(info.provenance.inputs, { data: "test-data", split: "test-split" });
     assert.deepEqual(info.provenance.runtime, runtime);
     const history = await readJson(join(trainOut, "history.json"));
     assert.equal(history.epochs.length, 3);
@@ -132,15 +142,10 @@ Deno.test("the train and evaluate stages write every artifact with provenance", 
     assert.equal(t.progress.filter((p) => p.note!.includes("validating")).length, 6);
 
     const evalOut = await subdir(root, "evaluate");
-    const e = stageContext({
+    const e = await stageContext(evaluateStageParams(runParams()), {
       outDir: evalOut,
       inputs: { ...inputs, train: trainOut },
-      params: {
-        model: MODEL,
-        preprocess: { normalize: "train" },
-        evaluate: { batch_size: 16 },
-        seed: 5,
-      },
+      uses: stage.uses,
       runtime,
     });
     await evaluate(e.ctx);
@@ -173,14 +178,11 @@ Deno.test("the train stage repeats its numbers exactly for the same seed on wasm
     const history = async (name: string, seed: number) => {
       const outDir = await subdir(root, name);
       // wasm (XNNPACK, threads, composed conv gradients) is what runs use; with augmentation on.
-      const params = trainParams({
-        model,
-        seed,
-        backend: "wasm",
-        augment: { crop_padding: 1, flip: true },
-      });
+      const stage = trainStage("wasm", { model, seed, augment: { crop_padding: 1, flip: true } });
       const workDir = await subdir(root, `${name}-work`);
-      await train(stageContext({ outDir, workDir, inputs, params }).ctx);
+      await train(
+        (await stageContext(stage.params, { outDir, workDir, inputs, uses: stage.uses })).ctx,
+      );
       assert.equal((await readJson(join(outDir, "train.json"))).backend, "wasm");
       const h = await readJson(join(outDir, "history.json"));
       const weights = await Deno.readFile(join(outDir, "weights", "weights.bin"));
@@ -208,12 +210,12 @@ Deno.test("the train stage succeeds on a diverging run and records status diverg
     const trainOut = await subdir(root, "train");
     // A std of 1e-45 makes the normalizing scale 1 / (255 · std) overflow to Infinity: black
     // pixels become 0 · ∞ = NaN, and so does the very first loss.
-    const params = trainParams({ preprocess: { normalize: { mean: [0], std: [1e-45] } } });
-    const t = stageContext({
+    const stage = trainStage("cpu", { preprocess: { normalize: { mean: [0], std: [1e-45] } } });
+    const t = await stageContext(stage.params, {
       outDir: trainOut,
       workDir: await subdir(root, "work"),
       inputs,
-      params,
+      uses: stage.uses,
     });
     await train(t.ctx);
     const info = await readJson(join(trainOut, "train.json"));

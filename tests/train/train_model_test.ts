@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs-core";
 import { trainModel, type TrainModelOptions } from "../../tasks/train/train_model.ts";
 import { type TrainOptionsInput, trainOptionsSchema } from "../../tasks/train/train_options.ts";
-import type { EpochRecord } from "../../tasks/train/write_history.ts";
+import type { EpochRecord } from "../../tasks/artifacts/history.ts";
 import { syntheticData, type SyntheticDataOptions, tinyModel, useCpu } from "./_fixtures.ts";
 
 await useCpu();

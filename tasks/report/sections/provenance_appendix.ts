@@ -2,7 +2,6 @@
  * Appendix: where the numbers come from — config hash, stage fingerprints, versions, machine.
  * @module
  */
-import { basename, dirname } from "node:path";
 import type { ReportData } from "../report_data.ts";
 import type { Block } from "../report_document.ts";
 
@@ -16,10 +15,9 @@ const KNOWN_KEYS: [string, string][] = [
 ];
 
 /**
- * A key/value table (config and runtime) and a per-run table of stage fingerprints.
- * Fingerprints come from `provenance.fingerprints` (input name → hash) when the planner passes
- * them, else from the input directory's path (the engine's `entries/<fingerprint>/out`), cut to
- * 16 characters: enough to find the cache entry.
+ * A key/value table (config and runtime) and a per-run table of stage fingerprints, from
+ * `provenance.fingerprints` (input name → the engine's fingerprint of that stage, which the
+ * report stage adds), cut to 16 characters: enough to find the cache entry.
  * @param date the generation date shown when `provenance.date` is absent
  */
 export function provenanceAppendix(data: ReportData, date: string): Block[] {
@@ -36,10 +34,8 @@ export function provenanceAppendix(data: ReportData, date: string): Block[] {
     if (KNOWN_KEYS.some(([k]) => k === key) || key === "fingerprints") continue;
     rows.push([key, typeof value === "string" ? value : JSON.stringify(value)]);
   }
-  const fingerprint = (kind: string, run: string, dir: string) => {
-    const name = basename(dir) === "out" ? basename(dirname(dir)) : basename(dir);
-    return `\`${(provenance.fingerprints?.[`${kind}:${run}`] ?? name).slice(0, 16)}\``;
-  };
+  const fingerprint = (kind: string, run: string) =>
+    `\`${(provenance.fingerprints?.[`${kind}:${run}`] ?? "unknown").slice(0, 16)}\``;
   return [
     { kind: "heading", level: 2, text: "Appendix: provenance" },
     { kind: "table", headers: ["", "Value"], align: ["left", "left"], rows },
@@ -51,8 +47,8 @@ export function provenanceAppendix(data: ReportData, date: string): Block[] {
         r.run.name,
         r.run.experiment,
         String(r.run.seed),
-        fingerprint("train", r.run.name, r.trainDir),
-        fingerprint("evaluate", r.run.name, r.evaluateDir),
+        fingerprint("train", r.run.name),
+        fingerprint("evaluate", r.run.name),
         r.train.backend === r.metrics.backend
           ? r.train.backend
           : `${r.train.backend} / ${r.metrics.backend}`,

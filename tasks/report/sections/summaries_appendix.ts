@@ -5,7 +5,7 @@
 import { canonicalJson } from "../group_by_seed.ts";
 import { formatMetric } from "../format_metric.ts";
 import type { RunResult } from "../load_run_results.ts";
-import type { ModelSummary } from "../run_files_schema.ts";
+import type { StoredModelSummary as ModelSummary } from "../../artifacts/model_summary.ts";
 import { summaryRows } from "../summary_rows.ts";
 import type { ReportData } from "../report_data.ts";
 import type { Block } from "../report_document.ts";

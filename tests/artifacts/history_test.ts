@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeHistory } from "../../tasks/train/write_history.ts";
+import { writeHistory } from "../../tasks/artifacts/history.ts";
 
 Deno.test("writeHistory() writes history.json and a CSV with a header row", async () => {
   const dir = await Deno.makeTempDir();

@@ -3,12 +3,9 @@
  * defaulted to what the model needs for this data set.
  * @module
  */
-import {
-  type BatchPreprocess,
-  preprocessedShape,
-  type PreprocessOptions,
-} from "../datasets/mod.ts";
-import { type ModelOptions, requiredInputShape } from "../models/mod.ts";
+import type { BatchPreprocess } from "../datasets/batches.ts";
+import type { PreprocessOptions } from "../datasets/options_schemas.ts";
+import { preprocessedShape } from "../datasets/preprocessed_shape.ts";
 
 /** What {@link resolvePreprocess} returns. */
 export interface ResolvedPreprocess {
@@ -19,16 +16,17 @@ export interface ResolvedPreprocess {
 }
 
 /**
- * Fills `preprocess.resize` / `preprocess.channels` from `requiredInputShape(model, dataShape)`
- * where the run leaves them out; explicit values win (ARCHITECTURE.md: "resize/channels default
- * to the model's needs"). Train and evaluate call this alike so they feed the same pixels.
+ * Fills `preprocess.resize` / `preprocess.channels` from the input the model wants (`wanted`,
+ * its family's input rule applied to the data shape) where the run leaves them out; explicit
+ * values win (ARCHITECTURE.md: "resize/channels default to the model's needs"). Train and
+ * evaluate call this alike so they feed the same pixels.
  */
 export function resolvePreprocess(
-  model: ModelOptions,
+  wanted: [number, number, number],
   preprocess: PreprocessOptions,
   dataShape: [number, number, number],
 ): ResolvedPreprocess {
-  const [h, w, c] = requiredInputShape(model, dataShape);
+  const [h, w, c] = wanted;
   const resolved: BatchPreprocess = {
     scale: preprocess.scale,
     normalize: preprocess.normalize,

@@ -7,10 +7,11 @@ import { basename } from "node:path";
 import { loadConfig } from "../../pipelines/mod.ts";
 import { canonicalJson } from "../../pipelines/mod.ts";
 import type { DatasetName } from "../datasets/dataset_names.ts";
-import { type ModelOptions, parseModelOptions } from "../models/mod.ts";
+import { type ModelOptions, parseModelOptions, requiredInputShape } from "../models/mod.ts";
 import { project } from "../project.ts";
 import type { RunParams } from "../run_schema.ts";
-import { resolvePreprocess } from "../train/resolve_preprocess.ts";
+// The train stage's own rule for the model's input (the resize it applies).
+import { resolvePreprocess } from "../stages/_resolve_preprocess.ts";
 
 /** One training step to time: a model at the input, batch and optimizer a config trains it with. */
 export interface BenchWorkload {
@@ -90,7 +91,8 @@ export function benchWorkloads(configs: string[] = shippedConfigs()): BenchWorkl
       const p = run.params as unknown as RunParams;
       const data = DATASET_SHAPES[p.data.dataset];
       const model = parseModelOptions(p.model);
-      const { inputShape } = resolvePreprocess(model, p.preprocess, data.shape);
+      const wanted = requiredInputShape(model, data.shape);
+      const { inputShape } = resolvePreprocess(wanted, p.preprocess, data.shape);
       const w = {
         model,
         inputShape,

@@ -1,7 +1,7 @@
 // Generated from src/cn_abi.h by gen_abi.ts; do not edit (tests/backends/native/abi_test.ts
 // checks it is current). The header's comments document every item.
 
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 export const MAX_RANK = 8;
 
 /** `enum cn_unary_op`. */
@@ -326,6 +326,32 @@ export function packBatchnormTensors(v: BatchnormTensors): BigUint64Array {
   return out;
 }
 
+/** Fields of `cn_resize_params`. */
+export interface ResizeParams {
+  n: number;
+  ih: number;
+  iw: number;
+  c: number;
+  oh: number;
+  ow: number;
+  alignCorners: number;
+  halfPixelCenters: number;
+}
+
+/** `cn_resize_params` as C lays it out (8 four-byte fields). */
+export function packResizeParams(v: ResizeParams): Int32Array {
+  const i = new Int32Array(8);
+  i[0] = v.n;
+  i[1] = v.ih;
+  i[2] = v.iw;
+  i[3] = v.c;
+  i[4] = v.oh;
+  i[5] = v.ow;
+  i[6] = v.alignCorners;
+  i[7] = v.halfPixelCenters;
+  return i;
+}
+
 /** The shim's exported functions, as Deno.dlopen takes them. */
 export const symbols = {
   /** () */
@@ -375,6 +401,8 @@ export const symbols = {
   cn_batchnorm_train: { parameters: ["buffer", "buffer"], result: "i32" },
   /** (p: const cn_batchnorm_params*, t: const cn_batchnorm_tensors*) */
   cn_batchnorm_train_grad: { parameters: ["buffer", "buffer"], result: "i32" },
+  /** (p: const cn_resize_params*, x: const float*, y: float*) */
+  cn_resize_bilinear: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
   /** (p: const cn_adam_params*, w: const float*, g: const float*, m: const float*, v: const float*, w1: float*, m1: float*, v1: float*) */
   cn_adam: {
     parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],

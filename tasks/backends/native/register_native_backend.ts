@@ -25,6 +25,7 @@ import { installNativeSigmoidTanhGradients, sigmoidTanhGradKernels } from "./_si
 import { batchNormTrainingKernels } from "./_batchnorm_training.ts";
 import { concatSplitKernels } from "./_concat_split_kernels.ts";
 import { clipGradKernels, installNativeClipGradient } from "./_clip_grad.ts";
+import { resizeKernels } from "./_resize_kernels.ts";
 
 /** Options of {@linkcode registerNativeBackend}. */
 export interface RegisterNativeBackendOptions {
@@ -66,6 +67,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...compareSelectKernels,
   ...concatSplitKernels,
   ...clipGradKernels,
+  ...resizeKernels,
 ];
 
 /** Names of {@linkcode NATIVE_KERNELS}. */

@@ -15,7 +15,7 @@
 #pragma once
 #include <stdint.h>
 
-#define CN_ABI_VERSION 2
+#define CN_ABI_VERSION 3
 
 // Largest tensor rank of the strided kernels.
 #define CN_MAX_RANK 8
@@ -192,6 +192,19 @@ typedef struct cn_batchnorm_tensors {
   float* doffset;
 } cn_batchnorm_tensors;
 
+// Bilinear resize of NHWC images to [oh, ow], tfjs' ResizeBilinear (align_corners,
+// half_pixel_centers as its attributes).
+typedef struct cn_resize_params {
+  int32_t n;
+  int32_t ih;
+  int32_t iw;
+  int32_t c;
+  int32_t oh;
+  int32_t ow;
+  int32_t align_corners;
+  int32_t half_pixel_centers;
+} cn_resize_params;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -240,6 +253,9 @@ int32_t cn_batchnorm(const cn_batchnorm_params* p, const cn_batchnorm_tensors* t
 int32_t cn_batchnorm_grad(const cn_batchnorm_params* p, const cn_batchnorm_tensors* t);
 int32_t cn_batchnorm_train(const cn_batchnorm_params* p, const cn_batchnorm_tensors* t);
 int32_t cn_batchnorm_train_grad(const cn_batchnorm_params* p, const cn_batchnorm_tensors* t);
+
+// Bilinear resize: y [n, oh, ow, c] from x [n, ih, iw, c].
+int32_t cn_resize_bilinear(const cn_resize_params* p, const float* x, float* y);
 
 // One Adam/AdamW step: w1, m1, v1 (which may alias w, m, v) from w, g, m, v.
 int32_t cn_adam(const cn_adam_params* p, const float* w, const float* g, const float* m, const float* v, float* w1, float* m1, float* v1);

@@ -5,7 +5,8 @@
  * 1. models: every distinct training step of the shipped configs (bench_workloads.ts), train and
  *    evaluate images/s, training GFLOP/s against a matmul's, and peak memory, next to a PyTorch
  *    twin with the same parameter count (tests/models/torch_parity/zoo_models.py), interleaved,
- *    best of `--rounds`;
+ *    best of `--rounds` (PyTorch alternates OpenMP's default spinning and PASSIVE waiting, so
+ *    it gets its better policy for the machine's load);
  * 2. jobs: two LeNet trainings at once on one thread each against one after the other on all
  *    cores (what `--jobs 2` does);
  * 3. pipeline: one LeNet epoch on full MNIST end to end against tasks/bench/lenet_epoch_peer.py;

@@ -110,7 +110,10 @@ async function benchOne(w: BenchWorkload, o: BenchModelsOptions): Promise<ModelR
       row.backends[backend] = merge(row.backends[backend], measurementOf(r.lines[0], r.error));
     }
     if (o.torch && timeLeft(o) > 0) {
+      // PyTorch alternates OpenMP's wait policy: its default spinning is fastest on idle cores,
+      // PASSIVE (what the native backend uses) on busy ones (7x on a loaded 2-core machine).
       const r = await runChild(PYTHON, [`${HERE}torch_bench.py`, json], {
+        env: round % 2 === 1 ? { OMP_WAIT_POLICY: "PASSIVE" } : {},
         timeoutSeconds: Math.max(1, Math.min(timeLeft(o), 600)),
       });
       row.torch = merge(row.torch ?? undefined, measurementOf(r.lines[0], r.error));

@@ -26,6 +26,7 @@ import { batchNormTrainingKernels } from "./_batchnorm_training.ts";
 import { concatSplitKernels } from "./_concat_split_kernels.ts";
 import { clipGradKernels, installNativeClipGradient } from "./_clip_grad.ts";
 import { resizeKernels } from "./_resize_kernels.ts";
+import { installReluOutputGradient } from "./_relu_grad.ts";
 
 /** Options of {@linkcode registerNativeBackend}. */
 export interface RegisterNativeBackendOptions {
@@ -149,6 +150,7 @@ export async function registerNativeBackend(
   installNativeBatchNormGradient();
   installNativeSigmoidTanhGradients();
   installNativeClipGradient();
+  installReluOutputGradient();
   const envPool = envVar("CNNLAB_NATIVE_POOL_BYTES");
   const poolBytes = options.poolBytes ?? (envPool === undefined ? undefined : Number(envPool));
   registerBackend("native", () => new NativeBackend(library, { poolBytes }), options.priority ?? 1);

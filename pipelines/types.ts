@@ -84,8 +84,13 @@ export interface ExpandedRun<R = Json> {
   name: string;
   /** The `experiments:` key it came from. */
   experiment: string;
-  /** The sweep block and the values of its point, by dotted key path. */
+  /**
+   * The sweep block and the values of its point, by dotted key path. Command-line sweeps
+   * (`key=a,b`) add their values; runs only they vary are in the sweep `command-line`.
+   */
   sweep?: { name: string; values: Record<string, Json> };
+  /** The command-line overrides that set values of this run: dotted key → value. */
+  overrides?: Record<string, Json>;
   seed: number;
   /** Merged params (defaults ⊕ experiment ⊕ sweep ⊕ seed) after `runSchema` (defaults applied). */
   params: R;
@@ -99,6 +104,8 @@ export interface ResolvedConfig<R = Json, F extends Json = Json> {
   path: string;
   /** SHA-256 of the canonical JSON of { name, runs, report } (not of the file bytes). */
   hash: string;
+  /** The command-line overrides applied to it, as given (`train.lr=0.01`); absent when none. */
+  overrides?: string[];
   description?: string;
   runs: ExpandedRun<R>[];
   /** `report:` after `reportSchema` (defaults applied). */
@@ -113,6 +120,50 @@ export interface PlanContext {
   cacheDir: string;
 }
 
+/** A stage completed earlier in this cache: what the project may base a time estimate on. */
+export interface MeasuredStage {
+  /** The id it ran under. */
+  id: string;
+  kind: string;
+  params: Json;
+  runtime: Json;
+  /** Input name → digest of that input's outputs (as in the fingerprint). */
+  inputs: Record<string, string>;
+  /** Digest of its own outputs: a dependent's `inputs` value when it read them. */
+  digest: string;
+  /** Wall time of the stage. */
+  seconds: number;
+  /** ISO time it started. */
+  started: string;
+  /** Its outputs (read-only). */
+  outDir: string;
+}
+
+/** What the engine offers the project's estimate hook. */
+export interface EstimateContext {
+  /** The cache folder in use (absolute); a project may keep memos there, e.g. probe results. */
+  cacheDir: string;
+  /** Completed stages of a kind in this cache, newest first. */
+  measured(kind: string): Promise<MeasuredStage[]>;
+}
+
+/** A time estimate and what it rests on (`2,400 images/s measured on an earlier run`). */
+export interface StageEstimate {
+  seconds: number;
+  basis: string;
+}
+
+/** One stage's outcome, as {@linkcode Project.afterRun} sees it. */
+export interface StageOutcome {
+  id: string;
+  kind: string;
+  /** `submitted`: still queued or running on a cluster (`--detach`); nothing to publish yet. */
+  outcome: "run" | "restored" | "fresh" | "failed" | "skipped" | "submitted";
+  seconds: number;
+  /** Where its outputs were published (relative to the cwd, or absolute). */
+  publish: string[];
+}
+
 /** What the CNN side supplies to the engine, typed by one run's params `R` and its runtime facts `F`. */
 export interface Project<R = Json, F extends Json = Json> {
   /** Validates one run's merged params (defaults ⊕ experiment ⊕ sweep). */
@@ -123,4 +174,21 @@ export interface Project<R = Json, F extends Json = Json> {
   plan(config: ResolvedConfig<R, F>, context: PlanContext): StageNode[] | Promise<StageNode[]>;
   /** Runtime facts, e.g. resolved backend, tfjs and Deno versions. */
   runtimeFacts(runs: ExpandedRun<R>[]): Promise<F>;
+  /**
+   * Expected wall time of a stage that will run, for `status`, the pipeline's ETA and the
+   * confirmation of long runs; undefined when the project cannot tell (the engine then uses
+   * the last run of a stage with the same params or id). Optional.
+   */
+  estimate?(node: StageNode, context: EstimateContext): Promise<StageEstimate | undefined>;
+  /**
+   * Called once `run` has finished (whatever the outcome) with every stage's outcome: writes
+   * per-run facts beside published outputs and returns text to print at the end (e.g. where
+   * the report went and its results). Its errors are reported, never fatal. Optional.
+   */
+  afterRun?(outcomes: StageOutcome[]): Promise<string | undefined>;
+  /**
+   * Stage kinds that need little (one CPU, no GPU): a cluster executor asks for the config's
+   * `executor.light` resources for them instead of the full ones. Default: none.
+   */
+  lightStageKinds?: readonly string[];
 }

@@ -7,7 +7,6 @@
  * resolved backend's starter, the data set's reader.
  * @module
  */
-import { cpus } from "node:os";
 import { canonicalJson } from "../pipelines/hashing/canonical_json.ts";
 import type { PlanContext, ResolvedConfig, StageNode } from "../pipelines/types.ts";
 import { backendModule } from "./backends/backend_modules.ts";
@@ -18,6 +17,8 @@ import { familyModule } from "./models/model_families.ts";
 import type { ReportParamsInput, ReportRun } from "./report/report_params.ts";
 import type { RunParams } from "./run_schema.ts";
 import type { RuntimeFacts } from "./runtime_facts.ts";
+import { cjkFontDigest } from "./report/cjk_font_digest.ts";
+import { reportPlanParams } from "./report/report_plan_params.ts";
 import type {
   DataStageParams,
   EvaluateStageParams,
@@ -106,6 +107,8 @@ export async function planStages(
     nodes.push(train, evaluate);
     reportInputs[`train:${run.name}`] = train;
     reportInputs[`evaluate:${run.name}`] = evaluate;
+    // The report draws test images (samples, mistakes) from the data artifact.
+    reportInputs[`data:${run.name}`] = data;
   }
   const report: StageNode<ReportParamsInput> = {
     id: `report:${config.name}`,
@@ -117,6 +120,7 @@ export async function planStages(
         path: config.path,
         hash: config.hash,
         ...(config.description ? { description: config.description } : {}),
+        ...(config.overrides?.length ? { overrides: config.overrides } : {}),
       },
       options: config.report as ReportParamsInput["options"],
       runs: config.runs.map(reportRun),
@@ -124,10 +128,13 @@ export async function planStages(
         deno: facts.deno,
         tfjs: facts.tfjs,
         backend: [...new Set(Object.values(facts.backends).map((b) => b.name))].join(", "),
-        machine: machineDescription(),
       },
+      // The notes file's text and the stage graph to draw (tasks/report/report_plan_params.ts).
+      ...reportPlanParams(config, [...new Set(shared.values()), ...nodes], reportInputs),
     },
     inputs: reportInputs,
+    // Chart text is drawn with a system CJK font the code hash cannot see.
+    runtime: { cjk_font: await cjkFontDigest(context.cacheDir) },
     publish: `reports/${config.name}`,
   };
   return [...new Set(shared.values()), ...nodes, report];
@@ -172,14 +179,9 @@ function reportRun(run: ResolvedConfig<RunParams>["runs"][number]): ReportRun {
     name: run.name,
     experiment: run.experiment,
     ...(run.sweep ? { sweep: run.sweep } : {}),
+    ...(run.overrides ? { overrides: run.overrides } : {}),
     seed: run.seed,
     params: p as unknown as Record<string, unknown>,
     ...(reduced.length > 0 ? { reduced: reduced.join(", ") } : {}),
   };
-}
-
-function machineDescription(): string {
-  const list = cpus();
-  const model = list[0]?.model.trim() ?? "unknown CPU";
-  return `${model} × ${list.length} (${Deno.build.os}-${Deno.build.arch})`;
 }

@@ -1,9 +1,10 @@
 /**
  * The CNN side of the pipeline, as the engine sees it: the run and report schemas, the stage
- * planner and the runtime facts.
+ * planner, the runtime facts and the time estimates.
  * @module
  */
 import type { Project } from "../pipelines/types.ts";
+import { estimateStage } from "./estimate/estimate_stage.ts";
 import { planStages } from "./plan_stages.ts";
 import { reportOptionsSchema } from "./report/report_options.ts";
 import { type RunParams, runSchema } from "./run_schema.ts";
@@ -15,4 +16,6 @@ export const project: Project<RunParams, RuntimeFacts> = {
   reportSchema: reportOptionsSchema,
   plan: planStages,
   runtimeFacts,
+  estimate: estimateStage,
+  lightStageKinds: ["data", "split", "report"],
 };

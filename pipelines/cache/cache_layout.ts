@@ -8,6 +8,7 @@ import { sha256 } from "../hashing/sha256.ts";
  * - `tmp/<fingerprint>.<pid>.<n>/` an entry being written; renamed into `entries/` when complete
  * - `records/<hash of id>.json` the last fingerprint object seen for a stage id (for "why")
  * - `locks/<fingerprint>.lock` the pid of the process computing that stage right now
+ * - `keys/<stage key>` the fingerprint that stage key last completed as (see `key_pointer.ts`)
  */
 export interface CacheLayout {
   root: string;
@@ -16,6 +17,7 @@ export interface CacheLayout {
   tmp: string;
   record(id: string): string;
   lock(fingerprint: string): string;
+  key(key: string): string;
 }
 
 /** The cache folder: the `--cache-dir` flag, else `$CNNLAB_CACHE`, else `.cache` in the cwd. */
@@ -35,5 +37,6 @@ export function cacheLayout(root: string): CacheLayout {
     tmp: join(root, "tmp"),
     record: (id) => join(root, "records", `${sha256(id).slice(0, 32)}.json`),
     lock: (fingerprint) => join(root, "locks", `${fingerprint}.lock`),
+    key: (key) => join(root, "keys", key),
   };
 }

@@ -1,12 +1,24 @@
 import { cacheLayout, resolveCacheDir } from "../cache/cache_layout.ts";
 import { ConfigError } from "../config/config_error.ts";
+import { RUNTIME_FACTS_COMMAND } from "../run/slurm/runtime_facts_probe.ts";
+import { answerRuntimeFacts } from "./answer_runtime_facts.ts";
+import { createExecutor } from "./create_executor.ts";
+import { resolveExecutorSettings } from "./executor_args.ts";
 import { explainStages } from "./explain_stages.ts";
+import { queuedTable } from "./queued_table.ts";
+import { runtimeFactsSource } from "./runtime_facts_source.ts";
+import { estimateStages } from "../estimate/estimate_stages.ts";
+import { describeTotal, estimateTable } from "./estimate_table.ts";
+import { pipelineProgressReporter } from "./pipeline_progress.ts";
+import { confirmLongRun, previewRun, terminalAsk } from "./run_preview.ts";
+import { runGcCommand } from "./gc_command.ts";
+import { beginInvocation } from "../history/record_invocation.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
 import { planPipeline } from "../graph/plan_pipeline.ts";
 import { planTable } from "./plan_table.ts";
 import { createConsoleReporter } from "./progress_reporter.ts";
 import type { Reporter } from "./progress_reporter.ts";
-import { runPipeline } from "../run/run_pipeline.ts";
+import { runPipeline, type StageResult } from "../run/run_pipeline.ts";
 import { forcedStages, selectStagesForRuns } from "../graph/select_stages.ts";
 import { summaryTable } from "./summary_table.ts";
 import type { Json, Project } from "../types.ts";
@@ -19,11 +31,22 @@ export interface RunCliOptions {
   err?: (text: string) => void;
   /** Renders stage logs and progress. Default: a console reporter on stderr. */
   reporter?: Reporter;
+  /**
+   * Asks whether to start a run estimated above `$CNNLAB_CONFIRM_MINUTES` (default 60).
+   * Default: the terminal's `confirm()` when stdin is a terminal, else never asks.
+   */
+  ask?: (question: string) => boolean | Promise<boolean>;
+  /**
+   * The module whose main calls `runCli` with this project: a cluster node runs it to resolve
+   * the runtime facts there. Default: `Deno.mainModule`.
+   */
+  entry?: URL;
 }
 
 /**
  * The command line of the pipeline: `run <config>... [--jobs N] [--cache-dir DIR] [--dry-run]
- * [--force [GLOB]] [--only RUN-GLOB] [--isolate]` and `status <config>...`.
+ * [--force [GLOB]] [--only RUN-GLOB] [--isolate]`, `status <config>...` and `gc [config...]`
+ * (`gc_command.ts`).
  * @returns the exit code: 0 ok, 1 a stage failed (or an unexpected engine error), 2 bad config or
  * arguments, including errors thrown while the project computes runtime facts or plans stages
  * (set `CNNLAB_DEBUG=1` to see their stack). Never exits itself.
@@ -35,6 +58,9 @@ export async function runCli<R, F extends Json>(
 ): Promise<number> {
   const out = options.out ?? ((text: string) => console.log(text));
   const err = options.err ?? ((text: string) => console.error(text));
+  // A cluster node answering a runtime-facts probe (runtime_facts_probe.ts).
+  if (args[0] === RUNTIME_FACTS_COMMAND) return await answerRuntimeFacts(project, args[1]);
+  if (args[0] === "gc") return await runGcCommand(project, args.slice(1), { out, err });
   try {
     const cli = parseCliArgs(args);
     if (cli.help) {
@@ -44,7 +70,16 @@ export async function runCli<R, F extends Json>(
     const layout = cacheLayout(resolveCacheDir(cli.cacheDir));
     let plan;
     try {
-      plan = await planPipeline(project, cli.configs, { cacheDir: layout.root });
+      plan = await planPipeline(project, cli.configs, { cacheDir: layout.root }, {
+        overrides: cli.overrides,
+        runtimeFacts: runtimeFactsSource(project, {
+          layout,
+          overrides: cli.executor,
+          lookOnly: cli.command === "status" || cli.dryRun,
+          entry: options.entry ?? new URL(Deno.mainModule),
+          err,
+        }),
+      });
     } catch (error) {
       // The project's runtime facts or planner refused the config (e.g. a backend this machine
       // lacks): that is a configuration problem, exit 2, with the project's own message.
@@ -63,9 +98,38 @@ export async function runCli<R, F extends Json>(
     for (const config of plan.configs) {
       err(`${config.name} runtime: ${JSON.stringify(config.runtime)}`);
     }
+    const settings = resolveExecutorSettings(plan.configs, cli.executor);
     if (cli.command === "status" || cli.dryRun) {
-      out(planTable(await explainStages(stages, layout, forced)));
+      const items = await explainStages(stages, layout, forced);
+      out(planTable(items));
+      const toRun = items.filter((i) => !i.assessment.fresh).map((i) => i.stage);
+      const estimates = await estimateStages(project, toRun, layout, err);
+      if (toRun.length > 0) out(estimateTable(toRun, estimates));
+      const queued = await queuedTable(layout, new Set(stages.map((s) => s.key)));
+      if (queued) out(queued);
       return 0;
+    }
+    const executor = await createExecutor(settings, {
+      layout,
+      detach: cli.detach,
+      lightKinds: project.lightStageKinds,
+    });
+    const preview = await previewRun(project, stages, layout, forced, err);
+    if (preview.toRun.length > 0) {
+      err(
+        `${preview.toRun.length} stages to run, estimated ${
+          describeTotal(preview.toRun, preview.estimates)
+        }`,
+      );
+    }
+    if (
+      !await confirmLongRun(preview, {
+        yes: cli.yes,
+        ask: "ask" in options ? options.ask : terminalAsk(),
+      })
+    ) {
+      err("Not started: the run was declined (--yes skips the question)");
+      return 1;
     }
     const controller = new AbortController();
     // First Ctrl-C: stop starting stages and ask running ones to stop; second: exit now.
@@ -75,7 +139,10 @@ export async function runCli<R, F extends Json>(
       controller.abort();
     };
     Deno.addSignalListener("SIGINT", onInterrupt);
+    // Schedulers and `kill` ask with SIGTERM: the same as Ctrl-C (jobs in flight are cancelled).
+    Deno.addSignalListener("SIGTERM", onInterrupt);
     const begun = performance.now();
+    const invocation = beginInvocation({ layout, configs: plan.configs, stages, args, warn: err });
     let results;
     try {
       results = await runPipeline(stages, {
@@ -83,20 +150,41 @@ export async function runCli<R, F extends Json>(
         jobs: cli.jobs,
         isolate: cli.isolate || cli.jobs > 1,
         forced,
-        reporter: options.reporter ?? createConsoleReporter(),
+        reporter: pipelineProgressReporter(options.reporter ?? createConsoleReporter(), {
+          stages: preview.toRun,
+          estimates: preview.estimates,
+          jobs: cli.jobs,
+        }),
         signal: controller.signal,
+        executor,
+        detach: cli.detach,
       });
     } finally {
       Deno.removeSignalListener("SIGINT", onInterrupt);
+      Deno.removeSignalListener("SIGTERM", onInterrupt);
+      if (results === undefined) invocation.finish(undefined, 1, controller.signal.aborted);
     }
-    out(summaryTable(results, (performance.now() - begun) / 1000));
+    out(
+      summaryTable(results, (performance.now() - begun) / 1000, { where: executor !== undefined }),
+    );
+    const submitted = results.filter((r) => r.outcome === "submitted").length;
+    if (submitted > 0) {
+      err(
+        `Detached: ${submitted} stage${
+          submitted === 1 ? " is" : "s are"
+        } queued or running on the cluster; status lists them, and running the pipeline again collects their results`,
+      );
+    }
+    await reportAfterRun(project, results, out, err);
     if (results.every((r) => r.outcome === "fresh" || r.outcome === "restored")) {
       err(`Nothing to run: all ${results.length} stages are up to date`);
     }
     const failed = results.filter((r) => r.outcome === "failed");
     failed.forEach((r) => err(r.error!));
     if (controller.signal.aborted) err("Interrupted: stages that had not started were skipped");
-    return failed.length || controller.signal.aborted ? 1 : 0;
+    const code = failed.length || controller.signal.aborted ? 1 : 0;
+    invocation.finish(results, code, controller.signal.aborted);
+    return code;
   } catch (error) {
     if (error instanceof ConfigError) {
       err(error.message);
@@ -104,5 +192,27 @@ export async function runCli<R, F extends Json>(
     }
     err(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return 1;
+  }
+}
+
+/** Hands the outcomes to the project's `afterRun` and prints what it returns. */
+async function reportAfterRun<R, F extends Json>(
+  project: Project<R, F>,
+  results: readonly StageResult[],
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<void> {
+  if (!project.afterRun) return;
+  try {
+    const text = await project.afterRun(results.map((r) => ({
+      id: r.stage.id,
+      kind: r.stage.kind,
+      outcome: r.outcome,
+      seconds: r.seconds,
+      publish: r.stage.publish,
+    })));
+    if (text) out(text);
+  } catch (error) {
+    err(`Could not summarize the run: ${error instanceof Error ? error.message : error}`);
   }
 }

@@ -1,14 +1,34 @@
 // node:util parseArgs stands in for @std/cli's parseArgs, which cannot be installed here (no JSR).
 import { parseArgs } from "node:util";
 import { didYouMean } from "../config/_did_you_mean.ts";
+import { isOverrideArgument, parseOverride } from "../config/command_line_override.ts";
+import type { ParsedOverride } from "../config/command_line_override.ts";
 import { ConfigError, formatValue } from "../config/config_error.ts";
+import {
+  EXECUTOR_OPTIONS,
+  EXECUTOR_USAGE,
+  type ExecutorOverrides,
+  executorOverrides,
+} from "./executor_args.ts";
 
-const OPTION_NAMES = ["jobs", "cache-dir", "dry-run", "force", "only", "isolate", "help"];
+const OPTION_NAMES = [
+  "jobs",
+  "cache-dir",
+  "dry-run",
+  "force",
+  "only",
+  "isolate",
+  "yes",
+  "help",
+  ...Object.keys(EXECUTOR_OPTIONS),
+];
 
 /** Parsed command line of `tasks/cli.ts`. */
 export interface CliArgs {
   command: "run" | "status";
   configs: string[];
+  /** `key=value` words among the configs: command-line overrides, in order. */
+  overrides: ParsedOverride[];
   /** Default: 1. */
   jobs: number;
   /** Default: `$CNNLAB_CACHE`, else `.cache`. */
@@ -20,19 +40,29 @@ export interface CliArgs {
   only?: string;
   /** Run stages in child processes even with one job. */
   isolate: boolean;
+  /** Start a long run without asking. */
+  yes: boolean;
+  /** Executor settings given on the command line (override the config's `executor:`). */
+  executor: ExecutorOverrides;
+  /** Return once the stages are submitted (executors that queue). */
+  detach: boolean;
   help: boolean;
 }
 
 /** The usage text printed by `--help` and after argument errors. */
-export const USAGE = `usage: <run|status> <config.yaml>... [options]
+export const USAGE = `usage: <run|status> <config.yaml>... [key=value...] [options]
   run                 bring every stage of the config(s) up to date
   status              list every stage as fresh / will run, and why
+  key=value           override a run parameter (train.lr=0.01), for one experiment
+                      (lenet.train.lr=0.01), or sweep it (train.lr=0.1,0.01)
   --jobs, -j N        run up to N independent stages at once, each in its own process (default 1)
   --cache-dir DIR     cache folder (default $CNNLAB_CACHE, else .cache)
   --dry-run           with run: only say what would run and why
   --force [GLOB]      recompute stages whose id or run name matches GLOB (default: all)
   --only RUN-GLOB     only the stages needed by the runs whose name matches
-  --isolate           run each stage in a child process even with one job`;
+  --isolate           run each stage in a child process even with one job
+  --yes, -y           do not ask before a run estimated above $CNNLAB_CONFIRM_MINUTES (60)
+${EXECUTOR_USAGE}`;
 
 /** `--force` takes an optional value: the next word is its value unless it is an option or a config file. */
 function normalizeForce(args: readonly string[]): string[] {
@@ -43,7 +73,10 @@ function normalizeForce(args: readonly string[]): string[] {
       continue;
     }
     const next = args[i + 1];
-    if (next !== undefined && !next.startsWith("-") && !/\.ya?ml$/.test(next)) {
+    if (
+      next !== undefined && !next.startsWith("-") && !/\.ya?ml$/.test(next) &&
+      !isOverrideArgument(next)
+    ) {
       out.push(`--force=${next}`);
       i++;
     } else {
@@ -71,7 +104,9 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
         force: { type: "string" },
         only: { type: "string" },
         isolate: { type: "boolean" },
+        yes: { type: "boolean", short: "y" },
         help: { type: "boolean", short: "h" },
+        ...EXECUTOR_OPTIONS,
       },
     });
   } catch (error) {
@@ -86,8 +121,23 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const help = values.help ?? false;
-  const [command, ...configs] = positionals;
-  if (help) return { command: "run", configs, jobs: 1, dryRun: false, isolate: false, help };
+  const [command, ...words] = positionals;
+  const configs = words.filter((w) => !isOverrideArgument(w));
+  const overrides = words.filter(isOverrideArgument).map(parseOverride);
+  if (help) {
+    return {
+      command: "run",
+      configs,
+      overrides,
+      jobs: 1,
+      dryRun: false,
+      isolate: false,
+      yes: false,
+      executor: {},
+      detach: false,
+      help,
+    };
+  }
   if (command !== "run" && command !== "status") {
     throw new ConfigError(
       `Cannot parse the command line as the command must be 'run' or 'status': current value is ${
@@ -111,12 +161,16 @@ export function parseCliArgs(args: readonly string[]): CliArgs {
   return {
     command,
     configs,
+    overrides,
     jobs,
     cacheDir: values["cache-dir"],
     dryRun: values["dry-run"] ?? false,
     force: values.force,
     only: values.only,
     isolate: values.isolate ?? false,
+    yes: values.yes ?? false,
+    executor: executorOverrides(values),
+    detach: values.detach ?? false,
     help,
   };
 }

@@ -1,3 +1,4 @@
+import { overrideLocation } from "./command_line_override.ts";
 import type { SourceLocation } from "./config_error.ts";
 import type { Locate } from "./format_zod_issue.ts";
 import { locateInYaml } from "./yaml_source.ts";
@@ -37,6 +38,8 @@ export interface RunOrigin {
   sweep?: { at: Segment[]; indices: Record<string, number> };
   /** True when `seeds:` set the run's `seed`. */
   seeded: boolean;
+  /** Command-line overrides that set values of this run: dotted key and the argument. */
+  overrides?: { key: string; text: string }[];
 }
 
 function startsWith(path: readonly Segment[], prefix: readonly Segment[]): boolean {
@@ -49,6 +52,13 @@ function startsWith(path: readonly Segment[], prefix: readonly Segment[]): boole
  */
 export function runParamsLocator(sources: readonly YamlSource[], origin: RunOrigin): Locate {
   return (path, options) => {
+    // An override wins over every file, so a problem at or inside (or around) its key is its own.
+    for (const override of origin.overrides ?? []) {
+      const key = override.key.split(".");
+      if (path.length > 0 && (startsWith(path, key) || startsWith(key, path.map(String)))) {
+        return overrideLocation(override.text);
+      }
+    }
     if (origin.seeded && path[0] === "seed") return locateInChain(sources, ["seeds"]);
     for (const [key, index] of Object.entries(origin.sweep?.indices ?? {})) {
       if (startsWith(path, key.split("."))) {

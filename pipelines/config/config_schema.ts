@@ -31,6 +31,8 @@ export const configFileSchema = z.strictObject({
   sweep: z.union([sweepBlockSchema, z.array(sweepBlockSchema).min(1)]).optional(),
   seeds: z.union([z.int().positive(), z.array(z.int().nonnegative()).min(1)]).optional(),
   report: z.unknown().optional(),
+  /** Validated after merging by `executorSchema` (executor_schema.ts), like `report:`. */
+  executor: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** A parsed config file. */

@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { overrideLocation, overridesFor } from "./command_line_override.ts";
+import type { ConfigOverride } from "./command_line_override.ts";
 import { configError } from "./config_error.ts";
 import { locateInChain, runParamsLocator } from "./config_locator.ts";
 import type { RunOrigin } from "./config_locator.ts";
@@ -18,6 +20,14 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
     node = node[key] as Record<string, unknown>;
   }
   node[keys[keys.length - 1]] = value;
+}
+
+/** Merges an override's value into the params at a dotted path: maps merge as in a file. */
+function mergePath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split(".");
+  let node: unknown = target;
+  for (const key of keys) node = isPlainObject(node) ? node[key] : undefined;
+  setPath(target, dotted, deepMerge(node, value));
 }
 
 /**
@@ -63,26 +73,120 @@ interface Candidate {
   point?: SweepPoint;
   seed?: number;
   params: Record<string, unknown>;
+  /** The command-line overrides applied, with the value each gave this run. */
+  overrides: { override: ConfigOverride; value: Json }[];
+  /** The swept overrides' values of this run (dotted key → value). */
+  overrideSweep: Record<string, Json>;
+}
+
+/** Every combination of the swept overrides' values (a grid, in argument order). */
+function overridePoints(overrides: readonly ConfigOverride[]): Map<ConfigOverride, Json>[] {
+  let points: Map<ConfigOverride, Json>[] = [new Map()];
+  for (const override of overrides) {
+    points = points.flatMap((point) =>
+      override.values.map((value) => new Map([...point, [override, value]]))
+    );
+  }
+  return points;
+}
+
+/** `lr=0.01`: the last key segment, or the whole key where two labels of the run end alike. */
+function overrideLabels(keys: readonly string[], taken: readonly string[]): (k: string) => string {
+  const last = (k: string) => k.split(".").pop()!;
+  const all = [...keys, ...taken];
+  return (k) => all.filter((other) => last(other) === last(k)).length > 1 ? k : last(k);
+}
+
+/**
+ * @throws {ConfigError} at an override whose key a sweep of the experiment also varies, or
+ * that sets `seed` when `seeds:` does.
+ */
+function checkOverrideConflicts(
+  overrides: readonly ConfigOverride[],
+  sweeps: readonly { name: string; keys: string[] }[],
+  seeded: boolean,
+  experiment: string,
+): void {
+  const overlaps = (a: string, b: string) =>
+    a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+  for (const override of overrides) {
+    const where = overrideLocation(override.text);
+    for (const sweep of sweeps) {
+      const key = sweep.keys.find((k) => overlaps(k, override.key));
+      if (key !== undefined) {
+        throw configError(
+          where,
+          `sweep '${sweep.name}' already varies '${key}' for experiment '${experiment}': sweep it on the command line instead (${key}=a,b) or drop the override`,
+        );
+      }
+    }
+    if (seeded && overlaps(override.key, "seed")) {
+      throw configError(
+        where,
+        `'seeds:' of the config sets 'seed' for every run: drop the override or the config's 'seeds:'`,
+      );
+    }
+  }
 }
 
 /** Lists every run with its merged, unvalidated params, in file order. */
-function candidates(chain: ConfigChain, experiments: string[], runSchema: z.ZodType): Candidate[] {
+function candidates(
+  chain: ConfigChain,
+  experiments: string[],
+  runSchema: z.ZodType,
+  allOverrides: readonly ConfigOverride[],
+): Candidate[] {
   const { merged, sources } = chain;
   const sweeps = expandSweeps(merged.sweep, { sources, experiments, runSchema });
   const seeds = seedList(merged.seeds, chain);
   return experiments.flatMap((experiment) => {
     const base = deepMerge(merged.defaults ?? {}, merged.experiments![experiment]);
     const mine = sweeps.filter((s) => s.experiments.includes(experiment));
+    const overrides = overridesFor(allOverrides, experiment);
+    checkOverrideConflicts(
+      overrides,
+      mine.map((s) => ({ name: s.name, keys: Object.keys(s.points[0]?.values ?? {}) })),
+      merged.seeds !== undefined,
+      experiment,
+    );
     const points = mine.length ? mine.flatMap((s) => s.points) : [undefined];
+    const swept = overrides.filter((o) => o.values.length > 1);
     return points.flatMap((point) =>
-      seeds.map((seed) => {
-        const params = structuredClone(base) as Record<string, unknown>;
-        for (const [key, value] of Object.entries(point?.values ?? {})) setPath(params, key, value);
-        if (seed !== undefined) params.seed = seed;
-        let name = point ? `${experiment}-${pointLabel(point)}` : experiment;
-        if (seeds.length > 1) name += `-seed=${seed}`;
-        return { name, experiment, point, seed, params };
-      })
+      overridePoints(swept).flatMap((overridePoint) =>
+        seeds.map((seed) => {
+          const params = structuredClone(base) as Record<string, unknown>;
+          const applied = overrides.map((override) => ({
+            override,
+            value: overridePoint.get(override) ?? override.values[0],
+          }));
+          for (const { override, value } of applied) mergePath(params, override.key, value);
+          for (const [key, value] of Object.entries(point?.values ?? {})) {
+            setPath(params, key, value);
+          }
+          if (seed !== undefined) params.seed = seed;
+          let name = point ? `${experiment}-${pointLabel(point)}` : experiment;
+          const label = overrideLabels(
+            applied.map((a) => a.override.key),
+            Object.keys(point?.values ?? {}),
+          );
+          for (const { override, value } of applied) {
+            name += `-${label(override.key)}=${formatNameValue(value)}`;
+          }
+          if (seeds.length > 1) name += `-seed=${seed}`;
+          const overrideSweep = Object.fromEntries(
+            [...overridePoint].map(([override, value]) => [override.key, value]),
+          );
+          return {
+            name,
+            experiment,
+            point,
+            seed,
+            params,
+            overrides: applied,
+            overrideSweep,
+          };
+        })
+      )
     );
   });
 }
@@ -118,6 +222,7 @@ function validateRun<R>(
       experiment: run.experiment,
       sweep: run.point && { at: run.point.at, indices: run.point.indices },
       seeded: run.seed !== undefined,
+      overrides: run.overrides.map(({ override }) => ({ key: override.key, text: override.text })),
     };
     throw formatZodIssue(parsed.error.issues[0], {
       schema: runSchema,
@@ -128,29 +233,50 @@ function validateRun<R>(
   }
   const params = parsed.data;
   const seedParam = isPlainObject(params) ? params.seed : undefined;
+  const swept = Object.keys(run.overrideSweep).length > 0;
+  const sweep = run.point || swept
+    ? {
+      name: run.point?.block ?? COMMAND_LINE_SWEEP,
+      values: { ...run.point?.values, ...run.overrideSweep },
+    }
+    : undefined;
   return {
     name: run.name,
     experiment: run.experiment,
-    ...(run.point ? { sweep: { name: run.point.block, values: run.point.values } } : {}),
+    ...(sweep ? { sweep } : {}),
+    ...(run.overrides.length > 0
+      ? {
+        overrides: Object.fromEntries(run.overrides.map((o) => [o.override.key, o.value])),
+      }
+      : {}),
     seed: typeof seedParam === "number" ? seedParam : run.seed ?? 0,
     params,
   };
 }
 
+/** The sweep name of runs that only command-line sweeps (`key=a,b`) vary. */
+export const COMMAND_LINE_SWEEP = "command-line";
+
 /**
  * Expands a merged config into runs: experiments × (their sweep points, or the experiment alone
- * when no sweep block names it) × seeds; each run's params (defaults ⊕ experiment ⊕ sweep values
- * ⊕ seed) are validated by `runSchema`.
- * @throws {ConfigError} pointing at the file and line of the offending value.
+ * when no sweep block names it) × the command-line sweeps × seeds; each run's params (defaults ⊕
+ * experiment ⊕ overrides ⊕ sweep values ⊕ seed) are validated by `runSchema`. Overrides and
+ * command-line sweeps are named in the run names (`lenet-lr=0.01`).
+ * @param overrides command-line overrides matched to this config (`resolveOverrides`).
+ * @throws {ConfigError} pointing at the file and line, or the override, of the offending value.
  */
-export function expandRuns<R>(chain: ConfigChain, runSchema: z.ZodType<R>): ExpandedRun<R>[] {
+export function expandRuns<R>(
+  chain: ConfigChain,
+  runSchema: z.ZodType<R>,
+  overrides: readonly ConfigOverride[] = [],
+): ExpandedRun<R>[] {
   const experiments = Object.keys(chain.merged.experiments ?? {});
   if (experiments.length === 0) {
     const at = locateInChain(chain.sources, ["experiments"], { key: true });
     const current = chain.merged.experiments ? "current value is {}" : "it is missing";
     throw configError(at, `'experiments' must name at least one experiment: ${current}`);
   }
-  const runs = candidates(chain, experiments, runSchema);
+  const runs = candidates(chain, experiments, runSchema, overrides);
   checkUniqueNames(runs, chain);
   return runs.map((run) => validateRun(run, chain, runSchema));
 }

@@ -1,6 +1,9 @@
 import { basename, extname, isAbsolute, relative, resolve } from "node:path";
 import { canonicalJson } from "../hashing/canonical_json.ts";
+import { resolveOverrides } from "./command_line_override.ts";
+import type { ParsedOverride } from "./command_line_override.ts";
 import { locateInChain } from "./config_locator.ts";
+import { executorSchema, type ExecutorSettings } from "./executor_schema.ts";
 import { expandRuns } from "./expand_runs.ts";
 import { formatZodIssue } from "./format_zod_issue.ts";
 import { loadConfigChain } from "./load_config_chain.ts";
@@ -8,17 +11,28 @@ import { sha256 } from "../hashing/sha256.ts";
 import type { Json, Project, ResolvedConfig } from "../types.ts";
 
 /** A resolved config before runtime facts are attached. */
-export type LoadedConfig<R = Json> = Omit<ResolvedConfig<R>, "runtime">;
+export type LoadedConfig<R = Json> = Omit<ResolvedConfig<R>, "runtime"> & {
+  /** The `executor:` section (defaults applied), when the config or a base has one. */
+  executor?: ExecutorSettings;
+};
+
+/** Options of {@linkcode loadConfig}. */
+export interface LoadConfigOptions {
+  /** Command-line overrides (`parseOverride`), applied after the files. Default: none. */
+  overrides?: readonly ParsedOverride[];
+}
 
 /**
- * Loads a config file: reads it and its `extends` chain, expands and validates the runs with
- * `project.runSchema` and `report:` with `project.reportSchema`.
+ * Loads a config file: reads it and its `extends` chain, applies command-line overrides,
+ * expands and validates the runs with `project.runSchema`, `report:` with
+ * `project.reportSchema` and `executor:` with `executorSchema`.
  * @returns the config with runs, report options and a hash of both.
- * @throws {ConfigError} with `file:line:col` for anything wrong in the file(s).
+ * @throws {ConfigError} with `file:line:col` (or the override) for anything wrong.
  */
 export function loadConfig<R>(
   given: string,
   project: Pick<Project<R>, "runSchema" | "reportSchema">,
+  options: LoadConfigOptions = {},
 ): LoadedConfig<R> {
   // `./configs/a.yaml`, `configs/a.yaml` and `$PWD/configs/a.yaml` are one config (report
   // params hold the path): paths inside the cwd are shown relative to it.
@@ -26,7 +40,13 @@ export function loadConfig<R>(
   const file = inside.startsWith("..") || isAbsolute(inside) ? resolve(given) : inside;
   const chain = loadConfigChain(file);
   const name = chain.merged.name ?? basename(file, extname(file));
-  const runs = expandRuns(chain, project.runSchema);
+  const parsed = options.overrides ?? [];
+  const overrides = parsed.length === 0 ? [] : resolveOverrides(parsed, {
+    experiments: Object.keys(chain.merged.experiments ?? {}),
+    runSchema: project.runSchema,
+    file,
+  });
+  const runs = expandRuns(chain, project.runSchema, overrides);
   const reportInput = chain.merged.report ?? {};
   const report = project.reportSchema.safeParse(reportInput);
   if (!report.success) {
@@ -37,13 +57,28 @@ export function loadConfig<R>(
       locate: (path, options) => locateInChain(chain.sources, ["report", ...path], options),
     });
   }
+  let executor: ExecutorSettings | undefined;
+  if (chain.merged.executor !== undefined) {
+    const section = executorSchema.safeParse(chain.merged.executor);
+    if (!section.success) {
+      throw formatZodIssue(section.error.issues[0], {
+        schema: executorSchema,
+        input: chain.merged.executor,
+        labelPrefix: ["executor"],
+        locate: (path, options) => locateInChain(chain.sources, ["executor", ...path], options),
+      });
+    }
+    executor = section.data;
+  }
   const hash = sha256(canonicalJson({ name, runs, report: report.data }));
   return {
     name,
     path: file,
     hash,
+    ...(parsed.length > 0 ? { overrides: parsed.map((o) => o.text) } : {}),
     ...(chain.merged.description !== undefined ? { description: chain.merged.description } : {}),
     runs,
     report: report.data as Json,
+    ...(executor ? { executor } : {}),
   };
 }

@@ -118,6 +118,9 @@ export function explainChange(
     else if (before.code[file] !== after.code[file]) reasons.push(`code ${show(file)}`);
   }
   reasons.push(
+    ...diffJson(before.packages ?? {}, after.packages ?? {}, "").map((p) => `package ${p}`),
+  );
+  reasons.push(
     ...diffJson(before.runtime, after.runtime, "").map((r) =>
       r.endsWith(" changed") ? r : `runtime ${r}`
     ),

@@ -25,6 +25,8 @@ export interface FingerprintObject {
   inputs: Record<string, string>;
   /** The stage module, the modules it `uses` and their local imports: path → SHA-256. */
   code: CodeHashes;
+  /** The packages that code imports → their resolved versions (`vega@6.4.0`). */
+  packages: Record<string, string>;
   /** Runtime facts that change numbers (backend, library versions); null when none. */
   runtime: Json;
 }

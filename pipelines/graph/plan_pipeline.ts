@@ -1,39 +1,60 @@
 import { ConfigError } from "../config/config_error.ts";
-import { loadConfig } from "../config/load_config.ts";
+import type { ExecutorSettings } from "../config/executor_schema.ts";
+import { loadConfig, type LoadConfigOptions, type LoadedConfig } from "../config/load_config.ts";
 import type { Json, PlanContext, Project, ResolvedConfig } from "../types.ts";
 import { buildStageGraph } from "./stage_graph.ts";
 import type { PlannedStage } from "./stage_graph.ts";
 
 /** Configs resolved and their combined stage graph. */
 export interface PipelinePlan<R = Json, F extends Json = Json> {
-  configs: ResolvedConfig<R, F>[];
+  /** The configs, each with its `executor:` section when it has one. */
+  configs: (ResolvedConfig<R, F> & { executor?: ExecutorSettings })[];
   /** Every stage of every config, identical stages merged, inputs before users. */
   stages: PlannedStage[];
 }
 
+/** Options of {@linkcode planPipeline}. */
+export interface PlanPipelineOptions<R, F> extends LoadConfigOptions {
+  /**
+   * Computes the runtime facts of every config at once (e.g. on a cluster node, where the stages
+   * will run). Default: `project.runtimeFacts(config.runs)` for each, in this process.
+   */
+  runtimeFacts?: (configs: readonly LoadedConfig<R>[]) => Promise<F[]>;
+}
+
 /**
  * Loads each config, asks the project for runtime facts and its stage nodes, and builds one
- * graph (a stage shared by several configs appears once).
+ * graph (a stage shared by several configs appears once). `options.overrides` (command-line
+ * `key=value`) apply to every config.
  * @throws {ConfigError} for bad configs; whatever the planner throws.
  */
 export async function planPipeline<R, F extends Json>(
   project: Project<R, F>,
   files: readonly string[],
   context: PlanContext,
+  options: PlanPipelineOptions<R, F> = {},
 ): Promise<PipelinePlan<R, F>> {
-  const configs: ResolvedConfig<R, F>[] = [];
+  const loaded: LoadedConfig<R>[] = [];
   for (const file of files) {
-    const loaded = loadConfig(file, project);
-    const twin = configs.find((c) => c.name === loaded.name);
-    if (twin?.path === loaded.path) continue;
+    const config = loadConfig(file, project, options);
+    const twin = loaded.find((c) => c.name === config.name);
+    if (twin?.path === config.path) continue;
     if (twin !== undefined) {
       // The name keys its report folder and its stage ids: two configs cannot share it.
       throw new ConfigError(
-        `Cannot plan ${twin.path} and ${loaded.path} together as both are named '${loaded.name}' (their reports would overwrite each other): give one of them its own 'name:'`,
+        `Cannot plan ${twin.path} and ${config.path} together as both are named '${config.name}' (their reports would overwrite each other): give one of them its own 'name:'`,
       );
     }
-    configs.push({ ...loaded, runtime: await project.runtimeFacts(loaded.runs) });
+    loaded.push(config);
   }
+  let facts: F[] = [];
+  if (options.runtimeFacts) facts = await options.runtimeFacts(loaded);
+  // One after the other: a project may probe the machine's backends while answering.
+  else for (const config of loaded) facts.push(await project.runtimeFacts(config.runs));
+  const configs: PipelinePlan<R, F>["configs"] = loaded.map((config, i) => ({
+    ...config,
+    runtime: facts[i],
+  }));
   const groups = [];
   for (const config of configs) {
     groups.push({ config: config.name, nodes: await project.plan(config, context) });

@@ -23,6 +23,8 @@ export interface PlannedStage {
   runtime: Json;
   /** The stage's code set: its module, the modules it uses and their local imports. */
   code: CodeHashes;
+  /** The packages that code imports → their resolved versions. */
+  packages: Record<string, string>;
   /** Why the code set may be incomplete; non-empty means never restored from the cache. */
   untracked: string[];
   /**
@@ -62,9 +64,12 @@ export function runOfNode(
   return runNames.has(suffix) ? suffix : undefined;
 }
 
-/** The fingerprint object of a stage once its inputs' output digests are known. */
+/**
+ * The fingerprint object of a stage once its inputs' output digests are known (from a planned
+ * stage, or from a stage task on a cluster node, which carries the same fields).
+ */
 export function fingerprintObject(
-  stage: PlannedStage,
+  stage: Pick<PlannedStage, "kind" | "params" | "code" | "packages" | "runtime">,
   inputDigests: Record<string, string>,
 ): FingerprintObject {
   return {
@@ -73,6 +78,7 @@ export function fingerprintObject(
     params: stage.params,
     inputs: inputDigests,
     code: stage.code,
+    packages: stage.packages,
     runtime: stage.runtime,
   };
 }
@@ -126,6 +132,7 @@ export async function buildStageGraph(
       params,
       inputs: Object.fromEntries(Object.entries(inputs).map(([name, s]) => [name, s.key])),
       code: code.files,
+      packages: code.packages,
       untracked: code.untracked,
       runtime,
       uses: Object.keys(node.uses ?? {}).sort(),
@@ -163,6 +170,7 @@ export async function buildStageGraph(
       params,
       runtime,
       code: code.files,
+      packages: code.packages,
       untracked: code.untracked,
       key,
       inputs,

@@ -11,6 +11,11 @@ export interface StageCode {
   /** Every file reached from the roots, sorted by path. */
   files: CodeHashes;
   /**
+   * Every package imported by a bare or `npm:`/`jsr:` specifier → the version it resolves to
+   * here (`vega@6.4.0`): a new version of a library can change what a stage computes.
+   */
+  packages: Record<string, string>;
+  /**
    * Why the code set may be incomplete (empty when fully tracked): a computed `import()` or an
    * import that does not resolve. A stage with any of these is never restored from the cache.
    */
@@ -23,6 +28,8 @@ interface FileInfo {
   hash: string;
   /** Absolute paths of the local files it loads (imports and literal `new URL` references). */
   loads: string[];
+  /** Package specifiers it imports (bare, `npm:`, `jsr:`), resolved by the caller. */
+  packages: string[];
   /** Problems that make the code set incomplete, as `file:line: what`. */
   untracked: string[];
 }
@@ -31,6 +38,19 @@ interface FileInfo {
 export interface HashStageCodeOptions {
   /** Memo shared across calls (one per process is fine: a pipeline run does not edit sources). */
   memo?: Map<string, Promise<FileInfo | undefined>>;
+  /**
+   * Resolves a package specifier to what identifies its version. Default: the project's import
+   * map (`import.meta.resolve`), shortened to `name@version` where the path names one.
+   * Throws when the package is not a dependency.
+   */
+  resolvePackage?: (specifier: string) => string;
+}
+
+/** `…/node_modules/.deno/vega@6.4.0/node_modules/vega/x.js` → `vega@6.4.0` (else the URL). */
+export function resolvePackageVersion(specifier: string): string {
+  const url = import.meta.resolve(specifier);
+  const versioned = url.match(/\/node_modules\/\.deno\/([^/]+)\//)?.[1];
+  return versioned ? versioned.replace(/^(@[^+]+)\+/, "$1/") : url;
 }
 
 function isLocal(specifier: string): boolean {
@@ -48,7 +68,7 @@ async function readFileInfo(path: string): Promise<FileInfo | undefined> {
     }
     throw error;
   }
-  const info: FileInfo = { hash: sha256(bytes), loads: [], untracked: [] };
+  const info: FileInfo = { hash: sha256(bytes), loads: [], packages: [], untracked: [] };
   if (!SCRIPT.test(path)) return info;
   const scanned = scanImports(new TextDecoder().decode(bytes));
   const base = pathToFileURL(path);
@@ -57,6 +77,11 @@ async function readFileInfo(path: string): Promise<FileInfo | undefined> {
   for (const { specifier } of [...scanned.imports, ...scanned.references]) {
     if (isLocal(specifier) && !specifier.endsWith("/")) {
       info.loads.push(fromFileUrl(new URL(specifier, base)));
+    }
+  }
+  for (const { specifier } of scanned.imports) {
+    if (!isLocal(specifier) && !/^(?:node|data|https?):/.test(specifier)) {
+      info.packages.push(specifier);
     }
   }
   for (const { line, vouched } of scanned.computed) {
@@ -69,8 +94,8 @@ async function readFileInfo(path: string): Promise<FileInfo | undefined> {
  * Hashes the code a stage runs: its module and every further root (e.g. the model family and the
  * backend its params select), with every local file they reach through static imports, literal
  * `import("./x")` and literal `new URL("./x", import.meta.url)` references, transitively. Bare,
- * `npm:` and `node:` specifiers are not followed (library versions belong in the runtime facts),
- * nor are type-only imports, which cannot change results. A computed `import()` (unless vouched
+ * `npm:` and `jsr:` specifiers are recorded with the version they resolve to, not followed;
+ * `node:` built-ins go with the Deno version; type-only imports cannot change results. A computed `import()` (unless vouched
  * for, see `_scan_imports.ts`) or a local import that does not exist makes the code set
  * untracked: the engine then never restores the stage from the cache.
  * @returns the hashes (paths relative to the first root's folder) and the untracked reasons.
@@ -95,6 +120,8 @@ export async function hashStageCode(
   const base = dirname(rootPaths[0]);
   const files: CodeHashes = {};
   const untracked: string[] = [];
+  const packages: Record<string, string> = {};
+  const resolvePackage = options.resolvePackage ?? resolvePackageVersion;
   const queue: { path: string; from?: string }[] = rootPaths.map((path) => ({ path }));
   const seen = new Set(rootPaths);
   while (queue.length) {
@@ -110,6 +137,15 @@ export async function hashStageCode(
     const name = relative(base, path);
     files[name.startsWith(".") ? name : `./${name}`] = file.hash;
     untracked.push(...file.untracked);
+    for (const specifier of file.packages) {
+      if (specifier in packages) continue;
+      try {
+        packages[specifier] = resolvePackage(specifier);
+      } catch {
+        untracked.push(`${path}: imports package ${specifier}, which does not resolve here`);
+        packages[specifier] = "unresolved";
+      }
+    }
     for (const next of file.loads) {
       if (!seen.has(next)) {
         seen.add(next);
@@ -119,6 +155,7 @@ export async function hashStageCode(
   }
   return {
     files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b))),
+    packages: Object.fromEntries(Object.entries(packages).sort(([a], [b]) => a.localeCompare(b))),
     untracked: [...new Set(untracked)].sort(),
   };
 }

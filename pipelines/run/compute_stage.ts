@@ -1,77 +1,69 @@
 import { appendFileSync } from "node:fs";
-import { join } from "node:path";
 import { abandonEntry, commitEntry, startEntry } from "../cache/cache_entry.ts";
 import type { CacheLayout } from "../cache/cache_layout.ts";
+import { writeKeyPointer } from "../cache/key_pointer.ts";
 import { lockStage } from "../cache/stage_lock.ts";
 import { verifyEntry } from "../cache/verify_entry.ts";
-import type { Reporter } from "../cli/progress_reporter.ts";
 import { type FingerprintObject, outputDigest } from "../graph/fingerprint.ts";
-import type { PlannedStage } from "../graph/stage_graph.ts";
-import type { StageExecutor } from "./execute_stage.ts";
-import { publishStage, rememberStage } from "./stage_bookkeeping.ts";
-import { describeStage, type StageResult } from "./stage_result.ts";
+import type { ProgressUpdate } from "../types.ts";
+import type { JobRunner } from "./execute_stage.ts";
+import type { ResolvedInputs } from "./resolve_task_inputs.ts";
+import type { StageTask } from "./stage_task.ts";
+import type { TaskResult } from "./task_result.ts";
 
 /** A stage that must run, with the key its outputs will be stored under. */
 export interface StageToCompute {
-  stage: PlannedStage;
+  task: StageTask;
   fingerprint: string;
   object: FingerprintObject;
-  /** Input name → the upstream entry's fingerprint (its outputs are `entries/<fp>/out`). */
-  inputFingerprints: Record<string, string>;
-  /** Why it runs (logged first, returned in the result). */
-  reasons: string[];
+  inputs: ResolvedInputs;
 }
 
 /** Options of {@linkcode computeStage}. */
 export interface ComputeStageOptions {
   layout: CacheLayout;
-  executor: StageExecutor;
-  reporter: Reporter;
+  /** Runs the stage's code (in this process, or a child). */
+  runJob: JobRunner;
+  log: (line: string) => void;
+  progress: (update: ProgressUpdate) => void;
   signal: AbortSignal;
-  /**
-   * Recompute even if another process has meanwhile produced the entry (forced, or a stage whose
-   * code is not fully tracked). Default: false.
-   */
-  recompute?: boolean;
 }
 
 /**
- * Runs one stage into a temp folder and, on success, commits it as the cache entry, publishes it
- * and records its fingerprint. On failure the temp folder is deleted (the work folder stays).
- * Holds the stage's lock meanwhile; if another process held it and produced the entry, the
- * stage is fresh after all.
- * @returns the result: `run`, `failed` (with a message naming stage and run), `fresh`, or
- * `skipped` when interrupted while waiting for the lock. Never throws for a stage failure.
+ * Runs one stage into a temp folder and, on success, commits it as the cache entry and points
+ * its key at it. On failure the temp folder is deleted (the work folder stays). Holds the
+ * stage's lock meanwhile; if another process held it and produced the entry, the stage is fresh
+ * after all (unless the task must recompute).
+ * @returns `run`, `fresh`, `failed`, or `skipped` when interrupted while waiting for the lock.
+ * Never throws for a stage failure.
  */
 export async function computeStage(
   item: StageToCompute,
   options: ComputeStageOptions,
-): Promise<StageResult> {
-  const { layout, reporter } = options;
-  const { stage, fingerprint, reasons } = item;
+): Promise<TaskResult> {
+  const { layout } = options;
+  const { task, fingerprint } = item;
+  const begun = performance.now();
   let lock;
   try {
     lock = await lockStage(layout, fingerprint, {
       signal: options.signal,
-      onWait: (pid) =>
-        reporter.log(stage.id, `waiting for process ${pid}, which is computing this stage`),
+      onWait: (pid) => options.log(`waiting for process ${pid}, which is computing this stage`),
     });
   } catch (error) {
-    return { stage, outcome: "skipped", seconds: 0, reasons, error: (error as Error).message };
+    return { outcome: "skipped", seconds: 0, error: (error as Error).message };
   }
   try {
     // Another pipeline sharing the cache may have produced the entry while we waited.
-    const check = options.recompute ? undefined : await verifyEntry(layout, fingerprint);
+    const check = task.recompute ? undefined : await verifyEntry(layout, fingerprint);
     if (check?.ok) {
-      await publishStage(stage, check.manifest, check.dir);
-      await rememberStage(layout, stage, fingerprint, item.object);
+      await writeKeyPointer(layout, task.key, fingerprint);
       return {
-        stage,
         outcome: "fresh",
-        seconds: 0,
-        reasons: [],
         fingerprint,
         digest: outputDigest(check.manifest.files),
+        seconds: (performance.now() - begun) / 1000,
+        manifest: check.manifest,
       };
     }
     return await computeLocked(item, options);
@@ -83,63 +75,47 @@ export async function computeStage(
 async function computeLocked(
   item: StageToCompute,
   options: ComputeStageOptions,
-): Promise<StageResult> {
-  const { layout, reporter } = options;
-  const { stage, fingerprint, reasons } = item;
+): Promise<TaskResult> {
+  const { layout } = options;
+  const { task, fingerprint } = item;
   const started = new Date();
   const seconds = () => (Date.now() - started.getTime()) / 1000;
   const pending = await startEntry(layout, fingerprint);
   const log = (line: string) => {
-    reporter.log(stage.id, line);
+    options.log(line);
     appendFileSync(pending.logFile, line + "\n");
   };
-  log(`running: ${reasons.join("; ")}`);
+  log(`running: ${task.reasons.join("; ")}`);
   try {
-    await options.executor({
-      module: stage.node.module.href,
-      uses: Object.fromEntries(
-        Object.entries(stage.node.uses ?? {}).map(([name, url]) => [name, url.href]),
-      ),
+    await options.runJob({
+      module: task.module,
+      uses: task.uses,
       outDir: pending.outDir,
-      inputs: Object.fromEntries(
-        Object.entries(item.inputFingerprints).map((
-          [name, fp],
-        ) => [name, join(layout.entry(fp), "out")]),
-      ),
-      params: stage.params,
+      inputs: item.inputs.dirs,
+      params: task.params,
       workDir: pending.workDir,
-      runtime: stage.runtime,
+      runtime: task.runtime,
       fingerprint,
-      inputFingerprints: item.inputFingerprints,
-    }, { log, progress: (update) => reporter.progress(stage.id, update), signal: options.signal });
+      inputFingerprints: item.inputs.fingerprints,
+    }, { log, progress: options.progress, signal: options.signal });
   } catch (error) {
     await abandonEntry(pending);
     const message = error instanceof Error ? error.message : String(error);
-    return {
-      stage,
-      outcome: "failed",
-      seconds: seconds(),
-      reasons,
-      error: `Stage ${describeStage(stage)} failed: ${message}`,
-    };
-  } finally {
-    reporter.done(stage.id);
+    return { outcome: "failed", seconds: seconds(), error: message };
   }
   const manifest = await commitEntry(layout, pending, {
     fingerprint,
-    id: stage.id,
+    id: task.id,
     object: item.object,
     started,
     seconds: seconds(),
   });
-  await publishStage(stage, manifest, layout.entry(fingerprint));
-  await rememberStage(layout, stage, fingerprint, item.object);
+  await writeKeyPointer(layout, task.key, fingerprint);
   return {
-    stage,
     outcome: "run",
-    seconds: seconds(),
-    reasons,
     fingerprint,
     digest: outputDigest(manifest.files),
+    seconds: seconds(),
+    manifest,
   };
 }

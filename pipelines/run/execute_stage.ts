@@ -22,8 +22,11 @@ export interface StageHooks {
   signal: AbortSignal;
 }
 
-/** Runs a stage somewhere (this process or a child); rejects when the stage fails. */
-export type StageExecutor = (job: StageJob, hooks: StageHooks) => Promise<void>;
+/**
+ * Runs a stage's code with everything resolved (this process or a child); rejects when the
+ * stage fails. The executors (`stage_executor.ts`) decide where and when; this is the last step.
+ */
+export type JobRunner = (job: StageJob, hooks: StageHooks) => Promise<void>;
 
 /**
  * Imports the stage module and the modules it uses in this process and awaits its `run(ctx)`.

@@ -66,3 +66,14 @@ export class FileDigestMemo {
     this.#changed = false;
   }
 }
+
+/** Memos by cache folder, shared within a process (one planning run hashes each file once). */
+const memos = new Map<string, Promise<FileDigestMemo>>();
+
+/** The digest memo of a cache folder: `<cacheDir>/state/file-digests.json`. */
+export function digestMemo(cacheDir: string): Promise<FileDigestMemo> {
+  const path = `${cacheDir}/state/file-digests.json`;
+  let memo = memos.get(path);
+  if (!memo) memos.set(path, memo = FileDigestMemo.open(path));
+  return memo;
+}

@@ -4,11 +4,10 @@
  * will fetch them.
  * @module
  */
-import { join } from "node:path";
 import { DATASET_CATALOG } from "./dataset_catalog.ts";
 import type { DatasetName } from "./dataset_names.ts";
 import { datasetReader } from "./dataset_readers.ts";
-import { FileDigestMemo } from "./file_digest_memo.ts";
+import { digestMemo } from "./file_digest_memo.ts";
 import { locateDataset, type LocateDatasetOptions } from "./locate_dataset.ts";
 import { type SourceDigest, sourceDigest } from "./source_digest.ts";
 
@@ -26,9 +25,6 @@ export interface PlanDataSourceOptions extends LocateDatasetOptions {
   /** The cache folder: file digests are remembered in `<cacheDir>/state/file-digests.json`. */
   cacheDir: string;
 }
-
-/** Digest memos by path, shared within a process (one planning run hashes each file once). */
-const memos = new Map<string, Promise<FileDigestMemo>>();
 
 /**
  * Locates `dataset` ({@linkcode locateDataset}) and digests the files its reader will read,
@@ -57,11 +53,8 @@ export async function planDataSource(
     }
     return { kind: "download", location: located.location, mirrors: catalog.mirrors };
   }
-  const memoPath = join(options.cacheDir, "state", "file-digests.json");
-  let memo = memos.get(memoPath);
-  if (!memo) memos.set(memoPath, memo = FileDigestMemo.open(memoPath));
   const files = await datasetReader(dataset).sourceFiles(located.location);
-  const opened = await memo;
+  const opened = await digestMemo(options.cacheDir);
   const digest = await sourceDigest(located.location, files, (path) => opened.sha256(path));
   await opened.save();
   return { kind: located.kind, location: located.location, digest };

@@ -21,6 +21,23 @@ export interface DatasetSplit {
 }
 
 /**
+ * How many images each part of a split of `n` training images gets: the subset `limit` /
+ * `fraction` keep (the smaller wins), then `validation` of it held out.
+ */
+export function splitCounts(
+  n: number,
+  options: SplitDatasetOptions = {},
+): { keep: number; train: number; validation: number } {
+  const keep = Math.min(
+    options.limit ?? n,
+    options.fraction === undefined ? n : Math.round(options.fraction * n),
+    n,
+  );
+  const validation = Math.round((options.validation ?? 0.2) * keep);
+  return { keep, train: keep - validation, validation };
+}
+
+/**
  * Splits a training set into train and validation indices. First a subset is drawn when
  * `limit`/`fraction` ask for one (the smaller wins), then `validation` of it is held out.
  * With `stratified`, both draws are made per class and each class gets floor or ceil of its
@@ -32,16 +49,11 @@ export interface DatasetSplit {
 export function splitDataset(labels: Int32Array, options: SplitDatasetOptions = {}): DatasetSplit {
   const { validation = 0.2, stratified = false, seed = 0 } = options;
   const n = labels.length;
-  const keep = Math.min(
-    options.limit ?? n,
-    options.fraction === undefined ? n : Math.round(options.fraction * n),
-    n,
-  );
+  const { keep, validation: valCount } = splitCounts(n, options);
   const all = Int32Array.from({ length: n }, (_, i) => i);
   const pool = stratified
     ? drawStratified(all, labels, keep, seededRandom(seed, 1))
     : shuffleInPlace(all, seededRandom(seed, 1)).slice(0, keep);
-  const valCount = Math.round(validation * pool.length);
   const held = stratified
     ? drawStratified(pool, labels, valCount, seededRandom(seed, 2))
     : shuffleInPlace(pool.slice(), seededRandom(seed, 2)).slice(0, valCount);

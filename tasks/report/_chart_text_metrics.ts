@@ -1,12 +1,11 @@
 /**
  * Makes headless vega measure text with the bundled font's real glyph widths instead of its
  * rough estimate (0.8 em per character), so legends and axis labels are laid out, and truncated,
- * as resvg will draw them.
+ * as resvg will draw them (CJK characters with the fallback font's widths).
  * @module
  */
 import * as vega from "vega";
-import { bundledFonts } from "./_bundled_fonts.ts";
-import { fontAdvanceWidths } from "./_font_advance_widths.ts";
+import { textWidth } from "./text_width.ts";
 
 let installed = false;
 
@@ -25,9 +24,6 @@ interface TextItem {
  */
 export function useBundledFontMetrics(): void {
   if (installed) return;
-  const fonts = bundledFonts();
-  const regular = fontAdvanceWidths(fonts.regular);
-  const bold = fontAdvanceWidths(fonts.bold);
   // vega exports textMetrics at run time; its type declarations leave it out.
   const metrics = (vega as unknown as { textMetrics?: { width: TextWidthHook } }).textMetrics;
   if (!metrics) throw new Error("Cannot measure chart text as vega no longer exports textMetrics");
@@ -37,7 +33,7 @@ export function useBundledFontMetrics(): void {
     if (size <= 0 || line === "") return 0;
     const weight = item.fontWeight;
     const isBold = weight === "bold" || weight === "bolder" || Number(weight) >= 600;
-    const width = (isBold ? bold : regular)(line) * size;
+    const width = textWidth(line, size, isBold);
     // A truncated label is drawn at most `limit` wide (vega truncates with this same function).
     return item.limit && item.limit > 0 ? Math.min(width, item.limit) : width;
   };

@@ -7,6 +7,9 @@
 /** Width of `text` in ems (multiply by the font size for pixels). */
 export type TextWidth = (text: string) => number;
 
+/** Width of one character in ems, or null when the font has no glyph for it. */
+export type GlyphWidth = (code: number) => number | null;
+
 /**
  * Parses the font's metrics.
  * @returns a function measuring text in ems; characters without a glyph count as the font's
@@ -14,6 +17,22 @@ export type TextWidth = (text: string) => number;
  * @throws Error when a required table or a Unicode BMP cmap is absent
  */
 export function fontAdvanceWidths(font: Uint8Array): TextWidth {
+  const glyph = fontGlyphWidths(font);
+  const missing = glyph(0xffff) ?? 0;
+  return (text: string) => {
+    let ems = 0;
+    for (const char of text) ems += glyph(char.codePointAt(0)!) ?? missing;
+    return ems;
+  };
+}
+
+/**
+ * Parses the font's metrics, per character.
+ * @returns the width of a character in ems, null when the font has no glyph for it (code
+ *   0xFFFF, never a character, gives the missing-glyph width)
+ * @throws Error when a required table or a Unicode BMP cmap is absent
+ */
+export function fontGlyphWidths(font: Uint8Array): GlyphWidth {
   const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
   const tables = new Map<string, number>();
   const count = view.getUint16(4);
@@ -32,19 +51,15 @@ export function fontAdvanceWidths(font: Uint8Array): TextWidth {
   const hmtx = table("hmtx");
   const advance = (glyph: number) => view.getUint16(hmtx + 4 * Math.min(glyph, metricsCount - 1));
   const glyphOf = cmapFormat4(view, table("cmap"));
-  const cache = new Map<number, number>();
-  return (text: string) => {
-    let units = 0;
-    for (const char of text) {
-      const code = char.codePointAt(0)!;
-      let width = cache.get(code);
-      if (width === undefined) {
-        width = advance(code <= 0xffff ? glyphOf(code) : 0);
-        cache.set(code, width);
-      }
-      units += width;
+  const cache = new Map<number, number | null>();
+  return (code: number) => {
+    let width = cache.get(code);
+    if (width === undefined) {
+      const glyph = code === 0xffff ? 0 : code < 0xffff ? glyphOf(code) : -1;
+      width = glyph < 0 || (glyph === 0 && code !== 0xffff) ? null : advance(glyph) / unitsPerEm;
+      cache.set(code, width);
     }
-    return units / unitsPerEm;
+    return width;
   };
 }
 

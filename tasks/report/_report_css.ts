@@ -1,9 +1,13 @@
-/** The style sheet of report.html: readable tables, numbers right-aligned, charts scroll if wide. */
+/**
+ * The style sheet of report.html: readable tables (long cells wrap; a table still too wide
+ * scrolls inside its box with the first column pinned), numbers right-aligned, charts scroll if
+ * wide. CJK fonts follow DejaVu Sans in the font stack for Chinese, Japanese and Korean text.
+ */
 export const REPORT_CSS = `
 :root { color-scheme: light; --line: #d9dde3; --muted: #5b6470; --accent: #4c78a8; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 "DejaVu Sans", system-ui, sans-serif; color: #1d232b; background: #fff; }
-main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 64px; }
+body { margin: 0; font: 15px/1.5 "DejaVu Sans", "Droid Sans Fallback", "Noto Sans CJK SC", system-ui, sans-serif; color: #1d232b; background: #fff; }
+main { max-width: 1280px; margin: 0 auto; padding: 24px 28px 64px; }
 h1 { font-size: 26px; margin: 0 0 12px; }
 nav.toc { font-size: 13px; color: var(--muted); margin: 0 0 8px; }
 nav.toc a { color: var(--accent); text-decoration: none; }
@@ -20,7 +24,13 @@ th[data-sort="desc"]::after { content: " ▼"; font-size: 10px; }
 th[data-sort="asc"]::after { content: " ▲"; font-size: 10px; }
 td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
 td.center, th.center { text-align: center; }
-td.wrap { white-space: normal; min-width: 18em; }
+td.wrap { white-space: normal; min-width: 10em; overflow-wrap: anywhere; }
+th { white-space: normal; }
+th:first-child, td:first-child { position: sticky; left: 0; z-index: 1; background: #fff; }
+tbody tr:nth-child(even) td:first-child { background: #fafbfc; }
+thead th:first-child { z-index: 2; background: #f3f5f7; }
+figure.picture { margin: 16px 0; overflow-x: auto; }
+section.notes { border-left: 3px solid var(--line); padding: 2px 0 2px 16px; margin: 16px 0; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 .note { color: var(--muted); font-size: 13px; margin: 4px 0 12px; }
 figure.chart { margin: 16px 0; overflow-x: auto; }

@@ -1,13 +1,16 @@
 /**
  * Writes every run's per-epoch and final metrics as CSV (csv-stringify) and JSON, at full
- * precision, for analysis outside the report.
+ * precision, for analysis outside the report. Timings are left out (run-info.json has them):
+ * these files are committed with example reports and must not change with the machine's load.
  * @module
  */
 import { stringify } from "csv-stringify/sync";
 import { join } from "node:path";
+import { HISTORY_COLUMNS } from "../artifacts/history.ts";
 import { formatSweepValue } from "./ablation_groups.ts";
 import type { RunResult } from "./load_run_results.ts";
 import type { ReportData } from "./report_data.ts";
+import { rankValue } from "./rank_runs.ts";
 import { plannedEpochs } from "./run_flags.ts";
 import { modelName } from "./sections/results_section.ts";
 
@@ -19,20 +22,7 @@ export const METRICS_FILES = [
   "metrics/runs.json",
 ] as const;
 
-const EPOCH_COLUMNS = [
-  "run",
-  "experiment",
-  "seed",
-  "epoch",
-  "train_loss",
-  "train_acc",
-  "val_loss",
-  "val_top1",
-  "val_top5",
-  "lr",
-  "seconds",
-  "images_per_sec",
-] as const;
+const EPOCH_COLUMNS = ["run", "experiment", "seed", ...HISTORY_COLUMNS] as const;
 
 const FINAL_COLUMNS = [
   "run",
@@ -45,13 +35,11 @@ const FINAL_COLUMNS = [
   "epochs",
   "planned_epochs",
   "params",
-  "train_seconds",
-  "train_images_per_sec",
+  "val_top1",
   "test_loss",
   "test_top1",
   "test_top5",
   "test_count",
-  "eval_images_per_sec",
   "backend",
   "reduced",
 ] as const;
@@ -102,9 +90,25 @@ export async function exportMetrics(data: ReportData, dir: string): Promise<void
     flags: data.flags.get(r)!.map((f) => f.text),
     sweep: r.run.sweep ?? null,
     params: r.run.params,
-    history: r.history,
+    history: r.history.map(({ seconds: _s, images_per_sec: _i, ...epoch }) => epoch),
   }));
-  const json = { config: data.params.config, rank_by: data.params.options.rank_by, runs };
+  const { selection } = data;
+  const verdict = selection.verdict;
+  const json = {
+    config: data.params.config,
+    rank_by: data.params.options.rank_by,
+    selection: {
+      metric: selection.metric,
+      group: selection.group?.label ?? null,
+      run: selection.run?.run.name ?? null,
+      verdict: verdict.kind,
+      runner_up: verdict.kind === "alone" ? null : verdict.runnerUp.label,
+      p: verdict.kind === "significant" || verdict.kind === "not-significant"
+        ? verdict.test.p
+        : null,
+    },
+    runs,
+  };
   await Deno.writeTextFile(
     join(dir, "metrics/runs.json"),
     JSON.stringify(json, finiteOrNull, 2) + "\n",
@@ -125,13 +129,11 @@ function finalRow(data: ReportData, r: RunResult) {
     epochs: r.train.epochs,
     planned_epochs: plannedEpochs(r),
     params: r.train.params,
-    train_seconds: r.train.seconds,
-    train_images_per_sec: r.train.images_per_sec,
+    val_top1: rankValue(r, "val_top1"),
     test_loss: r.metrics.loss,
     test_top1: r.metrics.top1,
     test_top5: r.metrics.top5,
     test_count: r.metrics.count,
-    eval_images_per_sec: r.metrics.images_per_sec,
     backend: r.train.backend,
     reduced: r.run.reduced ?? "",
   };

@@ -26,3 +26,15 @@ export { renderHtml } from "./render_html.ts";
 export { renderSvg } from "./render_svg.ts";
 export { renderPng, type RenderPngOptions } from "./render_png.ts";
 export { exportMetrics, METRICS_FILES } from "./export_metrics.ts";
+export { reportSummaryText } from "./report_summary_text.ts";
+export {
+  type GitState,
+  gitState,
+  type RunFacts,
+  type StageFact,
+  writeRunInfo,
+} from "./run_info.ts";
+export { RUN_INFO_JSON, type RunTimings, runTimings } from "./run_timings.ts";
+export { reportPlanParams } from "./report_plan_params.ts";
+export { type StageGraph, stageGraphParam } from "./stage_graph_param.ts";
+export { stageGraphSvg } from "./figures/stage_graph_svg.ts";

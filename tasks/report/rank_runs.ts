@@ -7,14 +7,16 @@ import type { RankMetric } from "./report_options.ts";
 
 /** Human names of the ranking metrics. */
 export const rankMetricLabels: Record<RankMetric, string> = {
+  val_top1: "validation top-1 (last epoch)",
+  val_loss: "validation loss (last epoch)",
   test_top1: "test top-1",
   test_top5: "test top-5",
   test_loss: "test loss",
-  val_top1: "best validation top-1",
 };
 
 /**
- * The value a run is ranked by: test top-1/top-5/loss, or the best validation top-1 over epochs.
+ * The value a run is ranked by: test top-1/top-5/loss, or validation top-1/loss of the last
+ * epoch — the weights the evaluate stage tested, so selecting on it never peeks at the test set.
  * @returns null when the run has no finite value for that metric
  */
 export function rankValue(result: RunResult, metric: RankMetric): number | null {
@@ -27,16 +29,16 @@ export function rankValue(result: RunResult, metric: RankMetric): number | null 
       return finite(result.metrics.top5);
     case "test_loss":
       return finite(result.metrics.loss);
-    case "val_top1": {
-      const values = result.history.map((e) => finite(e.val_top1)).filter((v) => v !== null);
-      return values.length > 0 ? Math.max(...values) : null;
-    }
+    case "val_top1":
+      return finite(result.history.at(-1)?.val_top1);
+    case "val_loss":
+      return finite(result.history.at(-1)?.val_loss);
   }
 }
 
 /** Whether a smaller value of the metric is better. */
 export function lowerIsBetter(metric: RankMetric): boolean {
-  return metric === "test_loss";
+  return metric === "test_loss" || metric === "val_loss";
 }
 
 /**

@@ -2,6 +2,7 @@
  * Renders a report document as one self-contained HTML page with interactive vega-embed charts.
  * @module
  */
+import { marked } from "marked";
 import { packageFile } from "./_package_file.ts";
 import { REPORT_CSS } from "./_report_css.ts";
 import { SORT_TABLES_SCRIPT } from "./_sort_tables_script.ts";
@@ -38,7 +39,7 @@ export async function renderHtml(document: ReportDocument): Promise<string> {
   );
   const toc = sections.length > 2 ? `<nav class="toc">${sections.join(" · ")}</nav>` : "";
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(document.language ?? "en")}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -150,13 +151,25 @@ function renderBlock(block: Block, id?: string): string {
     case "chart":
       return `<figure class="chart" aria-label="${escapeHtml(block.title)}">` +
         `<div id="chart-${escapeHtml(block.name)}"></div></figure>`;
+    case "figure":
+      // Inline, so the page stays one self-contained file.
+      return `<figure class="picture" id="figure-${escapeHtml(block.name)}" ` +
+        `aria-label="${escapeHtml(block.title)}">${
+          block.svg.replace(/^<\?xml[^>]*>\s*/, "")
+        }</figure>`;
+    case "markdown":
+      return `<section class="notes">${marked.parse(block.text, { async: false })}</section>`;
+    case "link":
+      return `<p>${inline(block.text)}<a href="${escapeHtml(block.href)}">${
+        escapeHtml(block.label)
+      }</a></p>`;
   }
 }
 
 function renderTable(table: TableBlock): string {
   const cls = (i: number, text = "") => {
-    // Long cells (notes, flags) may wrap; numbers and names stay on one line.
-    const names = [table.align[i] === "left" ? "" : table.align[i], text.length > 48 ? "wrap" : ""]
+    // Long cells (notes, flags, settings) may wrap; numbers and short names stay on one line.
+    const names = [table.align[i] === "left" ? "" : table.align[i], text.length > 24 ? "wrap" : ""]
       .filter((n) => n !== "");
     return names.length > 0 ? ` class="${names.join(" ")}"` : "";
   };

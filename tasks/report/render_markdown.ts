@@ -38,17 +38,22 @@ function renderBlock(block: Block, options: RenderMarkdownOptions): string {
       return "```\n" + block.text + "\n```";
     case "table":
       return renderTable(block);
+    case "markdown":
+      return block.text.trim();
+    case "link":
+      return `${block.text}[${block.label}](${block.href})`;
+    case "figure":
     case "chart": {
       const svg = options.svg ?? true;
       const png = options.png ?? true;
       const links = [
         ...(svg && png ? [`[PNG](charts/${block.name}.png)`] : []),
-        `[vega-lite spec](charts/${block.name}.vl.json)`,
+        ...(block.kind === "chart" ? [`[vega-lite spec](charts/${block.name}.vl.json)`] : []),
       ];
       const image = svg || png
         ? `![${block.title}](charts/${block.name}.${svg ? "svg" : "png"})\n\n`
         : "";
-      return `${image}${links.join(" · ")}`;
+      return `${image}${links.join(" · ")}`.trim();
     }
   }
 }

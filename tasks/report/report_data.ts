@@ -1,14 +1,16 @@
 /**
- * What every section of the report needs, computed once: flags, seed groups, ablations, best run.
+ * What every section of the report needs, computed once: flags, seed groups, ablations, the
+ * selected configuration and its run.
  * @module
  */
 import { type AblationGroup, ablationGroups } from "./ablation_groups.ts";
 import type { FormatMetricOptions } from "./format_metric.ts";
 import { groupBySeed, type SeedGroup } from "./group_by_seed.ts";
 import type { RunResult } from "./load_run_results.ts";
-import { rankRuns } from "./rank_runs.ts";
 import type { ReportParams } from "./report_params.ts";
 import { type RunFlag, runFlags } from "./run_flags.ts";
+import { selectBest, type Selection } from "./select_best.ts";
+import type { TestImages } from "./test_images.ts";
 
 /** The report's inputs, analysed. */
 export interface ReportData {
@@ -18,27 +20,31 @@ export interface ReportData {
   flags: Map<RunResult, RunFlag[]>;
   seedGroups: SeedGroup[];
   ablations: AblationGroup[];
-  /** Best run by `options.rank_by` among runs not diverged or stuck; null if none qualifies. */
+  /** The configuration selected by `options.rank_by`, and how sure that choice is. */
+  selection: Selection;
+  /** The selected configuration's best seed by `options.rank_by`; null if no run is healthy. */
   best: RunResult | null;
   format: FormatMetricOptions;
+  /** Test images to show, read by writeReport (absent: no images section). */
+  images?: TestImages;
 }
 
-/** Computes flags, groups and the best run. */
+/** Computes flags, groups and the selection. */
 export function prepareReportData(params: ReportParams, results: RunResult[]): ReportData {
   const options = params.options;
   const flags = new Map(
     results.map((r) => [r, runFlags(r, { stuckFactor: options.stuck_factor })] as const),
   );
-  const healthy = results.filter((r) =>
-    !flags.get(r)!.some((f) => f.kind === "diverged" || f.kind === "stuck")
-  );
+  const seedGroups = groupBySeed(results);
+  const selection = selectBest(seedGroups, flags, options.rank_by);
   return {
     params,
     results,
     flags,
-    seedGroups: groupBySeed(results),
+    seedGroups,
     ablations: ablationGroups(results),
-    best: rankRuns(healthy, options.rank_by)[0] ?? null,
+    selection,
+    best: selection.run,
     format: { accuracy: options.accuracy, decimals: options.decimals },
   };
 }

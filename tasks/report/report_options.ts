@@ -5,8 +5,12 @@
  */
 import { z } from "zod";
 
-/** Which metric ranks runs ("best run", bar order, confusion matrix of the best run). */
-export const rankMetrics = ["test_top1", "test_top5", "test_loss", "val_top1"] as const;
+/**
+ * Which metric selects the best configuration (and its run: confusion matrix, per-class table,
+ * image samples). The validation metrics are those of the last epoch, the weights that were
+ * tested; the test metrics are there for those who must, and the report says so.
+ */
+export const rankMetrics = ["val_top1", "val_loss", "test_top1", "test_top5", "test_loss"] as const;
 
 /** A metric runs can be ranked by. */
 export type RankMetric = (typeof rankMetrics)[number];
@@ -35,16 +39,22 @@ const sectionsSchema = z.strictObject({
   epochs: z.boolean().default(true),
   /** Per-class accuracy of the best run. */
   per_class: z.boolean().default(true),
+  /** Test images: the most confident mistakes per model and correct samples per class. */
+  images: z.boolean().default(true),
+  /** A picture of the stage graph (data → split → train/evaluate → report). */
+  stage_graph: z.boolean().default(true),
   /** Appendix: layer-by-layer model summaries. */
   summaries: z.boolean().default(true),
-  /** Appendix: config hash, stage fingerprints, versions, machine, date. */
+  /** Appendix: config hash, stage fingerprints, versions (run facts: run-info.md). */
   provenance: z.boolean().default(true),
 });
 
 const chartsSchema = z.strictObject({
-  /** Validation top-1 accuracy vs epoch, all runs. */
+  /** Per model: train vs validation loss, top-1 and top-5, side by side. */
+  curves: z.boolean().default(true),
+  /** Validation top-1 accuracy vs epoch, one line per configuration. */
   val_accuracy: z.boolean().default(true),
-  /** Train and validation loss vs epoch, all runs. */
+  /** Validation loss vs epoch, one line per configuration. */
   loss: z.boolean().default(true),
   /** Test top-1 bars, with ± std error bars for multi-seed groups. */
   test_accuracy: z.boolean().default(true),
@@ -52,9 +62,36 @@ const chartsSchema = z.strictObject({
   confusion: z.boolean().default(true),
   /** One chart per sweep group. */
   ablations: z.boolean().default(true),
-  /** Learning rate vs epoch. */
+  /** Learning rate vs epoch (drawn only when some run changes its rate). */
   lr_schedule: z.boolean().default(true),
 });
+
+const imagesSchema = z.strictObject({
+  /** Most confident mistakes shown per model. */
+  mistakes: z.int().min(1).max(50).default(8),
+  /** Correct samples shown per class (of the selected run). */
+  per_class: z.int().min(1).max(20).default(4),
+  /** Most models in the mistakes grid (the best by the selection metric are kept). */
+  max_models: z.int().min(1).max(200).default(12),
+});
+
+/** Where the notes go: after the named section, at the top (under the title) or the end. */
+export const notesPlaces = [
+  "top",
+  "results",
+  "setup",
+  "ablations",
+  "curves",
+  "images",
+  "per_class",
+  "epochs",
+  "end",
+] as const;
+
+const notesSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ file: z.string().min(1), after: z.enum(notesPlaces).default("end") }),
+]);
 
 const formatsSchema = z.strictObject({
   /** Render every chart to SVG (vega, headless). */
@@ -74,8 +111,8 @@ export const reportOptionsSchema = z.strictObject({
   title: z.string().min(1).optional(),
   /** A paragraph shown under the title (e.g. what the experiment asks). */
   description: z.string().optional(),
-  /** Metric that picks the best run and orders bar charts. Default: test_top1. */
-  rank_by: z.enum(rankMetrics).default("test_top1"),
+  /** Metric that selects the best configuration. Default: val_top1 (never the test set). */
+  rank_by: z.enum(rankMetrics).default("val_top1"),
   /** Results table order: as the config lists the runs, or best first. Default: config. */
   sort: z.enum(["config", "rank"]).default("config"),
   /** Accuracies as "98.12 %" (percent) or "0.9812" (fraction, as in the lab reports). */
@@ -99,6 +136,20 @@ export const reportOptionsSchema = z.strictObject({
   summary_rows: z.int().min(5).max(10000).default(60),
   /** Show row-normalized rates (true) or raw counts (false) in the confusion matrix. */
   confusion_normalize: z.boolean().default(true),
+  /** Seed groups per overview panel; more (with sweeps) split the panel by sweep. */
+  max_lines: z.int().min(1).max(100).default(8),
+  /**
+   * A Markdown file beside the config (path relative to it) included verbatim in the report:
+   * `notes: notes.md` (before the appendices) or `notes: { file: notes.md, after: results }`.
+   */
+  notes: notesSchema.optional(),
+  /**
+   * The report's language (BCP 47, e.g. "en", "zh-CN"): the HTML `lang`, and for zh, ja and ko
+   * the CJK font is required for the charts even before a name needs it. Chart text with
+   * characters the bundled font lacks always uses the CJK font (Debian's fonts-droid-fallback).
+   */
+  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).default("en"),
+  images: imagesSchema.prefault({}),
   /** Width and height of one chart's plot area in pixels. Default: 480 × 280. */
   chart_width: z.int().min(100).max(4000).default(480),
   chart_height: z.int().min(100).max(4000).default(280),

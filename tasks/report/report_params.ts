@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { reportOptionsSchema } from "./report_options.ts";
+import { stageGraphSchema } from "./stage_graph_param.ts";
 
 const jsonRecord = z.record(z.string(), z.unknown());
 
@@ -16,6 +17,8 @@ export const reportRunSchema = z.object({
   experiment: z.string().min(1),
   /** The sweep block and the values of its point by dotted key path. */
   sweep: z.object({ name: z.string().min(1), values: jsonRecord }).optional(),
+  /** Values command-line overrides gave this run, by dotted key path. */
+  overrides: jsonRecord.optional(),
   seed: z.number(),
   /** The run's full, merged params. */
   params: jsonRecord,
@@ -30,18 +33,26 @@ export const reportParamsSchema = z.object({
     path: z.string(),
     hash: z.string(),
     description: z.string().optional(),
+    /** Command-line overrides, as typed (`train.lr=0.01`). */
+    overrides: z.array(z.string()).optional(),
   }),
   options: reportOptionsSchema.prefault({}),
   runs: z.array(reportRunSchema).min(1),
-  /** deno, tfjs, backend, machine, date?, and optionally `fingerprints`: input name → hash. */
+  /**
+   * deno, tfjs, backend, and optionally `fingerprints` (input name → hash). Other keys (a
+   * machine, a date) are accepted and not shown: the report holds only what the cached results
+   * and the config determine; run facts go to run-info.md.
+   */
   provenance: z.looseObject({
     deno: z.string(),
     tfjs: z.string(),
     backend: z.string(),
-    machine: z.string(),
-    date: z.string().optional(),
     fingerprints: z.record(z.string(), z.string()).optional(),
   }),
+  /** The text of `report.notes`, read by the planner (so it is part of the stage's key). */
+  notes: z.object({ file: z.string().min(1), text: z.string() }).optional(),
+  /** The stage graph to draw (tasks/report/report_plan_params.ts). */
+  graph: stageGraphSchema.optional(),
 });
 
 /** One run as given to the report stage. */

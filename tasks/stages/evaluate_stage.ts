@@ -1,6 +1,7 @@
 /**
  * Evaluate stage: rebuilds the trained model, loads its weights and measures it on the test set:
- * loss, top-1, top-5, per-class accuracy, confusion matrix, inference images/s → metrics.json.
+ * loss, top-1, top-5, per-class accuracy, confusion matrix, inference images/s → metrics.json;
+ * each test image's label, prediction and confidence → predictions.csv (tasks/artifacts/).
  *
  * Inputs: `data`, `split` (for the normalization statistics), `train`.
  * Params: {@linkcode EvaluateStageParams}. Uses: `family` and `backend`, as the train stage.
@@ -9,6 +10,7 @@
 import { join } from "node:path";
 import type { StageContext } from "../../pipelines/types.ts";
 import { writeMetrics } from "../artifacts/metrics.ts";
+import { writePredictions } from "../artifacts/predictions.ts";
 import { backendFromModule } from "../backends/backend_module.ts";
 import { batches } from "../datasets/batches.ts";
 import { loadDataArtifact } from "../datasets/load_data_artifact.ts";
@@ -68,6 +70,8 @@ export async function run(ctx: StageContext<EvaluateStageParams>): Promise<void>
       backend: backend.name,
       provenance: stageProvenance(ctx, backend),
     });
+    // The batches run over the test set in order, so the k-th prediction is test image k.
+    await writePredictions(ctx.outDir, { index, ...result.predictions });
     ctx.log(
       `test: loss ${result.loss.toFixed(4)}, top-1 ${(100 * result.top1).toFixed(2)}%, ` +
         `top-5 ${(100 * result.top5).toFixed(2)}% on ${result.count} images ` +

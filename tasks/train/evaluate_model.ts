@@ -1,6 +1,6 @@
 /**
  * Runs a model over a stream of batches in inference mode and measures loss, top-1/top-5,
- * per-class accuracy, the confusion matrix and throughput.
+ * per-class accuracy, the confusion matrix, throughput, and each image's prediction.
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -34,6 +34,8 @@ export interface Evaluation {
   count: number;
   seconds: number;
   images_per_sec: number;
+  /** Per image, in stream order: true class, predicted class, probability of the prediction. */
+  predictions: { label: Int32Array; prediction: Int32Array; confidence: Float32Array };
 }
 
 /**
@@ -48,11 +50,12 @@ export async function evaluateModel(
   const { classes, fromLogits = true } = options;
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   let count = 0, lossSum = 0, top1 = 0, top5 = 0;
+  const labels: number[] = [], predictions: number[] = [], confidences: number[] = [];
   const start = performance.now();
   for await (const batch of batches) {
     try {
       options.signal?.throwIfAborted();
-      const [stats, predicted] = tf.tidy(() => {
+      const [stats, predicted, confidence] = tf.tidy(() => {
         const out = model.apply(batch.x, { training: false }) as tf.Tensor;
         const rank = targetRank(out, batch.y);
         const sums = tf.stack([
@@ -60,14 +63,26 @@ export async function evaluateModel(
           tf.sum(tf.cast(tf.less(rank, 1), "float32")),
           tf.sum(tf.cast(tf.less(rank, 5), "float32")),
         ]);
-        return [sums, tf.argMax(tf.reshape(out, [-1, classes]), 1)];
+        const scores = tf.reshape(out, [-1, classes]);
+        const probabilities = fromLogits ? tf.softmax(scores) : scores;
+        return [sums, tf.argMax(scores, 1), tf.max(probabilities, 1)];
       });
-      const [s, p, y] = await Promise.all([stats.data(), predicted.data(), batch.y.data()]);
-      tf.dispose([stats, predicted]);
+      const [s, p, y, c] = await Promise.all([
+        stats.data(),
+        predicted.data(),
+        batch.y.data(),
+        confidence.data(),
+      ]);
+      tf.dispose([stats, predicted, confidence]);
       lossSum += s[0];
       top1 += s[1];
       top5 += s[2];
-      for (let i = 0; i < p.length; i++) confusion[y[i]][p[i]]++;
+      for (let i = 0; i < p.length; i++) {
+        confusion[y[i]][p[i]]++;
+        labels.push(y[i]);
+        predictions.push(p[i]);
+        confidences.push(c[i]);
+      }
       count += batch.size;
       options.onBatch?.(count);
     } finally {
@@ -88,5 +103,10 @@ export async function evaluateModel(
     count,
     seconds,
     images_per_sec: count / seconds,
+    predictions: {
+      label: Int32Array.from(labels),
+      prediction: Int32Array.from(predictions),
+      confidence: Float32Array.from(confidences),
+    },
   };
 }

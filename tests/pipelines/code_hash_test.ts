@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { hashStageCode } from "../../pipelines/hashing/code_hash.ts";
+import { hashStageCode, resolvePackageVersion } from "../../pipelines/hashing/code_hash.ts";
 import { scanImports } from "../../pipelines/hashing/_scan_imports.ts";
 import { sha256 } from "../../pipelines/hashing/sha256.ts";
 
@@ -13,7 +13,12 @@ async function hashFiles(files: Record<string, string>, roots: string[]) {
       await Deno.mkdir(join(dir, name, ".."), { recursive: true });
       await Deno.writeTextFile(join(dir, name), text);
     }
-    const code = await hashStageCode(roots.map((r) => pathToFileURL(join(dir, r))));
+    const code = await hashStageCode(roots.map((r) => pathToFileURL(join(dir, r))), {
+      resolvePackage: (specifier) => {
+        if (specifier === "missing-pkg") throw new Error("not a dependency");
+        return `${specifier.replace(/^npm:/, "").replace(/@.*$/, "")}@1.0.0`;
+      },
+    });
     // Untracked reasons name absolute paths; keep them readable.
     return { ...code, untracked: code.untracked.map((u) => u.replaceAll(dir + "/", "")) };
   } finally {
@@ -44,7 +49,29 @@ Deno.test("hashStageCode() follows static and literal imports transitively, not 
     "./up/outside.ts",
   ]);
   assert.equal(code.files["./lib/a.ts"], sha256(files["lib/a.ts"]));
+  assert.deepEqual(code.packages, { "npm:x@1": "x@1.0.0", zod: "zod@1.0.0" });
   assert.deepEqual(code.untracked, []);
+});
+
+Deno.test("hashStageCode() records each imported package's resolved version, and a package that does not resolve is untracked", async () => {
+  const code = await hashFiles({
+    "stage.ts": `import * as v from "vega";
+import "./lib.ts";
+`,
+    "lib.ts": `import { x } from "missing-pkg";
+import type { T } from "typed-only";
+`,
+  }, ["stage.ts"]);
+  assert.deepEqual(code.packages, { "missing-pkg": "unresolved", vega: "vega@1.0.0" });
+  assert.deepEqual(code.untracked, [
+    "lib.ts: imports package missing-pkg, which does not resolve here",
+  ]);
+});
+
+Deno.test("resolvePackageVersion() names the version the project's import map resolves to", () => {
+  assert.equal(resolvePackageVersion("vega"), "vega@6.4.0");
+  assert.equal(resolvePackageVersion("@tensorflow/tfjs-core"), "@tensorflow/tfjs-core@4.22.0");
+  assert.throws(() => resolvePackageVersion("no-such-package-here"));
 });
 
 Deno.test("hashStageCode() is not fooled by imports inside comments, strings, templates or regular expressions", async () => {

@@ -71,7 +71,7 @@ Deno.test("runCli() returns 2 with a usage hint for bad arguments", async () => 
     ],
     [
       ["run", "a.yaml", "--frobnicate"],
-      "Cannot parse the command line as '--frobnicate' is not a known option: allowed: 'jobs', 'cache-dir', 'dry-run', 'force', 'only', 'isolate', 'help'",
+      "Cannot parse the command line as '--frobnicate' is not a known option: allowed: 'jobs', 'cache-dir', 'dry-run', 'force', 'only', 'isolate', 'yes', 'help', 'executor', 'partition', 'time', 'mem', 'cpus-per-task', 'gres', 'sbatch-arg', 'detach'",
     ],
     [
       ["run", "a.yaml", "--dryrun"],

@@ -26,6 +26,7 @@ Deno.test("fingerprintOf() is the SHA-256 of the canonical fingerprint object", 
     params: { lr: 0.1 },
     inputs: { data: "ab" },
     code: { "./train.ts": "cd" },
+    packages: { zod: "zod@4.6.7" },
     runtime: { backend: "wasm" },
   };
   assert.equal(fingerprintOf(object), sha256(canonicalJson(object)));
@@ -52,6 +53,7 @@ Deno.test("explainChange() names changed params, inputs, code files and runtime 
     params: { train: { lr: 0.1, epochs: 2 }, tags: ["a", "b"] },
     inputs: { data: "1", split: "2" },
     code: { "./train.ts": "x", "./old.ts": "y" },
+    packages: { vega: "vega@6.4.0" },
     runtime: { backend: "wasm", tfjs: "4.22.0" },
   };
   const after: FingerprintObject = {
@@ -59,6 +61,7 @@ Deno.test("explainChange() names changed params, inputs, code files and runtime 
     params: { train: { lr: 0.2, epochs: 2, clip: 1 }, tags: ["a", "c"] },
     inputs: { data: "9", split: "2" },
     code: { "./train.ts": "z", "./new.ts": "w" },
+    packages: { vega: "vega@6.5.0", zod: "zod@4.6.7" },
     runtime: { backend: "webgpu", tfjs: "4.22.0" },
   };
   assert.deepEqual(explainChange(before, after, { inputIds: { data: "data:mnist" } }), [
@@ -68,6 +71,8 @@ Deno.test("explainChange() names changed params, inputs, code files and runtime 
     "code ./new.ts added",
     "code ./old.ts removed",
     "code ./train.ts",
+    "package vega vega@6.4.0 → vega@6.5.0",
+    "package zod added (zod@4.6.7)",
     "runtime backend wasm → webgpu",
     "input data:mnist changed (content)",
   ]);

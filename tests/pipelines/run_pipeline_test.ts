@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cacheLayout } from "../../pipelines/cache/cache_layout.ts";
 import type { StageJob } from "../../pipelines/run/execute_stage.ts";
+import { inProcessExecutor } from "../../pipelines/run/in_process_executor.ts";
 import { runPipeline } from "../../pipelines/run/run_pipeline.ts";
 import { buildStageGraph } from "../../pipelines/graph/stage_graph.ts";
 import type { StageNode } from "../../pipelines/types.ts";
@@ -24,7 +25,7 @@ Deno.test("runPipeline() runs at most `jobs` stages at once and a stage only aft
     let running = 0;
     let peak = 0;
     const finished: string[] = [];
-    const executor = async (job: StageJob) => {
+    const runJob = async (job: StageJob) => {
       running++;
       peak = Math.max(peak, running);
       await new Promise((r) => setTimeout(r, 20));
@@ -32,10 +33,10 @@ Deno.test("runPipeline() runs at most `jobs` stages at once and a stage only aft
       finished.push(JSON.stringify(job.params));
       running--;
     };
+    const layout = cacheLayout(join(dir, "c"));
     const results = await runPipeline(stages, {
-      layout: cacheLayout(join(dir, "c")),
-      jobs: 2,
-      executor,
+      layout,
+      executor: inProcessExecutor({ layout, runJob, slots: 2 }),
     });
     assert.equal(peak, 2);
     assert.equal(finished.at(-1), "null", "the join stage runs last");
@@ -50,13 +51,14 @@ Deno.test("runPipeline() skips stages that had not started when the run is inter
   try {
     const stages = await buildStageGraph([{ config: "c", nodes: [fanIn(3)] }]);
     const controller = new AbortController();
-    const executor = async (job: StageJob) => {
+    const runJob = async (job: StageJob) => {
       await Deno.writeTextFile(join(job.outDir, "x.json"), "{}");
       controller.abort();
     };
+    const layout = cacheLayout(join(dir, "c"));
     const results = await runPipeline(stages, {
-      layout: cacheLayout(join(dir, "c")),
-      executor,
+      layout,
+      executor: inProcessExecutor({ layout, runJob }),
       signal: controller.signal,
     });
     assert.deepEqual(results.map((r) => [r.stage.id, r.outcome, r.error]), [

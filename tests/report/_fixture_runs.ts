@@ -5,6 +5,7 @@
  * @module
  */
 import { join } from "node:path";
+import { writePredictions } from "../../tasks/artifacts/predictions.ts";
 import { writeHistory } from "../../tasks/artifacts/history.ts";
 import { writeMetrics } from "../../tasks/artifacts/metrics.ts";
 import { writeModelSummary } from "../../tasks/artifacts/model_summary.ts";
@@ -56,6 +57,14 @@ export interface FixtureRun {
   reduced?: string;
   /** Extra model params (they make runs differ for seed grouping). */
   modelParams?: Record<string, number | string | boolean>;
+  /** Extra train params. */
+  trainParams?: Record<string, number | string | boolean>;
+  /** Learning rate per epoch. Default: 0.001 halved every 2 epochs. */
+  lr?: (epoch: number) => number;
+  /** Class names instead of Fashion-MNIST's (or class-000 … for other counts). */
+  classNames?: string[];
+  /** The run's `assumptions` param. */
+  assumptions?: string[];
 }
 
 /** The runs most tests use: 3 seeds, a 3-point dropout sweep, a diverged, a stuck, a reduced run. */
@@ -134,9 +143,11 @@ export function fixtureParams(runs: readonly FixtureRun[], options: Record<strin
           lr: 0.001,
           batch_size: 128,
           epochs: r.plannedEpochs ?? r.epochs,
+          ...(r.trainParams ?? {}),
         },
         backend: "wasm",
         seed: r.seed,
+        ...(r.assumptions ? { assumptions: r.assumptions } : {}),
       },
       ...(r.reduced ? { reduced: r.reduced } : {}),
     })),
@@ -158,8 +169,10 @@ export function fixtureParams(runs: readonly FixtureRun[], options: Record<strin
 }
 
 /**
- * Writes `train/<run>/` and `evaluate/<run>/` under `root` for each run.
- * @returns the stage inputs: `train:<run>` and `evaluate:<run>` → directory
+ * Writes `train/<run>/` and `evaluate/<run>/` (with predictions.csv) under `root` for each run,
+ * and one data artifact per class count (meta.json and test-images.u8 only: what the report
+ * reads) whose test images are image k of class c at index 100 c + k.
+ * @returns the stage inputs: `train:<run>`, `evaluate:<run>` and `data:<run>` → directory
  */
 export async function writeFixtureRuns(
   root: string,
@@ -190,7 +203,7 @@ export async function writeFixtureRuns(
         val_loss: 2.3 * Math.exp(-0.7 * e) + 0.25 + rand() * 0.02,
         val_top1: val,
         val_top5: Math.min(1, val + 0.08),
-        lr: 0.001 * 0.5 ** Math.floor(i / 2),
+        lr: run.lr ? run.lr(e) : 0.001 * 0.5 ** Math.floor(i / 2),
         seconds: 20 + rand() * 2,
         images_per_sec: 2400 + rand() * 100,
       };
@@ -247,10 +260,12 @@ export async function writeFixtureRuns(
     );
 
     // Confusion: 100 images per class, `correct` spread so the trace is exactly top1 × images.
-    const classes = run.classes ?? 10;
-    const names = classes === 10
-      ? CLASS_NAMES
-      : Array.from({ length: classes }, (_, c) => `class-${String(c).padStart(3, "0")}`);
+    const classes = run.classNames?.length ?? run.classes ?? 10;
+    const names = run.classNames ??
+      (classes === 10
+        ? CLASS_NAMES
+        : Array.from({ length: classes }, (_, c) => `class-${String(c).padStart(3, "0")}`));
+    inputs[`data:${run.name}`] = await fixtureData(root, names);
     const images = 100 * classes;
     const correctTotal = Math.round(run.top1 * images);
     const confusion = names.map((_, c) => {
@@ -267,6 +282,15 @@ export async function writeFixtureRuns(
       return row;
     });
     const top1 = correctTotal / images;
+    // Predictions in test order (class c holds images 100 c … 100 c + 99): the row's correct
+    // images first, then its mistakes column by column, each with a made-up confidence.
+    const predicted = confusion.flatMap((row) => row.flatMap((count, j) => Array(count).fill(j)));
+    await writePredictions(evaluateDir, {
+      index: Int32Array.from({ length: images }, (_, i) => i),
+      label: Int32Array.from({ length: images }, (_, i) => Math.floor(i / 100)),
+      prediction: Int32Array.from(predicted),
+      confidence: Float32Array.from({ length: images }, () => 0.3 + 0.7 * rand()),
+    });
     await writeMetrics(
       evaluateDir,
       {
@@ -283,4 +307,51 @@ export async function writeFixtureRuns(
     );
   }
   return inputs;
+}
+
+/** Side of the fixture test images: 28 (like MNIST) up to 10 classes, else 8. */
+function fixtureSide(classes: number): number {
+  return classes <= 10 ? 28 : 8;
+}
+
+/**
+ * Writes (once per class list) a data artifact of 100 grey test images per class: image k of
+ * class c is a bar whose position depends on c and brightness on k, so images differ visibly.
+ * @returns its directory
+ */
+async function fixtureData(root: string, names: readonly string[]): Promise<string> {
+  const classes = names.length;
+  const dir = join(root, "data", `${classes}-${names[0].codePointAt(0)}`);
+  try {
+    await Deno.stat(join(dir, "meta.json"));
+    return dir;
+  } catch {
+    // not written yet
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  const side = fixtureSide(classes);
+  const pixels = new Uint8Array(100 * classes * side * side);
+  for (let c = 0; c < classes; c++) {
+    for (let k = 0; k < 100; k++) {
+      const image = (c * 100 + k) * side * side;
+      const column = Math.floor(((c % 10) + 0.5) * side / 10);
+      for (let y = 2; y < side - 2; y++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const x = Math.min(side - 1, Math.max(0, column + dx));
+          pixels[image + y * side + x] = 120 + (k % 100);
+        }
+      }
+    }
+  }
+  await Deno.writeFile(join(dir, "test-images.u8"), pixels);
+  await Deno.writeTextFile(
+    join(dir, "meta.json"),
+    JSON.stringify({
+      dataset: "fashion-mnist",
+      shape: [side, side, 1],
+      counts: { train: 0, test: 100 * classes },
+      classNames: names,
+    }),
+  );
+  return dir;
 }

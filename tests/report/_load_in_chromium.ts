@@ -24,11 +24,62 @@ export interface PageStatus {
   dom: string;
 }
 
+/** Options of {@linkcode loadInChromium}. */
+export interface LoadOptions {
+  /** Browser window size in CSS pixels. Default: Chromium's (800 × 600). */
+  windowSize?: [number, number];
+}
+
 /**
  * Opens `htmlPath` in a fresh headless Chromium profile with networking features off.
  * @throws Error when Chromium is not installed or exits with an error
  */
-export async function loadInChromium(htmlPath: string): Promise<PageStatus> {
+export async function loadInChromium(
+  htmlPath: string,
+  options: LoadOptions = {},
+): Promise<PageStatus> {
+  const { stdout, stderr } = await runChromium(htmlPath, [
+    ...(options.windowSize ? [`--window-size=${options.windowSize.join(",")}`] : []),
+    "--virtual-time-budget=20000",
+    "--dump-dom",
+  ]);
+  const dom = stdout;
+  const status = dom.match(/<p id="report-status"([^>]*)>([^<]*)<\/p>/);
+  const attribute = (name: string) => status?.[1].match(new RegExp(`${name}="([^"]*)"`))?.[1] ?? "";
+  return {
+    state: status ? attribute("data-state") : "missing",
+    rendered: Number(attribute("data-rendered")),
+    total: Number(attribute("data-total")),
+    text: status?.[2] ?? "",
+    chartsWithSvg:
+      (dom.match(/<div id="chart-[^"]*"[^>]*>(?:(?!<\/figure>)[\s\S])*?<svg/g) ?? []).length,
+    console: stderr.split("\n").filter((line) => line.includes(":CONSOLE")),
+    dom,
+  };
+}
+
+/**
+ * Takes a screenshot of `htmlPath` at `size` (CSS pixels).
+ * @returns the PNG bytes
+ */
+export async function screenshotInChromium(
+  htmlPath: string,
+  size: [number, number],
+): Promise<Uint8Array> {
+  const dir = await Deno.makeTempDir({ prefix: "report-shot-" });
+  try {
+    const path = `${dir}/shot.png`;
+    await runChromium(htmlPath, [`--window-size=${size.join(",")}`, `--screenshot=${path}`]);
+    return await Deno.readFile(path);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function runChromium(
+  htmlPath: string,
+  extra: string[],
+): Promise<{ stdout: string; stderr: string }> {
   try {
     await Deno.stat(CHROMIUM);
   } catch {
@@ -53,8 +104,8 @@ export async function loadInChromium(htmlPath: string): Promise<PageStatus> {
         `--user-data-dir=${profile}`,
         "--enable-logging=stderr",
         "--v=0",
-        "--virtual-time-budget=20000",
-        "--dump-dom",
+        "--hide-scrollbars",
+        ...extra,
         `file://${htmlPath}`,
       ],
       stdout: "piped",
@@ -62,26 +113,14 @@ export async function loadInChromium(htmlPath: string): Promise<PageStatus> {
       // A hung browser must fail the test, not stall the suite.
       signal: AbortSignal.timeout(120_000),
     }).output();
-    const dom = new TextDecoder().decode(output.stdout);
+    const stdout = new TextDecoder().decode(output.stdout);
     const stderr = new TextDecoder().decode(output.stderr);
     if (!output.success) {
       throw new Error(
         `Chromium exited with ${output.code} loading ${htmlPath}: ${stderr.slice(-2000)}`,
       );
     }
-    const status = dom.match(/<p id="report-status"([^>]*)>([^<]*)<\/p>/);
-    const attribute = (name: string) =>
-      status?.[1].match(new RegExp(`${name}="([^"]*)"`))?.[1] ?? "";
-    return {
-      state: status ? attribute("data-state") : "missing",
-      rendered: Number(attribute("data-rendered")),
-      total: Number(attribute("data-total")),
-      text: status?.[2] ?? "",
-      chartsWithSvg:
-        (dom.match(/<div id="chart-[^"]*"[^>]*>(?:(?!<\/figure>)[\s\S])*?<svg/g) ?? []).length,
-      console: stderr.split("\n").filter((line) => line.includes(":CONSOLE")),
-      dom,
-    };
+    return { stdout, stderr };
   } finally {
     await Deno.remove(profile, { recursive: true });
   }

@@ -22,12 +22,18 @@ Deno.test("report.html in headless Chromium", async (t) => {
   const page = await loadInChromium(join(out, "report.html"));
 
   await t.step("renders every chart as an SVG with no console message", () => {
-    assert.equal(page.text, "Rendered 6 of 6 charts.");
+    assert.equal(page.text, "Rendered 7 of 7 charts.");
     assert.equal(page.state, "ok");
-    assert.equal(page.rendered, 6);
-    assert.equal(page.total, 6);
-    assert.equal(page.chartsWithSvg, 6);
+    assert.equal(page.rendered, 7);
+    assert.equal(page.total, 7);
+    assert.equal(page.chartsWithSvg, 7);
     assert.deepEqual(page.console, []);
+    // The image grids are inline SVG with their thumbnails as PNG data.
+    for (const figure of ["mistakes", "samples"]) {
+      const at = page.dom.indexOf(`<figure class="picture" id="figure-${figure}"`);
+      assert.ok(at > 0, figure);
+      assert.match(page.dom.slice(at, at + 4000), /<image [^>]*href="data:image\/png;base64,/);
+    }
   });
 
   await t.step("shows the same results table as report.md", () => {
@@ -36,7 +42,7 @@ Deno.test("report.html in headless Chromium", async (t) => {
     ) {
       assert.ok(page.dom.includes(`>${cell}</td>`), cell);
     }
-    assert.ok(page.dom.includes("<td><strong>alexnet-seed=1</strong></td>"));
+    assert.ok(page.dom.includes("<td>alexnet-seed=1</td>"), "no winner without seeds");
     assert.match(
       page.dom,
       /<nav class="toc"><a href="#results">Results<\/a> · <a href="#across-seeds">Across seeds<\/a> · /,
@@ -82,8 +88,8 @@ Deno.test("report.html in headless Chromium", async (t) => {
     await Deno.writeTextFile(path, broken);
     const page = await loadInChromium(path);
     assert.equal(page.state, "error");
-    assert.equal(page.rendered, 5);
-    assert.match(page.text, /^Rendered 5 of 6 charts; errors: .*chart confusion: /);
+    assert.equal(page.rendered, 6);
+    assert.match(page.text, /^Rendered 6 of 7 charts; errors: .*chart confusion: /);
   });
 
   await t.step("reports a console error and an uncaught exception on the page", async () => {
@@ -96,7 +102,7 @@ Deno.test("report.html in headless Chromium", async (t) => {
     await Deno.writeTextFile(path, broken);
     const page = await loadInChromium(path);
     assert.equal(page.state, "error");
-    assert.equal(page.rendered, 6);
+    assert.equal(page.rendered, 7);
     assert.match(page.text, /console\.error: something failed/);
     assert.match(page.text, /error: Uncaught Error: late/);
   });

@@ -3,7 +3,7 @@ import { reportOptionsSchema } from "../../tasks/report/report_options.ts";
 
 Deno.test("reportOptionsSchema fills every default from an empty report: section", () => {
   assert.deepEqual(reportOptionsSchema.parse({}), {
-    rank_by: "test_top1",
+    rank_by: "val_top1",
     sort: "config",
     accuracy: "percent",
     decimals: 2,
@@ -13,6 +13,9 @@ Deno.test("reportOptionsSchema fills every default from an empty report: section
     epoch_table_rows: 25,
     max_classes: 30,
     summary_rows: 60,
+    max_lines: 8,
+    language: "en",
+    images: { mistakes: 8, per_class: 4, max_models: 12 },
     references: {},
     confusion_normalize: true,
     chart_width: 480,
@@ -26,10 +29,13 @@ Deno.test("reportOptionsSchema fills every default from an empty report: section
       ablations: true,
       epochs: true,
       per_class: true,
+      images: true,
+      stage_graph: true,
       summaries: true,
       provenance: true,
     },
     charts: {
+      curves: true,
       val_accuracy: true,
       loss: true,
       test_accuracy: true,
@@ -59,9 +65,24 @@ Deno.test("reportOptionsSchema rejects unknown keys and out-of-range values", ()
   assert.deepEqual(
     result.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
     [
-      'rank_by: Invalid option: expected one of "test_top1"|"test_top5"|"test_loss"|"val_top1"',
+      'rank_by: Invalid option: expected one of "val_top1"|"val_loss"|"test_top1"|"test_top5"|"test_loss"',
       "png_scale: Too small: expected number to be >=0.25",
       'charts: Unrecognized key: "lossy"',
     ],
   );
+});
+
+Deno.test("reportOptionsSchema takes notes as a file or a file and a place, and a language tag", () => {
+  assert.equal(reportOptionsSchema.parse({ notes: "notes.md" }).notes, "notes.md");
+  assert.deepEqual(reportOptionsSchema.parse({ notes: { file: "n.md" } }).notes, {
+    file: "n.md",
+    after: "end",
+  });
+  assert.equal(reportOptionsSchema.parse({ language: "zh-CN" }).language, "zh-CN");
+  const bad = reportOptionsSchema.safeParse({
+    notes: { file: "n.md", after: "middle" },
+    language: "Chinese!",
+  });
+  assert.equal(bad.success, false);
+  assert.deepEqual(bad.error!.issues.map((i) => i.path.join(".")), ["notes", "language"]);
 });

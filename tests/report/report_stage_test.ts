@@ -23,12 +23,12 @@ Deno.test("the report stage writes the report into outDir and logs what it wrote
   const { ctx, lines, progress } = await context(root, fixtureParams(runs), inputs);
   await run(ctx);
   const entries = [...Deno.readDirSync(ctx.outDir)].map((e) => e.name).sort();
-  assert.deepEqual(entries, ["charts", "metrics", "report.html", "report.md"]);
+  assert.deepEqual(entries, ["charts", "metrics", "report.html", "report.md", "run-info.json"]);
   assert.deepEqual(lines, [
-    "rendered 6 charts",
+    "rendered 7 charts and 2 figures",
     "wrote report.md, report.html and metrics for 4 runs",
   ]);
-  assert.deepEqual(progress.at(-1), { done: 6, total: 6, unit: "charts", note: "confusion" });
+  assert.deepEqual(progress.at(-1), { done: 9, total: 9, unit: "charts", note: "samples" });
   await Deno.remove(root, { recursive: true });
 });
 
@@ -41,7 +41,7 @@ Deno.test("the report stage names the invalid param and the missing input", asyn
   await assert.rejects(() => run(bad.ctx), {
     message:
       "Cannot build the report as its params are invalid: options.rank_by: Invalid option: " +
-      'expected one of "test_top1"|"test_top5"|"test_loss"|"val_top1"; ' +
+      'expected one of "val_top1"|"val_loss"|"test_top1"|"test_top5"|"test_loss"; ' +
       'options: Unrecognized key: "colour"',
   });
   const missing = await context(root, fixtureParams(runs), {

@@ -110,12 +110,12 @@ Deno.test("planStages() gives runs with different split params their own split s
   assert.equal(byKind(nodes, "data").length, 1);
 });
 
-Deno.test("planStages() puts the resolved backend into the train and evaluate runtime facts only", async () => {
+Deno.test("planStages() puts the resolved backend into the train and evaluate runtime facts, the CJK font into the report's", async () => {
   const nodes = await plan([
     run("a", { data: { dataset: "mnist" }, model: { name: "lenet" } }),
     run("b", { data: { dataset: "mnist" }, model: { name: "lenet" }, backend: "cpu" }),
   ]);
-  const runtimes = nodes.map((n) => [n.id, n.runtime ?? null]);
+  const runtimes = nodes.filter((n) => n.kind !== "report").map((n) => [n.id, n.runtime ?? null]);
   const native = { backend: "native@0123456789abcdef", tfjs: "4.22.0", deno: "2.9.6" };
   assert.deepEqual(runtimes, [
     ["data:mnist", null],
@@ -124,8 +124,13 @@ Deno.test("planStages() puts the resolved backend into the train and evaluate ru
     ["evaluate:a", native],
     ["train:b", { backend: "cpu", tfjs: "4.22.0", deno: "2.9.6" }],
     ["evaluate:b", { backend: "cpu", tfjs: "4.22.0", deno: "2.9.6" }],
-    ["report:demo", null],
   ]);
+  // The report's charts use a system CJK font: its digest is the report's one runtime fact.
+  const report = nodes.find((n) => n.kind === "report")!;
+  assert.match(
+    String((report.runtime as { cjk_font: string }).cjk_font),
+    /^([0-9a-f]{64}|missing)$/,
+  );
 });
 
 Deno.test("planStages() gives the report every run's stages, labels reduced runs and publishes it", async () => {
@@ -149,10 +154,13 @@ Deno.test("planStages() gives the report every run's stages, labels reduced runs
   assert.deepEqual(Object.keys(report.inputs), [
     "train:full",
     "evaluate:full",
+    "data:full",
     "train:tenth",
     "evaluate:tenth",
+    "data:tenth",
     "train:short",
     "evaluate:short",
+    "data:short",
   ]);
   const runs = (report.params as { runs: { name: string; reduced?: string }[] }).runs;
   assert.deepEqual(runs.map((r) => [r.name, r.reduced]), [

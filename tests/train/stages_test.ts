@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readPredictions } from "../../tasks/artifacts/predictions.ts";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { type ImageSet, writeDataArtifact, writeSplitArtifact } from "../../tasks/datasets/mod.ts";
@@ -165,6 +166,17 @@ Deno.test("the train and evaluate stages write every artifact with provenance", 
     assert.ok(metrics.images_per_sec > 0);
     // The test metrics repeat the last validation pass's method: same loss function, same rank rule.
     assert.ok(Number.isFinite(metrics.loss) && metrics.loss > 0);
+    // predictions.csv: one top-1 class per test image, agreeing with the confusion matrix.
+    const predictions = (await readPredictions(evalOut, 4))!;
+    assert.equal(predictions.index.length, 40);
+    const predicted = [0, 1, 2, 3].map((c) => predictions.prediction.filter((p) => p === c).length);
+    assert.deepEqual(
+      predicted,
+      [0, 1, 2, 3].map((c) =>
+        metrics.confusion.reduce((a: number, row: number[]) => a + row[c], 0)
+      ),
+    );
+    assert.ok(predictions.confidence.every((p) => p >= 0.25 && p <= 1));
   } finally {
     await Deno.remove(root, { recursive: true });
   }

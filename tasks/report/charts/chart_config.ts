@@ -25,7 +25,7 @@ export function chartConfig(): Config {
     padding: 8,
     title: { fontSize: 14, anchor: "start" },
     axis: { labelFontSize: 11, titleFontSize: 12, gridColor: "#e6e6e6" },
-    legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400 },
+    legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400, titleLimit: 400 },
     view: { stroke: null },
   };
 }

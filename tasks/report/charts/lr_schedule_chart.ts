@@ -5,51 +5,52 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { ReportData } from "../report_data.ts";
 import type { ChartBlock } from "../report_document.ts";
+import { epochX, positiveScale } from "./axes.ts";
 import { categoryScheme, chartConfig, type ChartSize, VEGA_LITE_SCHEMA } from "./chart_config.ts";
-import { seedGroupLabels } from "./seed_group_labels.ts";
 
 /**
- * A step line per run. The y axis is logarithmic when the rates span more than a factor of 20
- * (step decay by 0.1 would otherwise flatten to zero).
- * @returns null when no epoch records a learning rate
+ * A step line per seed group (its seeds share a schedule; a plateau schedule may differ, the
+ * first seed is drawn). The y axis is logarithmic when the rates span more than a factor of 20.
+ * @returns null when no run changes its learning rate during training (a constant rate is in
+ *   the setup table; a chart of flat lines, or of one dot per run, says nothing more)
  */
 export function lrScheduleChart(data: ReportData, size: ChartSize): ChartBlock | null {
-  const groupOf = seedGroupLabels(data);
-  const values = data.results.flatMap((r) =>
-    r.history
+  const values = data.seedGroups.flatMap((group) =>
+    group.results[0].history
       .filter((e) => e.lr !== null && Number.isFinite(e.lr))
-      .map((e) => ({ run: r.run.name, group: groupOf.get(r)!, epoch: e.epoch, lr: e.lr as number }))
+      .map((e) => ({ run: group.label, epoch: e.epoch, lr: e.lr as number }))
   );
-  if (values.length === 0) return null;
-  const rates = values.map((v) => v.lr);
-  const min = Math.min(...rates);
-  const max = Math.max(...rates);
-  const log = min > 0 && max / min > 20;
-  const groups = new Set(values.map((v) => v.group)).size;
+  const changes = data.results.some((r) => {
+    const rates = r.history.map((e) => e.lr).filter((v) => v !== null && Number.isFinite(v));
+    return new Set(rates).size > 1;
+  });
+  if (values.length === 0 || !changes) return null;
+  const y = positiveScale(values.map((v) => v.lr), 20);
+  const groups = new Set(values.map((v) => v.run)).size;
   const spec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     title: "Learning rate per epoch",
     width: size.width,
     height: Math.round(size.height * 0.75),
     data: { values },
-    params: [{ name: "pick", select: { type: "point", fields: ["group"] }, bind: "legend" }],
+    params: [{ name: "pick", select: { type: "point", fields: ["run"] }, bind: "legend" }],
     mark: { type: "line", interpolate: "step-after", point: true, strokeWidth: 1.5 },
     encoding: {
-      x: { field: "epoch", type: "quantitative", title: "epoch", axis: { tickMinStep: 1 } },
+      x: epochX(values.map((v) => v.epoch), size.width),
       y: {
         field: "lr",
         type: "quantitative",
         title: "learning rate",
-        scale: log ? { type: "log" } : { zero: false },
-        axis: { format: ".2~g" },
+        scale: y.scale,
+        axis: "axis" in y ? y.axis : { format: ".2~g" },
       },
       color: {
-        field: "group",
+        field: "run",
         type: "nominal",
         title: "run",
+        sort: data.seedGroups.map((g) => g.label),
         scale: { scheme: categoryScheme(groups) },
       },
-      detail: { field: "run", type: "nominal" },
       opacity: { condition: { param: "pick", value: 1 }, value: 0.15 },
       tooltip: [
         { field: "run", type: "nominal" },

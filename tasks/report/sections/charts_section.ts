@@ -1,8 +1,10 @@
 /**
- * Training curves, test accuracy bars and the best run's confusion matrix.
+ * Training curves (per model, then every configuration together), test accuracy bars and the
+ * selected run's confusion matrix.
  * @module
  */
 import { confusionChart } from "../charts/confusion_chart.ts";
+import { curvesChart } from "../charts/curves_chart.ts";
 import { lossChart } from "../charts/loss_chart.ts";
 import { lrScheduleChart } from "../charts/lr_schedule_chart.ts";
 import { testAccuracyChart } from "../charts/test_accuracy_chart.ts";
@@ -18,6 +20,7 @@ export function chartsSection(data: ReportData): Block[] {
   const { options } = data.params;
   const size = { width: options.chart_width, height: options.chart_height };
   const curves = [
+    options.charts.curves ? curvesChart(data, size) : null,
     options.charts.val_accuracy ? valAccuracyChart(data, size) : null,
     options.charts.loss ? lossChart(data, size) : null,
     options.charts.lr_schedule ? lrScheduleChart(data, size) : null,
@@ -30,7 +33,7 @@ export function chartsSection(data: ReportData): Block[] {
   if (bars) blocks.push({ kind: "heading", level: 2, text: "Test accuracy" }, bars);
   if (options.charts.confusion && data.best) {
     blocks.push(
-      { kind: "heading", level: 2, text: "Confusion matrix of the best run" },
+      { kind: "heading", level: 2, text: "Confusion matrix of the selected run" },
       confusionChart(data.best, size, {
         normalize: options.confusion_normalize,
         maxClasses: options.max_classes,

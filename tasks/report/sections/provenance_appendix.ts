@@ -1,39 +1,34 @@
 /**
- * Appendix: where the numbers come from — config hash, stage fingerprints, versions, machine.
+ * Appendix: where the numbers come from — config hash, stage fingerprints, versions. Only what
+ * the cached results and the config determine: the machine, the date, the git commit and the
+ * timings of a run are run facts, in run-info.md beside the report (not committed).
  * @module
  */
 import type { ReportData } from "../report_data.ts";
 import type { Block } from "../report_document.ts";
 
-/** Provenance keys shown first, with their labels; other keys follow as they are. */
+/** Provenance keys shown, with their labels. */
 const KNOWN_KEYS: [string, string][] = [
-  ["date", "Generated"],
   ["deno", "Deno"],
   ["tfjs", "TensorFlow.js"],
   ["backend", "Backend"],
-  ["machine", "Machine"],
 ];
+
+/** The sidecar with this run's facts (written by tasks/report/run_info.ts). */
+export const RUN_INFO_MD = "run-info.md";
 
 /**
  * A key/value table (config and runtime) and a per-run table of stage fingerprints, from
  * `provenance.fingerprints` (input name → the engine's fingerprint of that stage, which the
  * report stage adds), cut to 16 characters: enough to find the cache entry.
- * @param date the generation date shown when `provenance.date` is absent
  */
-export function provenanceAppendix(data: ReportData, date: string): Block[] {
+export function provenanceAppendix(data: ReportData): Block[] {
   const { config, provenance } = data.params;
   const rows: string[][] = [
     ["Config", `\`${config.name}\` (\`${config.path}\`)`],
     ["Config hash", `\`${config.hash}\``],
   ];
-  for (const [key, label] of KNOWN_KEYS) {
-    const value = key === "date" ? provenance.date ?? date : provenance[key];
-    rows.push([label, String(value)]);
-  }
-  for (const [key, value] of Object.entries(provenance)) {
-    if (KNOWN_KEYS.some(([k]) => k === key) || key === "fingerprints") continue;
-    rows.push([key, typeof value === "string" ? value : JSON.stringify(value)]);
-  }
+  for (const [key, label] of KNOWN_KEYS) rows.push([label, String(provenance[key])]);
   const fingerprint = (kind: string, run: string) =>
     `\`${(provenance.fingerprints?.[`${kind}:${run}`] ?? "unknown").slice(0, 16)}\``;
   return [
@@ -56,5 +51,12 @@ export function provenanceAppendix(data: ReportData, date: string): Block[] {
     },
     { kind: "paragraph", text: "Reproduce with:" },
     { kind: "code", text: `deno task pipeline ${config.path}` },
+    {
+      kind: "link",
+      text: "Timings, images/s, the machine, the date and the git commit of the last run on " +
+        "this machine (not committed, as they change with every run): ",
+      label: RUN_INFO_MD,
+      href: RUN_INFO_MD,
+    },
   ];
 }

@@ -4,10 +4,11 @@
  */
 import { formatMetric } from "../format_metric.ts";
 import type { RunResult } from "../load_run_results.ts";
-import { rankMetricLabels, rankRuns, rankValue } from "../rank_runs.ts";
+import { rankRuns, rankValue } from "../rank_runs.ts";
 import type { ReportData } from "../report_data.ts";
 import type { Block } from "../report_document.ts";
 import { plannedEpochs } from "../run_flags.ts";
+import { selectionSentences } from "../selection_text.ts";
 
 /** Column headers of the results table (tests parse the table by these). */
 export const RESULTS_HEADERS = [
@@ -15,22 +16,21 @@ export const RESULTS_HEADERS = [
   "Model",
   "Params",
   "Epochs",
+  "Val top-1",
   "Test top-1",
   "Top-5",
   "Loss",
-  "Train time",
-  "Images/s",
   "Backend",
   "Notes",
 ] as const;
 
 /**
- * A sentence naming the best run, then the table. The best run's name is bold; flagged runs
- * carry their flags in "Notes" (⚠ for diverged or stuck).
+ * Sentences naming the selected configuration and whether it significantly beats the runner-up,
+ * then the table. The selected run's name is bold only when it does; flagged runs carry their
+ * flags in "Notes" (⚠ for diverged or stuck). Timings are run facts: run-info.md has them.
  */
 export function resultsSection(data: ReportData): Block[] {
   const { options, config } = data.params;
-  const f = data.format;
   const ordered = options.sort === "rank" ? rankRuns(data.results, options.rank_by) : data.results;
   const count = (kinds: string[]) =>
     data.results.filter((r) => data.flags.get(r)!.some((flag) => kinds.includes(flag.kind))).length;
@@ -38,16 +38,8 @@ export function resultsSection(data: ReportData): Block[] {
   const reduced = count(["reduced"]);
   const intro = [
     `${data.results.length} run${data.results.length === 1 ? "" : "s"} of \`${config.name}\`.`,
+    ...selectionSentences(data),
   ];
-  if (data.best) {
-    const m = data.best.metrics;
-    const tests = `test top-1 ${formatMetric("accuracy", m.top1, f)}, ` +
-      `top-5 ${formatMetric("accuracy", m.top5, f)}, loss ${formatMetric("loss", m.loss)}`;
-    const by = options.rank_by === "val_top1"
-      ? `${formatMetric("accuracy", rankValue(data.best, "val_top1"), f)}; ${tests}`
-      : tests;
-    intro.push(`Best by ${rankMetricLabels[options.rank_by]}: **${data.best.run.name}** (${by}).`);
-  }
   if (flagged > 0) intro.push(`⚠ ${flagged} diverged or stuck (see Notes).`);
   if (reduced > 0) {
     intro.push(
@@ -62,23 +54,11 @@ export function resultsSection(data: ReportData): Block[] {
     {
       kind: "table",
       headers: [...RESULTS_HEADERS],
-      align: [
-        "left",
-        "left",
-        "right",
-        "right",
-        "right",
-        "right",
-        "right",
-        "right",
-        "right",
-        "left",
-        "left",
-      ],
+      align: ["left", "left", "right", "right", "right", "right", "right", "right", "left", "left"],
       rows: ordered.map((r) => resultRow(data, r)),
       notes: [
-        "Test metrics come from the evaluate stage on the held-out test set. Train time covers " +
-        "all epochs including their validation passes; images/s counts training passes only.",
+        "Val top-1: validation accuracy after the last epoch, the weights the test set measured. " +
+        "Test metrics come from the evaluate stage on the held-out test set.",
       ],
     },
   ];
@@ -93,16 +73,16 @@ function resultRow(data: ReportData, r: RunResult): string[] {
   const notes = data.flags.get(r)!.map((flag) =>
     flag.kind === "diverged" || flag.kind === "stuck" ? `⚠ ${flag.text}` : flag.text
   );
+  const winner = r === data.best && data.selection.verdict.kind === "significant";
   return [
-    r === data.best ? `**${r.run.name}**` : r.run.name,
+    winner ? `**${r.run.name}**` : r.run.name,
     modelName(r),
     formatMetric("integer", r.train.params),
     epochs,
+    formatMetric("accuracy", rankValue(r, "val_top1"), f),
     formatMetric("accuracy", r.metrics.top1, f),
     formatMetric("accuracy", r.metrics.top5, f),
     formatMetric("loss", r.metrics.loss),
-    formatMetric("seconds", r.train.seconds),
-    formatMetric("rate", r.train.images_per_sec),
     r.train.backend,
     notes.join("; "),
   ];

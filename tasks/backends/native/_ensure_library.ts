@@ -16,7 +16,7 @@ import {
 export interface EnsureNativeLibraryOptions {
   /** The library. Default: `$CNNLAB_NATIVE_LIB`, else build/libcnnlab_native.so. */
   libraryPath?: string;
-  /** The sources it must match. Default: tasks/backends/native/src/. */
+  /** The sources it must match. Default: `$CNNLAB_NATIVE_SRC`, else tasks/backends/native/src/. */
   sourceDir?: string;
   /** Rebuild a stale library (true) or refuse it (false). Default: true. */
   rebuild?: boolean;
@@ -32,6 +32,14 @@ export type EnsuredLibrary =
 const BUILD_SCRIPT = new URL("./build_native.sh", import.meta.url).pathname;
 
 /**
+ * The sources the shim is built from: `$CNNLAB_NATIVE_SRC` (a copy of src/ to try kernel edits
+ * on, or a test's), else the project's own src/.
+ */
+export function nativeSourceDir(): string {
+  return envVar("CNNLAB_NATIVE_SRC") || NATIVE_SOURCE_DIR;
+}
+
+/**
  * Checks the library's build id against the sources' and rebuilds it on a mismatch. A missing
  * library is not built here: the reason says how to install oneDNN and build it.
  * @returns the path and its (now current) build id, or why it cannot be used and the command that
@@ -41,7 +49,7 @@ export async function ensureNativeLibrary(
   options: EnsureNativeLibraryOptions = {},
 ): Promise<EnsuredLibrary> {
   const path = options.libraryPath ?? envVar("CNNLAB_NATIVE_LIB") ?? defaultLibraryPath();
-  const sourceDir = options.sourceDir ?? NATIVE_SOURCE_DIR;
+  const sourceDir = options.sourceDir ?? nativeSourceDir();
   const command = rebuildCommand(path) +
     (sourceDir === NATIVE_SOURCE_DIR ? "" : ` --src ${sourceDir}`);
   let found: string | null;

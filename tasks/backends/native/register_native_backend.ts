@@ -32,7 +32,10 @@ import { installReluOutputGradient } from "./_relu_grad.ts";
 export interface RegisterNativeBackendOptions {
   /** Path of the shim library. Default: `$CNNLAB_NATIVE_LIB`, else `build/libcnnlab_native.so`. */
   libraryPath?: string;
-  /** The sources the library must have been built from. Default: tasks/backends/native/src/. */
+  /**
+   * The sources the library must have been built from. Default: `$CNNLAB_NATIVE_SRC`, else
+   * tasks/backends/native/src/.
+   */
   sourceDir?: string;
   /** Rebuild a library built from other sources or flags (else refuse it). Default: true. */
   rebuild?: boolean;

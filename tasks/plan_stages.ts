@@ -84,7 +84,12 @@ export async function planStages(
       shared.set(splitKey, split);
     }
     const backend = facts.backends[p.backend];
-    const runtime = { backend: backend.id, tfjs: facts.tfjs, deno: facts.deno };
+    const runtime = {
+      backend: backend.id,
+      ...(backend.threads === undefined ? {} : { threads: backend.threads }),
+      tfjs: facts.tfjs,
+      deno: facts.deno,
+    };
     const uses = { family: familyModule(p.model.name), backend: backendModule(backend.name) };
     const train: StageNode<TrainStageParams> = {
       id: `train:${run.name}`,

@@ -1,7 +1,7 @@
 /**
  * The runtime facts that change a run's numbers: which backend each requested backend resolves
- * to on this machine (with the identity of what computes: the native shim's build, the
- * tfjs-node package, the WebGPU adapter), and the tfjs and Deno versions. They are part of the
+ * to on this machine (with the identity of what computes: the native shim's build and its thread
+ * count, the tfjs-node package, the WebGPU adapter), and the tfjs and Deno versions. They are part of the
  * train and evaluate fingerprints, so moving a config to a machine with another backend, or
  * rebuilding the shim, retrains instead of reusing numbers computed elsewhere.
  * @module
@@ -18,6 +18,8 @@ export type ResolvedBackendFact = {
   name: Exclude<BackendName, "auto">;
   /** What the fingerprint records, e.g. `native@<build id>`. */
   id: string;
+  /** Threads per process where they change the numbers (native), else absent. */
+  threads?: number;
 };
 
 /** What {@linkcode runtimeFacts} returns. */
@@ -37,7 +39,11 @@ export async function runtimeFacts(runs: ExpandedRun<RunParams>[]): Promise<Runt
   const backends: Record<string, ResolvedBackendFact> = {};
   for (const request of [...requests].sort()) {
     const resolved = await resolveBackend(request);
-    backends[request] = { name: resolved.name, id: resolved.id };
+    backends[request] = {
+      name: resolved.name,
+      id: resolved.id,
+      ...(resolved.threads === undefined ? {} : { threads: resolved.threads }),
+    };
   }
   return { backends, tfjs: tfjsVersion, deno: Deno.version.deno };
 }

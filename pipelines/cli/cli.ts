@@ -86,6 +86,7 @@ export async function runCli<R, F extends Json>(
           lookOnly: cli.command === "status" || cli.dryRun,
           entry: options.entry ?? new URL(Deno.mainModule),
           err,
+          jobs: cli.jobs,
         }),
       });
     } catch (error) {

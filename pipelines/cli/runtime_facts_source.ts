@@ -6,6 +6,7 @@ import {
   probeRuntimeFacts,
 } from "../run/slurm/runtime_facts_probe.ts";
 import type { Json, Project } from "../types.ts";
+import { shareCores } from "../run/share_cores.ts";
 import type { ExecutorOverrides } from "./executor_args.ts";
 import { resolveExecutorSettings } from "./executor_args.ts";
 
@@ -19,13 +20,16 @@ export interface RuntimeFactsSourceOptions {
   entry: URL;
   /** Where messages go. */
   err: (text: string) => void;
+  /** `--jobs N`: locally, N stage processes share the cores (share_cores.ts). Default: 1. */
+  jobs?: number;
 }
 
 /**
  * Where the runtime facts of a pipeline come from: this machine for the local executor; a node
  * of the cluster for Slurm (a probe job with the train/evaluate resources), so the stages' keys
  * name the backend they will run on. `status` and `--dry-run` use the last probe's answer when
- * it answered the same question, and this machine's facts otherwise (and say so).
+ * it answered the same question, and this machine's facts otherwise (and say so). Locally,
+ * `--jobs N` first gives each stage process its share of the cores, which the facts then see.
  */
 export function runtimeFactsSource<R, F extends Json>(
   project: Project<R, F>,
@@ -38,7 +42,11 @@ export function runtimeFactsSource<R, F extends Json>(
   };
   return async (configs) => {
     const settings = resolveExecutorSettings(configs, options.overrides);
-    if (settings.type !== "slurm") return await here(configs);
+    if (settings.type !== "slurm") {
+      const shared = shareCores(options.jobs ?? 1);
+      if (shared) options.err(shared);
+      return await here(configs);
+    }
     const asked = configs.map((c) => ({ name: c.name, runs: c.runs }));
     if (options.lookOnly) {
       const kept = await keptRuntimeFacts(options.layout, factsRequestHash(settings, asked));

@@ -1,34 +1,48 @@
 /**
- * Whether the oneDNN `native` backend loads here (registering it, not selecting it), and the
- * identity of its build: the runtime facts record it, so a rebuilt shim reruns what it computed.
+ * Whether the oneDNN `native` backend loads here (registering it, not selecting it), and what
+ * makes its numbers: the build id of the loaded library and its OpenMP thread count. The runtime
+ * facts record both, so a rebuilt shim, or another thread count, reruns what it computed.
  * @module
  */
-import { createHash } from "node:crypto";
 import type { Probe } from "./_probe.ts";
-import { registerNativeBackend } from "./native/mod.ts";
+import { nativeSourceBuildId, registerNativeBackend } from "./native/mod.ts";
+import { nativeSourceDir } from "./native/_ensure_library.ts";
 
-const SOURCES = new URL("./native/src/", import.meta.url);
-const BUILD_SCRIPT = new URL("./native/build_native.sh", import.meta.url);
+/** A usable native backend: the loaded library's build id and its threads. */
+export type NativeProbe = { ok: true; detail: string; build: string; threads: number };
 
 /**
- * SHA-256 over the shim's sources (name and bytes, sorted by name) and its build script (which
- * holds the compiler flags): what the loaded library is checked against when it registers.
+ * Registers the `native` backend when its library loads; the detail names oneDNN and threads.
+ *
+ * The build is the id compiled into the loaded library (`cn_build_id()`), which registration
+ * checked against the sources, rebuilding or refusing a stale library. A library loaded earlier in
+ * this process is checked again against the sources as they are now: when they changed since, or
+ * their id cannot be computed, the backend is reported unavailable rather than keyed with a build
+ * that would not compute the stage.
  */
-export async function nativeSourceDigest(): Promise<string> {
-  const hash = createHash("sha256");
-  const names = [...Deno.readDirSync(SOURCES)].filter((e) => e.isFile).map((e) => e.name).sort();
-  for (const name of names) {
-    hash.update(`${name}\0`).update(await Deno.readFile(new URL(name, SOURCES))).update("\0");
-  }
-  hash.update("build_native.sh\0").update(await Deno.readFile(BUILD_SCRIPT));
-  return hash.digest("hex");
-}
-
-/** Registers the `native` backend when its library loads; the detail names oneDNN and threads. */
-export async function probeNative(): Promise<Probe & { build?: string }> {
+export async function probeNative(): Promise<NativeProbe | Extract<Probe, { ok: false }>> {
   const outcome = await registerNativeBackend();
   if (!outcome.ok) return outcome;
+  let now: string;
+  try {
+    now = await nativeSourceBuildId(nativeSourceDir());
+  } catch (e) {
+    return {
+      ok: false,
+      reason: `Cannot tell which native build would run: ${e instanceof Error ? e.message : e}`,
+    };
+  }
+  if (now !== outcome.buildId) {
+    return {
+      ok: false,
+      reason: `the native library loaded in this process (build ${
+        outcome.buildId.slice(0, 12)
+      }) no longer matches its sources (build ${
+        now.slice(0, 12)
+      }): start a new process, which rebuilds it`,
+    };
+  }
   const parts = [outcome.onednn ? `oneDNN ${outcome.onednn}` : "oneDNN"];
   if (outcome.threads) parts.push(`${outcome.threads} threads`);
-  return { ok: true, detail: parts.join(", "), build: await nativeSourceDigest() };
+  return { ok: true, detail: parts.join(", "), build: outcome.buildId, threads: outcome.threads };
 }

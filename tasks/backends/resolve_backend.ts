@@ -20,6 +20,11 @@ export interface ResolvedBackend {
    * version>`, `webgpu@<adapter>`.
    */
   id: string;
+  /**
+   * Threads per process, where the thread count changes the numbers (`native`: oneDNN splits
+   * reductions by thread, so 1 and 2 threads give other last bits); absent elsewhere.
+   */
+  threads?: number;
   /** For `auto`: why each faster backend was passed over. */
   skipped?: string[];
 }
@@ -60,7 +65,7 @@ async function webgpu(allowSoftware: boolean): Promise<ResolvedBackend | string>
 async function native(): Promise<ResolvedBackend | string> {
   const probe = await probeNative();
   return probe.ok
-    ? { name: "native", detail: probe.detail, id: `native@${probe.build}` }
+    ? { name: "native", detail: probe.detail, id: `native@${probe.build}`, threads: probe.threads }
     : probe.reason;
 }
 

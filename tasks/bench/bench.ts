@@ -1,169 +1,150 @@
 /**
- * `deno task bench`: every benchmark of the project, each in its own process (orchestrated with
- * zx): training images/s per model and backend against the PyTorch reference, the conv kernels'
- * GFLOP/s, and the engine's cached rerun (pipelines/bench/cached_rerun.ts) when it exists.
+ * `deno task bench`: the project's speed against PyTorch on this machine, every figure measured
+ * now, side by side (no stored reference numbers), each in its own process:
  *
- * Options: `--models lenet,vgg_small,resnet`, `--backends wasm,native,webgpu,tensorflow,cpu`,
- * `--steps 200 --warmup 5 --seconds 10` (timed steps at most, untimed steps first, and the time
- * after which a measurement stops). Timings on a shared machine are noisy, so where PyTorch is
- * installed (`apt-get install python3-torch`) the bench also runs ../shared/peers/torch_peer.py
- * on each model in the same session and prints that ratio too.
+ * 1. models: every distinct training step of the shipped configs (bench_workloads.ts), train and
+ *    evaluate images/s, training GFLOP/s against a matmul's, and peak memory, next to a PyTorch
+ *    twin with the same parameter count (tests/models/torch_parity/zoo_models.py), interleaved,
+ *    best of `--rounds` (PyTorch alternates OpenMP's default spinning and PASSIVE waiting, so
+ *    it gets its better policy for the machine's load);
+ * 2. jobs: two LeNet trainings at once on one thread each against one after the other on all
+ *    cores (what `--jobs 2` does);
+ * 3. pipeline: one LeNet epoch on full MNIST end to end against tasks/bench/lenet_epoch_peer.py;
+ * 4. kernels: the wasm convolution kernels' GFLOP/s; 5. engine: a cached rerun of a 50-run config.
+ *
+ * Options: `--models PATTERN,…` (config:run ids, config or model names; default all),
+ * `--backends native,…` (default native), `--rounds 2`, `--seconds 3` (timed seconds per
+ * measurement), `--budget 3600` (seconds for the whole bench; what is not reached is listed),
+ * `--threads N` (default: every core), `--sections models,jobs,pipeline,kernels,engine`,
+ * `--no-torch`. PyTorch comes from `/usr/bin/python3` (`apt-get install python3-torch`).
  * @module
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { $ } from "zx";
+import { benchJobs } from "./bench_jobs.ts";
+import { benchModels } from "./bench_models.ts";
+import { benchPipeline } from "./bench_pipeline.ts";
+import { benchWorkloads, selectWorkloads } from "./bench_workloads.ts";
+import { loadAverage, runChild } from "./_run_child.ts";
 
-/** PyTorch 1.13 CPU, 2 threads, on the 2-core reference machine (../shared/peers/README.md). */
-export const TORCH_IMAGES_PER_SEC: Record<string, number> = {
-  lenet: 7846,
-  vgg_small: 197,
-  resnet: 485,
-};
+const HERE = new URL(".", import.meta.url).pathname;
+const SECTIONS = ["models", "jobs", "pipeline", "kernels", "engine"];
 
-/** torch_peer.py's model names and batches for a few seconds of timing each. */
-const TORCH_PEER_MODELS: Record<string, [string, number]> = {
-  lenet: ["lenet", 200],
-  vgg_small: ["vgg", 20],
-  resnet: ["resnet18", 40],
-};
-
-/** Peer runs per model; the best counts (PyTorch's 2-thread runs here are sometimes 3× slower). */
-const TORCH_PEER_RUNS = 3;
-
-const TORCH_PEER = new URL("../../../shared/peers/torch_peer.py", import.meta.url).pathname;
-
-/**
- * PyTorch's best images/s for `model` over {@link TORCH_PEER_RUNS} runs on this machine now, or
- * null where PyTorch or the peer is missing.
- */
-async function torchNow(model: string): Promise<number | null> {
-  let best: number | null = null;
-  for (let i = 0; i < TORCH_PEER_RUNS; i++) {
-    const r = await torchRun(model);
-    if (r === null) return best;
-    best = Math.max(best ?? 0, r);
+function torchInstalled(): boolean {
+  try {
+    return new Deno.Command("/usr/bin/python3", { args: ["-c", "import torch"] }).outputSync()
+      .success;
+  } catch {
+    return false;
   }
-  return best;
 }
 
-async function torchRun(model: string): Promise<number | null> {
-  const peer = TORCH_PEER_MODELS[model];
-  if (peer === undefined || !existsSync(TORCH_PEER)) return null;
-  const out = await $({
-    nothrow: true,
-    quiet: true,
-    timeout: TIMEOUT,
-  })`/usr/bin/python3 ${TORCH_PEER} ${peer[0]} 2 ${peer[1]}`;
-  const m = /images\/s=([0-9.]+)/.exec(out.stdout);
-  return m ? Number(m[1]) : null;
-}
-
-/** The cpu backend is ~500× slower than PyTorch: only LeNet is worth timing on it. */
-const CPU_MODELS = new Set(["lenet"]);
-
-interface SpeedLine {
-  model: string;
-  backend: string;
-  imagesPerSec?: number;
-  steps?: number;
-  detail?: string;
-  error?: string;
-}
-
-/** Longest one measurement may take (a software WebGPU adapter can be very slow). */
-const TIMEOUT = "150s";
-
-async function jsonLines(args: string[]): Promise<Record<string, unknown>[]> {
-  const out = await $({
-    nothrow: true,
-    quiet: true,
-    timeout: TIMEOUT,
-  })`deno run -A --unstable-webgpu ${args}`;
-  if (out.signal !== null) return [{ error: `no result within ${TIMEOUT}` }];
-  const lines = out.stdout.split("\n").filter((l) => l.startsWith("{"));
-  if (lines.length === 0) {
-    return [{ error: `exit ${out.exitCode}: ${out.stderr.trim().split("\n").slice(-1)[0] ?? ""}` }];
+async function kernels(log: (l: string) => void, timeoutSeconds: number) {
+  log("\nConvolution kernels, GFLOP/s (wasm), batch 128");
+  const r = await runChild(Deno.execPath(), ["run", "-A", `${HERE}conv_kernel_speed.ts`, "wasm"], {
+    timeoutSeconds,
+  });
+  if (r.error) log(r.error);
+  for (const k of r.lines) {
+    const f = (v: unknown) => (v as number).toFixed(1).padStart(7);
+    log(
+      `${String(k.shape).padEnd(30)} forward ${f(k.forward)}  filter-grad ${f(k.filterGrad)}  ` +
+        `input-grad ${f(k.inputGrad)}`,
+    );
   }
-  return lines.map((l) => JSON.parse(l));
 }
 
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + " ".repeat(n - s.length);
+async function matmulPeak(backend: string): Promise<number> {
+  const r = await runChild(Deno.execPath(), ["run", "-A", `${HERE}matmul_peak.ts`, backend], {
+    timeoutSeconds: 120,
+  });
+  const g = r.lines[0]?.gflops;
+  return typeof g === "number" ? g : 0;
 }
 
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
     options: {
-      models: { type: "string", default: "lenet,vgg_small,resnet" },
-      backends: { type: "string", default: "wasm,native,webgpu,tensorflow,cpu" },
-      steps: { type: "string", default: "200" },
-      warmup: { type: "string", default: "5" },
-      seconds: { type: "string", default: "10" },
+      models: { type: "string" },
+      backends: { type: "string", default: "native" },
+      rounds: { type: "string", default: "2" },
+      seconds: { type: "string", default: "3" },
+      budget: { type: "string", default: "3600" },
+      threads: { type: "string", default: String(navigator.hardwareConcurrency) },
+      sections: { type: "string", default: SECTIONS.join(",") },
+      "no-torch": { type: "boolean", default: false },
     },
   });
-  const here = new URL(".", import.meta.url).pathname;
-  console.log("Training images/s, 28×28×1, batch 128, Adam (noisy shared machine: compare ratios)");
-  console.log(
-    `${pad("model", 10)} ${pad("backend", 8)} ${pad("images/s", 9)} ${pad("PyTorch", 8)} ratio  ${
-      pad("PyTorch now", 11)
-    } ratio  detail`,
-  );
-  for (const model of values.models.split(",")) {
-    const results: SpeedLine[] = [];
-    for (const backend of values.backends.split(",")) {
-      if (backend === "cpu" && !CPU_MODELS.has(model)) continue;
-      const [r] = await jsonLines([
-        `${here}train_speed.ts`,
-        model,
-        backend,
-        values.steps,
-        values.warmup,
-        values.seconds,
-      ]) as unknown as SpeedLine[];
-      results.push({ ...r, model, backend });
-    }
-    // After the project's own runs, so PyTorch's threads never share the cores with them.
-    const now = await torchNow(model);
-    const nowText = pad(now === null ? "-" : now.toFixed(1), 11);
-    const torch = TORCH_IMAGES_PER_SEC[model];
-    for (const r of results) {
-      const head = `${pad(model, 10)} ${pad(r.backend, 8)}`;
-      if (r.imagesPerSec === undefined) {
-        console.log(
-          `${head} ${pad("-", 9)} ${
-            pad(String(torch ?? "-"), 8)
-          } -      ${nowText} -      ${r.error}`,
-        );
-        continue;
-      }
-      const ratio = torch ? (r.imagesPerSec / torch).toFixed(3) : "-";
-      const ratioNow = now ? (r.imagesPerSec / now).toFixed(3) : "-";
-      console.log(
-        `${head} ${pad(r.imagesPerSec.toFixed(1), 9)} ${pad(String(torch ?? "-"), 8)} ${
-          pad(ratio, 6)
-        } ${nowText} ${pad(ratioNow, 6)} ${r.detail} (${r.steps} steps)`,
-      );
-    }
-  }
-  console.log("\nConvolution kernels, GFLOP/s (wasm), batch 128");
-  for (const r of await jsonLines([`${here}conv_kernel_speed.ts`, "wasm"])) {
-    if (r.error) {
-      console.log(r.error);
-      continue;
-    }
-    const f = (v: unknown) => pad((v as number).toFixed(1), 8);
-    console.log(
-      `${pad(String(r.shape), 30)} forward ${f(r.forward)} filter-grad ${
-        f(r.filterGrad)
-      } input-grad ${f(r.inputGrad)}`,
+  const log = (line: string) => console.log(line);
+  const sections = values.sections.split(",");
+  const unknown = sections.filter((s) => !SECTIONS.includes(s));
+  const numbers = ["rounds", "seconds", "budget", "threads"] as const;
+  const bad = numbers.find((k) => !(Number(values[k]) > 0));
+  if (unknown.length > 0 || bad !== undefined) {
+    console.error(
+      unknown.length > 0
+        ? `Cannot run the bench: unknown section '${unknown[0]}'; choose from ${
+          SECTIONS.join(", ")
+        }`
+        : `Cannot run the bench: --${bad} must be a positive number, got '${values[bad!]}'`,
     );
+    Deno.exit(2);
   }
+  const start = performance.now();
+  const deadline = start + Number(values.budget) * 1000;
+  const threads = Number(values.threads);
+  const torch = !values["no-torch"] && torchInstalled();
+  log(
+    `cnnlab bench ${new Date().toISOString()}, ${navigator.hardwareConcurrency} cores, ` +
+      `${threads} threads per side, load average ${loadAverage() ?? "?"}` +
+      (torch ? "" : " (PyTorch not measured: --no-torch or /usr/bin/python3 without torch)"),
+  );
+  if (sections.includes("models")) {
+    let workloads;
+    try {
+      const all = benchWorkloads();
+      workloads = values.models ? selectWorkloads(all, values.models.split(",")) : all;
+    } catch (e) {
+      console.error((e as Error).message);
+      Deno.exit(2);
+    }
+    const backends = values.backends.split(",");
+    const peak = backends.includes("native") ? await matmulPeak("native") : 0;
+    log(
+      `\nTraining and inference images/s (train: the train stage's step with the config's ` +
+        `optimizer; eval: the evaluate stage's loop), best of ${values.rounds} interleaved ` +
+        `rounds of ${values.seconds} s; GFLOP/s of training (6 × mult-adds per image)` +
+        (peak > 0
+          ? ` and its share of a 1024³ matmul's ${peak.toFixed(0)} GFLOP/s on native`
+          : "") +
+        `; peak resident memory of each process`,
+    );
+    await benchModels(workloads, {
+      backends,
+      rounds: Number(values.rounds),
+      seconds: Number(values.seconds),
+      threads,
+      torch,
+      deadline,
+      peakGflops: peak,
+      log,
+    });
+  }
+  if (sections.includes("jobs")) await benchJobs({ log, deadline, cores: threads });
+  if (sections.includes("pipeline")) await benchPipeline({ log, deadline, torch });
+  if (sections.includes("kernels")) await kernels(log, 300);
   const cached = new URL("../../pipelines/bench/cached_rerun.ts", import.meta.url).pathname;
-  if (existsSync(cached)) {
-    console.log("\nEngine: cached rerun");
-    const out = await $({ nothrow: true, quiet: true })`deno run -A ${cached}`;
-    console.log((out.stdout + out.stderr).trim());
+  if (sections.includes("engine") && existsSync(cached)) {
+    log("\nEngine: cached rerun");
+    const r = await runChild(Deno.execPath(), ["run", "-A", cached], {
+      timeoutSeconds: 300,
+      json: false,
+    });
+    log(r.error ?? r.stdout.trim());
   }
+  log(
+    `\nbench finished in ${((performance.now() - start) / 1000).toFixed(0)} s, load average ` +
+      `${loadAverage() ?? "?"}`,
+  );
 }

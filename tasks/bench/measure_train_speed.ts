@@ -1,24 +1,42 @@
 /**
- * Training throughput of one model on the active backend: Adam, random 28×28×1 images, through
- * the same step the train stage runs (tasks/train/_train_step.ts).
+ * Training and evaluation throughput of one model on the active backend: random images, the
+ * train stage's own step (tasks/train/_train_step.ts) and the evaluate stage's own loop
+ * (tasks/train/evaluate_model.ts).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { buildModel, parseModelOptions } from "../models/mod.ts";
+import { buildModel, type ModelOptions, parseModelOptions, summarizeModel } from "../models/mod.ts";
 import { trainStep } from "../train/_train_step.ts";
 import { createOptimizer } from "../train/create_optimizer.ts";
+import { evaluateModel } from "../train/evaluate_model.ts";
 import { trainOptionsSchema } from "../train/train_options.ts";
+import type { BenchOptimizer } from "./bench_workloads.ts";
 
 /** Options of {@linkcode measureTrainSpeed}. */
 export interface TrainSpeedOptions {
   /** Images per step. Default: 128 (as the PyTorch reference). */
   batchSize?: number;
+  /** [h, w, c] of the input. Default: [28, 28, 1]. */
+  inputShape?: [number, number, number];
+  /** Output classes. Default: 10. */
+  classes?: number;
+  /** `train:` optimizer options (optimizer, momentum, nesterov, weight_decay). Default: adam. */
+  train?: Partial<BenchOptimizer>;
   /** Untimed steps first (kernel setup, XNNPACK packing, JIT). Default: 2. */
   warmupSteps?: number;
   /** Timed steps at most. Default: 5. */
   steps?: number;
   /** Stop timing after the step that crosses this many seconds (at least one step). Default: 20. */
   maxSeconds?: number;
+  /**
+   * Also time inference at this batch size (the evaluate stage's loop) for up to `evalBatches`
+   * batches after one untimed batch. Default: 0 (not timed).
+   */
+  evalBatchSize?: number;
+  /** Timed inference batches at most. Default: 5. */
+  evalBatches?: number;
+  /** Per-kernel time of one extra training step (`tf.profile`). Default: false. */
+  profile?: boolean;
 }
 
 /** One measurement. */
@@ -30,28 +48,39 @@ export interface TrainSpeed {
   imagesPerSec: number;
   /** Loss after the last step (finite means the step really trained). */
   loss: number;
+  /** Inference images/s, when `evalBatchSize` was given. */
+  evalImagesPerSec?: number;
+  /** Trainable parameters. */
+  params: number;
+  /** Multiply-adds of one image's forward pass (the model summary's count). */
+  multAdds: number;
+  /** Kernels of one step by total time: [name, ms, calls], when `profile` was set. */
+  kernels?: [string, number, number][];
 }
 
 /**
- * Builds `model` (model zoo defaults, seed 0, input 28×28×1, 10 classes) and times training
- * steps of softmax cross-entropy with Adam (lr 1e-3) on the current tfjs backend, as
- * ../shared/peers/torch_peer.py does in PyTorch. Each step is the train stage's own: forward,
- * backward, optimizer update, and the loss and hit count read back (as the progress bar needs).
+ * Builds `model` (options or a zoo name with its defaults; seed 0) and times training steps of
+ * softmax cross-entropy on the current tfjs backend, as tests/models/torch_parity's twins do in
+ * PyTorch. Each step is the train stage's own: forward, backward, optimizer update, and the loss
+ * and hit count read back (as the progress bar needs).
  */
 export async function measureTrainSpeed(
-  model: string,
+  model: string | ModelOptions,
   options: TrainSpeedOptions = {},
 ): Promise<TrainSpeed> {
   const batch = options.batchSize ?? 128;
-  const net = buildModel(parseModelOptions({ name: model }), {
-    inputShape: [28, 28, 1],
-    classes: 10,
-    seed: 0,
-  });
+  const inputShape = options.inputShape ?? [28, 28, 1];
+  const classes = options.classes ?? 10;
+  const modelOptions = typeof model === "string" ? parseModelOptions({ name: model }) : model;
+  const net = buildModel(modelOptions, { inputShape, classes, seed: 0 });
   const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = createOptimizer(trainOptionsSchema.parse({ optimizer: "adam" }));
-  const x = tf.randomNormal([batch, 28, 28, 1], 0, 1, "float32", 0);
-  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => (i * 7) % 10), "int32");
+  const params = vars.reduce((s, v) => s + v.size, 0);
+  const multAdds = summarizeModel(net, 1).multAdds;
+  const optimizer = createOptimizer(
+    trainOptionsSchema.parse({ optimizer: "adam", ...options.train }),
+  );
+  const x = tf.randomNormal([batch, ...inputShape], 0, 1, "float32", 0);
+  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => (i * 7) % classes), "int32");
   const stepOptions = {
     model: net,
     vars,
@@ -62,20 +91,84 @@ export async function measureTrainSpeed(
     clipNorm: null,
   };
   const step = async (): Promise<number> => (await trainStep({ x, y }, stepOptions))[0];
-  for (let i = 0; i < (options.warmupSteps ?? 2); i++) await step();
-  const maxSteps = options.steps ?? 5;
-  const maxSeconds = options.maxSeconds ?? 20;
-  const start = performance.now();
-  let steps = 0;
-  let loss = NaN;
-  while (steps < maxSteps) {
-    loss = await step();
-    steps++;
-    if ((performance.now() - start) / 1000 > maxSeconds) break;
+  try {
+    for (let i = 0; i < (options.warmupSteps ?? 2); i++) await step();
+    const maxSteps = options.steps ?? 5;
+    const maxSeconds = options.maxSeconds ?? 20;
+    const start = performance.now();
+    let steps = 0;
+    let loss = NaN;
+    while (steps < maxSteps) {
+      loss = await step();
+      steps++;
+      if ((performance.now() - start) / 1000 > maxSeconds) break;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const result: TrainSpeed = {
+      model: modelOptions.name,
+      steps,
+      seconds,
+      imagesPerSec: (steps * batch) / seconds,
+      loss,
+      params,
+      multAdds,
+    };
+    if (options.profile) result.kernels = await profileStep(step);
+    if (options.evalBatchSize) {
+      result.evalImagesPerSec = await evalSpeed(net, {
+        batch: options.evalBatchSize,
+        batches: options.evalBatches ?? 5,
+        maxSeconds,
+        inputShape,
+        classes,
+      });
+    }
+    return result;
+  } finally {
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    net.dispose();
   }
-  const seconds = (performance.now() - start) / 1000;
-  tf.dispose([x, y]);
-  optimizer.dispose();
-  net.dispose();
-  return { model, steps, seconds, imagesPerSec: (steps * batch) / seconds, loss };
+}
+
+async function profileStep(step: () => Promise<number>): Promise<[string, number, number][]> {
+  // tf.profile wants a synchronous body's tensors; the step's own awaits finish inside it.
+  const info = await tf.profile(step as unknown as () => tf.TensorContainer);
+  const byName = new Map<string, [number, number]>();
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
+    const [t, n] = byName.get(k.name) ?? [0, 0];
+    byName.set(k.name, [t + ms, n + 1]);
+  }
+  return [...byName].map(([k, [t, n]]): [string, number, number] => [k, t, n])
+    .sort((a, b) => b[1] - a[1]);
+}
+
+async function evalSpeed(
+  net: tf.LayersModel,
+  o: {
+    batch: number;
+    batches: number;
+    maxSeconds: number;
+    inputShape: number[];
+    classes: number;
+  },
+): Promise<number> {
+  const x = tf.randomNormal([o.batch, ...o.inputShape], 0, 1, "float32", 1);
+  const y = tf.tensor1d(Array.from({ length: o.batch }, (_, i) => i % o.classes), "int32");
+  const stream = (n: number, deadline: number) => ({
+    *[Symbol.iterator]() {
+      for (let i = 0; i < n && performance.now() < deadline; i++) {
+        yield { x: x.clone(), y: y.clone(), size: o.batch };
+      }
+    },
+  });
+  try {
+    await evaluateModel(net, stream(1, Infinity), { classes: o.classes }); // untimed
+    const deadline = performance.now() + o.maxSeconds * 1000;
+    const r = await evaluateModel(net, stream(o.batches, deadline), { classes: o.classes });
+    return r.images_per_sec;
+  } finally {
+    tf.dispose([x, y]);
+  }
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { GradConfig, KernelConfig, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs-core";
+import { packBatchnormParams, packBatchnormTensors } from "./_abi.ts";
 import { f32, nativeKernel, type NativeKernelArgs, output } from "./_kernel_utils.ts";
 
 const kernelName = "CnnlabBatchNormGrad";
@@ -21,20 +22,28 @@ function batchNormGrad(args: NativeKernelArgs): TensorInfo[] {
   const [dmean, dvar, dscale, doffset] = [per(), per(), per(), per()];
   const scaleValues = scale == null ? new Float32Array(1) : f32(backend, scale);
   backend.native.check(backend.native.symbols.cn_batchnorm_grad(
-    xs.length / channels,
-    channels,
-    xs,
-    f32(backend, dy),
-    f32(backend, mean),
-    f32(backend, variance),
-    scaleValues,
-    scale == null ? 0 : scaleValues.length,
-    eps,
-    dx,
-    dmean,
-    dvar,
-    dscale,
-    doffset,
+    packBatchnormParams({
+      rows: xs.length / channels,
+      channels,
+      meanLength: channels,
+      varianceLength: channels,
+      offsetLength: 0,
+      scaleLength: scale == null ? 0 : scaleValues.length,
+      epsilon: eps,
+      momentum: 0,
+    }),
+    packBatchnormTensors({
+      x: xs,
+      dy: f32(backend, dy),
+      mean: f32(backend, mean),
+      variance: f32(backend, variance),
+      scale: scaleValues,
+      dx,
+      dmean,
+      dvariance: dvar,
+      dscale,
+      doffset,
+    }),
   ));
   return [
     output(backend, x.shape, dx),

@@ -1,5 +1,6 @@
 /** FusedBatchNorm (inference form: given mean and variance) over the last axis. */
 import type { KernelConfig } from "@tensorflow/tfjs-core";
+import { packBatchnormParams, packBatchnormTensors } from "./_abi.ts";
 import {
   allFloat32,
   cpuFallback,
@@ -30,19 +31,24 @@ function batchNorm(args: NativeKernelArgs) {
   const out = backend.allocFloat32(values.length);
   const eps = (args.attrs as { varianceEpsilon?: number }).varianceEpsilon ?? 0.001;
   backend.native.check(backend.native.symbols.cn_batchnorm(
-    values.length / channels,
-    channels,
-    values,
-    stat(mean),
-    lengthOf(mean),
-    stat(variance),
-    lengthOf(variance),
-    stat(offset),
-    lengthOf(offset),
-    stat(scale),
-    lengthOf(scale),
-    eps,
-    out,
+    packBatchnormParams({
+      rows: values.length / channels,
+      channels,
+      meanLength: lengthOf(mean),
+      varianceLength: lengthOf(variance),
+      offsetLength: lengthOf(offset),
+      scaleLength: lengthOf(scale),
+      epsilon: eps,
+      momentum: 0,
+    }),
+    packBatchnormTensors({
+      x: values,
+      mean: stat(mean),
+      variance: stat(variance),
+      offset: stat(offset),
+      scale: stat(scale),
+      y: out,
+    }),
   ));
   return output(backend, x.shape, out);
 }

@@ -4,6 +4,7 @@
  */
 import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs-core";
 import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from "../../ops/batch_norm_training.ts";
+import { packBatchnormParams, packBatchnormTensors } from "./_abi.ts";
 import { f32, nativeKernel, type NativeKernelArgs, output } from "./_kernel_utils.ts";
 
 function channelsOf(x: TensorInfo): number {
@@ -27,17 +28,28 @@ function batchNormTraining(args: NativeKernelArgs): TensorInfo[] {
   const per = () => backend.allocFloat32(channels);
   const stats = [per(), per(), per(), per()];
   backend.native.check(backend.native.symbols.cn_batchnorm_train(
-    xs.length / channels,
-    channels,
-    xs,
-    f32(backend, scale),
-    f32(backend, offset),
-    f32(backend, movingMean),
-    f32(backend, movingVariance),
-    varianceEpsilon,
-    momentum,
-    y,
-    ...stats as [Float32Array, Float32Array, Float32Array, Float32Array],
+    packBatchnormParams({
+      rows: xs.length / channels,
+      channels,
+      meanLength: channels,
+      varianceLength: channels,
+      offsetLength: channels,
+      scaleLength: channels,
+      epsilon: varianceEpsilon,
+      momentum,
+    }),
+    packBatchnormTensors({
+      x: xs,
+      scale: f32(backend, scale),
+      offset: f32(backend, offset),
+      movingMean: f32(backend, movingMean),
+      movingVariance: f32(backend, movingVariance),
+      y,
+      batchMean: stats[0],
+      batchVariance: stats[1],
+      newMovingMean: stats[2],
+      newMovingVariance: stats[3],
+    }),
   ));
   return [output(backend, x.shape, y), ...stats.map((s) => output(backend, [channels], s))];
 }
@@ -52,17 +64,26 @@ function batchNormTrainingGrad(args: NativeKernelArgs): TensorInfo[] {
   const dscale = backend.allocFloat32(channels);
   const doffset = backend.allocFloat32(channels);
   backend.native.check(backend.native.symbols.cn_batchnorm_train_grad(
-    xs.length / channels,
-    channels,
-    xs,
-    f32(backend, dy),
-    f32(backend, mean),
-    f32(backend, variance),
-    f32(backend, scale),
-    eps,
-    dx,
-    dscale,
-    doffset,
+    packBatchnormParams({
+      rows: xs.length / channels,
+      channels,
+      meanLength: channels,
+      varianceLength: channels,
+      offsetLength: 0,
+      scaleLength: channels,
+      epsilon: eps,
+      momentum: 0,
+    }),
+    packBatchnormTensors({
+      x: xs,
+      dy: f32(backend, dy),
+      mean: f32(backend, mean),
+      variance: f32(backend, variance),
+      scale: f32(backend, scale),
+      dx,
+      dscale,
+      doffset,
+    }),
   ));
   return [
     output(backend, x.shape, dx),

@@ -67,16 +67,9 @@ function convForward(args: NativeKernelArgs, depthwise: boolean, fused: boolean,
     else return cpuFallback(name, args);
   }
   const y = backend.allocFloat32(ci.batchSize * ci.outHeight * ci.outWidth * ci.outChannels);
-  const p = convParams(ci, depthwise, biasValues !== noBias, act);
+  const p = convParams(ci, depthwise, biasValues !== noBias, act, a.leakyreluAlpha ?? 0.2);
   backend.native.check(
-    backend.native.symbols.cn_conv_fwd(
-      p,
-      f32(backend, x),
-      f32(backend, filter),
-      biasValues,
-      y,
-      a.leakyreluAlpha ?? 0.2,
-    ),
+    backend.native.symbols.cn_conv_fwd(p, f32(backend, x), f32(backend, filter), biasValues, y),
   );
   const out = output(backend, ci.outShape, y);
   if (activation !== "prelu") return out;

@@ -1,14 +1,15 @@
-/** Encodes tfjs convolution and pooling geometry as the Int32Arrays the shim's structs read. */
+/** Encodes tfjs convolution and pooling geometry as the shim's cn_conv_params / cn_pool_params. */
 import type { backend_util } from "@tensorflow/tfjs-core";
+import { Activation, packConvParams, packPoolParams, PoolKind } from "./_abi.ts";
 
-/** Activation codes shared with conv.cpp and matmul.cpp; prelu has none (applied afterwards). */
+/** tfjs' fused activation names → `enum cn_activation`; prelu has none (applied afterwards). */
 export const activationCodes: Record<string, number> = {
-  linear: 0,
-  relu: 1,
-  relu6: 2,
-  elu: 3,
-  sigmoid: 4,
-  leakyrelu: 5,
+  linear: Activation.LINEAR,
+  relu: Activation.RELU,
+  relu6: Activation.RELU6,
+  elu: Activation.ELU,
+  sigmoid: Activation.SIGMOID,
+  leakyrelu: Activation.LEAKY_RELU,
 };
 
 // oneDNN insists that floor((in - filter + padStart + padEnd) / stride) + 1 equals the output
@@ -25,31 +26,32 @@ function endPad(
   return (outSize - 1) * stride + filter - inSize - start;
 }
 
-/** [n, ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, groups, hasBias, act]. */
+/** `cn_conv_params` of a tfjs convolution (`alpha`: leaky relu's slope). */
 export function convParams(
   info: backend_util.Conv2DInfo,
   depthwise: boolean,
   hasBias: boolean,
-  act: number,
+  activation: number,
+  alpha = 0,
 ): Int32Array {
   const p = info.padInfo;
-  return Int32Array.from([
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.outChannels,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.dilationHeight,
-    info.dilationWidth,
-    p.top,
-    p.left,
-    endPad(
+  return packConvParams({
+    n: info.batchSize,
+    ih: info.inHeight,
+    iw: info.inWidth,
+    ic: info.inChannels,
+    oh: info.outHeight,
+    ow: info.outWidth,
+    oc: info.outChannels,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    dh: info.dilationHeight,
+    dw: info.dilationWidth,
+    padTop: p.top,
+    padLeft: p.left,
+    padBottom: endPad(
       info.inHeight,
       info.outHeight,
       info.strideHeight,
@@ -57,7 +59,7 @@ export function convParams(
       p.top,
       p.bottom,
     ),
-    endPad(
+    padRight: endPad(
       info.inWidth,
       info.outWidth,
       info.strideWidth,
@@ -65,29 +67,30 @@ export function convParams(
       p.left,
       p.right,
     ),
-    depthwise ? info.inChannels : 1,
-    hasBias ? 1 : 0,
-    act,
-  ]);
+    groups: depthwise ? info.inChannels : 1,
+    hasBias: hasBias ? 1 : 0,
+    activation,
+    alpha,
+  });
 }
 
-/** [n, ih, iw, c, oh, ow, kh, kw, sh, sw, pt, pl, pb, pr, isMax]. */
+/** `cn_pool_params` of a tfjs pooling. */
 export function poolParams(info: backend_util.Conv2DInfo, isMax: boolean): Int32Array {
   const p = info.padInfo;
-  return Int32Array.from([
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.inChannels,
-    info.outHeight,
-    info.outWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.strideHeight,
-    info.strideWidth,
-    p.top,
-    p.left,
-    endPad(
+  return packPoolParams({
+    n: info.batchSize,
+    ih: info.inHeight,
+    iw: info.inWidth,
+    c: info.inChannels,
+    oh: info.outHeight,
+    ow: info.outWidth,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    padTop: p.top,
+    padLeft: p.left,
+    padBottom: endPad(
       info.inHeight,
       info.outHeight,
       info.strideHeight,
@@ -95,7 +98,7 @@ export function poolParams(info: backend_util.Conv2DInfo, isMax: boolean): Int32
       p.top,
       p.bottom,
     ),
-    endPad(
+    padRight: endPad(
       info.inWidth,
       info.outWidth,
       info.strideWidth,
@@ -103,6 +106,6 @@ export function poolParams(info: backend_util.Conv2DInfo, isMax: boolean): Int32
       p.left,
       p.right,
     ),
-    isMax ? 1 : 0,
-  ]);
+    kind: isMax ? PoolKind.MAX : PoolKind.AVG,
+  });
 }

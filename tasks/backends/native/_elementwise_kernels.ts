@@ -5,6 +5,7 @@
  * backend does in single-threaded JavaScript.
  */
 import { broadcast_util, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
+import { BinaryOp, packStridedParams, UnaryOp } from "./_abi.ts";
 import {
   allFloat32,
   cpuFallback,
@@ -17,10 +18,19 @@ import {
 
 const maxRank = 8;
 
+/** `cn_strided_params` of an output `shape` read through `strideA` (and `strideB`). */
+export function stridedParams(
+  shape: readonly number[],
+  strideA: readonly number[],
+  strideB: readonly number[] = [],
+): Int32Array {
+  return packStridedParams({ rank: shape.length, shape, strideA, strideB });
+}
+
 /** Element strides of `shape` read as `outShape` (right-aligned, 0 where broadcast). */
-function broadcastStrides(shape: number[], outShape: number[]): Int32Array {
+function broadcastStrides(shape: number[], outShape: number[]): number[] {
   const r = outShape.length;
-  const strides = new Int32Array(r);
+  const strides = new Array<number>(r);
   let stride = 1;
   for (let i = r - 1; i >= 0; i--) {
     const j = i - (r - shape.length);
@@ -46,14 +56,16 @@ function step(args: NativeKernelArgs) {
   const out = backend.makeLazyTensorInfo(x.shape, [x], () => {
     const values = f32(backend, x);
     const y = backend.allocFloat32(values.length);
-    backend.native.check(backend.native.symbols.cn_unary(11, values.length, values, y, 0));
+    backend.native.check(
+      backend.native.symbols.cn_unary(UnaryOp.STEP, values.length, values, y, 0),
+    );
     return y;
   });
   pendingSteps.set(out.dataId, x);
   return out;
 }
 
-const stepNow = unary(11, "Step", (args) => (args.attrs as { alpha?: number }).alpha ?? 0)
+const stepNow = unary(UnaryOp.STEP, "Step", (args) => (args.attrs as { alpha?: number }).alpha ?? 0)
   .kernelFunc as unknown as (args: NativeKernelArgs) => TensorInfo;
 
 // dy * step(x) in one pass when one operand of a same-shape Multiply is a pending step(x).
@@ -64,15 +76,10 @@ function multiplyByPendingStep(args: NativeKernelArgs): TensorInfo | null {
     const x = pendingSteps.get(s.dataId);
     if (x === undefined || !backend.isLazyPending(s.dataId)) continue;
     if (other.shape.join() !== s.shape.join() || !allFloat32(other)) continue;
-    const dims = Int32Array.from(s.shape.length === 0 ? [1] : s.shape);
-    const strides = broadcastStrides(Array.from(dims), Array.from(dims));
     const out = backend.allocFloat32(sizeOf(s.shape));
     backend.native.check(backend.native.symbols.cn_binary(
-      7,
-      dims.length,
-      dims,
-      strides,
-      strides,
+      BinaryOp.MUL_STEP,
+      stridedParams([out.length], [1], [1]),
       f32(backend, other),
       f32(backend, x),
       out,
@@ -86,7 +93,7 @@ function binary(op: number, name: string) {
   return nativeKernel(name, (args: NativeKernelArgs) => {
     const { a, b } = args.inputs;
     if (!allFloat32(a, b)) return cpuFallback(name, args);
-    if (op === 2) {
+    if (op === BinaryOp.MUL) {
       const fused = multiplyByPendingStep(args);
       if (fused !== null) return fused;
     }
@@ -97,10 +104,11 @@ function binary(op: number, name: string) {
     if (out.length > 0) {
       backend.native.check(backend.native.symbols.cn_binary(
         op,
-        outShape.length,
-        Int32Array.from(outShape),
-        broadcastStrides(a.shape, outShape),
-        broadcastStrides(b.shape, outShape),
+        stridedParams(
+          outShape,
+          broadcastStrides(a.shape, outShape),
+          broadcastStrides(b.shape, outShape),
+        ),
         f32(backend, a),
         f32(backend, b),
         out,
@@ -146,8 +154,7 @@ function addN(args: NativeKernelArgs) {
   if (tensors.length < 2 || !allFloat32(...tensors)) return cpuFallback("AddN", args);
   const backend = args.backend;
   const shape = tensors[0].shape;
-  const dims = Int32Array.from(shape.length === 0 ? [1] : shape);
-  const strides = broadcastStrides(Array.from(dims), Array.from(dims));
+  const p = stridedParams([sizeOf(shape)], [1], [1]);
   // The shim's loops assume outputs never alias inputs, so partial sums alternate buffers.
   const buffers = [backend.allocFloat32(sizeOf(shape))];
   if (tensors.length > 2) buffers.push(backend.allocFloat32(sizeOf(shape)));
@@ -155,11 +162,8 @@ function addN(args: NativeKernelArgs) {
   for (let i = 1; i < tensors.length; i++) {
     const out = buffers[(i - 1) % buffers.length];
     backend.native.check(backend.native.symbols.cn_binary(
-      0,
-      dims.length,
-      dims,
-      strides,
-      strides,
+      BinaryOp.ADD,
+      p,
       acc,
       f32(backend, tensors[i]),
       out,
@@ -180,9 +184,7 @@ export function stridedCopy(
   const out = backend.allocFloat32(sizeOf(outShape));
   if (out.length > 0) {
     backend.native.check(backend.native.symbols.cn_copy(
-      strides.length,
-      Int32Array.from(outShape),
-      Int32Array.from(strides),
+      stridedParams(outShape, strides, contiguousStrides(outShape)),
       f32(backend, args.inputs.x).subarray(offset),
       out,
     ));
@@ -230,28 +232,28 @@ const alphaAttr = (args: NativeKernelArgs) => (args.attrs as { alpha?: number })
 
 /** The element-wise kernel configs registered under `native`. */
 export const elementwiseKernels: KernelConfig[] = [
-  binary(0, "Add"),
-  binary(1, "Sub"),
-  binary(2, "Multiply"),
-  binary(3, "RealDiv"),
-  binary(4, "Maximum"),
-  binary(5, "Minimum"),
-  binary(6, "SquaredDifference"),
-  unary(0, "Relu"),
-  unary(1, "Relu6"),
-  unary(2, "Sigmoid"),
-  unary(3, "Exp"),
-  unary(4, "Log"),
-  unary(5, "Sqrt"),
-  unary(6, "Rsqrt"),
-  unary(7, "Square"),
-  unary(8, "Neg"),
-  unary(9, "Abs"),
-  unary(10, "Tanh"),
+  binary(BinaryOp.ADD, "Add"),
+  binary(BinaryOp.SUB, "Sub"),
+  binary(BinaryOp.MUL, "Multiply"),
+  binary(BinaryOp.DIV, "RealDiv"),
+  binary(BinaryOp.MAX, "Maximum"),
+  binary(BinaryOp.MIN, "Minimum"),
+  binary(BinaryOp.SQUARED_DIFFERENCE, "SquaredDifference"),
+  unary(UnaryOp.RELU, "Relu"),
+  unary(UnaryOp.RELU6, "Relu6"),
+  unary(UnaryOp.SIGMOID, "Sigmoid"),
+  unary(UnaryOp.EXP, "Exp"),
+  unary(UnaryOp.LOG, "Log"),
+  unary(UnaryOp.SQRT, "Sqrt"),
+  unary(UnaryOp.RSQRT, "Rsqrt"),
+  unary(UnaryOp.SQUARE, "Square"),
+  unary(UnaryOp.NEG, "Neg"),
+  unary(UnaryOp.ABS, "Abs"),
+  unary(UnaryOp.TANH, "Tanh"),
   nativeKernel("Step", step),
-  unary(12, "Elu"),
-  unary(13, "Reciprocal"),
-  unary(14, "LeakyRelu", alphaAttr),
+  unary(UnaryOp.ELU, "Elu"),
+  unary(UnaryOp.RECIPROCAL, "Reciprocal"),
+  unary(UnaryOp.LEAKY_RELU, "LeakyRelu", alphaAttr),
   nativeKernel("ClipByValue", clipByValue),
   nativeKernel("AddN", addN),
   nativeKernel("Tile", tile),

@@ -5,6 +5,7 @@ import {
   fusedAdamKernelName,
   type FusedAdamOptions,
 } from "../../ops/fused_adam_update.ts";
+import { packAdamParams } from "./_abi.ts";
 import { f32, nativeKernel, type NativeKernelArgs, output } from "./_kernel_utils.ts";
 
 function fusedAdam(args: NativeKernelArgs): TensorInfo[] {
@@ -14,25 +15,25 @@ function fusedAdam(args: NativeKernelArgs): TensorInfo[] {
   const backend = args.backend;
   const n = w.shape.reduce((a, b) => a * b, 1);
   const [w1, m1, v1] = [backend.allocFloat32(n), backend.allocFloat32(n), backend.allocFloat32(n)];
-  const h = Float32Array.from([
-    o.beta1,
-    o.beta2,
-    o.eps,
-    o.stepSize,
-    o.biasCorrection2,
-    o.l2 ?? 0,
-    o.baseScale ?? 1,
-    1 - o.beta1,
-    1 - o.beta2,
-  ]);
+  const p = packAdamParams({
+    n,
+    beta1: o.beta1,
+    beta2: o.beta2,
+    eps: o.eps,
+    stepSize: o.stepSize,
+    biasCorrection2: o.biasCorrection2,
+    l2: o.l2 ?? 0,
+    baseScale: o.baseScale ?? 1,
+    oneMinusBeta1: 1 - o.beta1,
+    oneMinusBeta2: 1 - o.beta2,
+  });
   backend.native.check(
     backend.native.symbols.cn_adam(
-      n,
+      p,
       f32(backend, w),
       f32(backend, g),
       f32(backend, m),
       f32(backend, v),
-      h,
       w1,
       m1,
       v1,

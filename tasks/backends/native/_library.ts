@@ -1,107 +1,10 @@
 /**
  * Loads build/libcnnlab_native.so (see build_native.sh) through Deno FFI and wraps each C entry
  * point so a failing call throws with the shim's own message. TypedArrays travel as "buffer"
- * arguments, so tensors are never copied on the way in or out.
+ * arguments, so tensors are never copied on the way in or out. The symbol table comes from the
+ * ABI header (src/cn_abi.h → _abi.ts); a library of another ABI version is refused.
  */
-
-const symbols = {
-  cn_version: { parameters: [], result: "i32" },
-  cn_set_threads: { parameters: ["i32"], result: "i32" },
-  cn_last_error: { parameters: [], result: "pointer" },
-  cn_conv_fwd: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "f32"],
-    result: "i32",
-  },
-  cn_conv_bwd_data: { parameters: ["buffer", "buffer", "buffer", "buffer"], result: "i32" },
-  cn_conv_bwd_weights: { parameters: ["buffer", "buffer", "buffer", "buffer"], result: "i32" },
-  cn_pool_fwd: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
-  cn_pool_bwd: { parameters: ["buffer", "buffer", "buffer", "buffer"], result: "i32" },
-  cn_matmul: {
-    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "f32"],
-    result: "i32",
-  },
-  cn_binary: {
-    parameters: ["i32", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
-    result: "i32",
-  },
-  cn_copy: { parameters: ["i32", "buffer", "buffer", "buffer", "buffer"], result: "i32" },
-  cn_batchnorm_grad: {
-    parameters: [
-      "i32",
-      "i32",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "i32",
-      "f32",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-    ],
-    result: "i32",
-  },
-  cn_batchnorm_train: {
-    parameters: [
-      ...["i32", "i32"],
-      ...["buffer", "buffer", "buffer", "buffer", "buffer"],
-      ...["f32", "f32"],
-      ...["buffer", "buffer", "buffer", "buffer", "buffer"],
-    ],
-    result: "i32",
-  },
-  cn_batchnorm_train_grad: {
-    parameters: [
-      ...["i32", "i32"],
-      ...["buffer", "buffer", "buffer", "buffer", "buffer"],
-      "f32",
-      ...["buffer", "buffer", "buffer"],
-    ],
-    result: "i32",
-  },
-  cn_adam: {
-    parameters: [
-      "i32",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-    ],
-    result: "i32",
-  },
-  cn_pad: {
-    parameters: ["i32", "buffer", "buffer", "buffer", "buffer", "buffer", "f32"],
-    result: "i32",
-  },
-  cn_unary: { parameters: ["i32", "i32", "buffer", "buffer", "f32"], result: "i32" },
-  cn_clip: { parameters: ["i32", "buffer", "buffer", "f32", "f32"], result: "i32" },
-  cn_reduce: { parameters: ["i32", "i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
-  cn_batchnorm: {
-    parameters: [
-      "i32",
-      "i32",
-      "buffer",
-      "buffer",
-      "i32",
-      "buffer",
-      "i32",
-      "buffer",
-      "i32",
-      "buffer",
-      "i32",
-      "f32",
-      "buffer",
-    ],
-    result: "i32",
-  },
-} as const satisfies Deno.ForeignLibraryInterface;
+import { ABI_VERSION, symbols } from "./_abi.ts";
 
 /** The raw symbols of the shim; every call returns 0 or -1 (then see {@linkcode NativeLibrary.check}). */
 export type NativeSymbols = Deno.DynamicLibrary<typeof symbols>["symbols"];
@@ -111,6 +14,8 @@ export interface NativeLibrary {
   symbols: NativeSymbols;
   /** oneDNN version string, e.g. "2.6.3". */
   onednnVersion: string;
+  /** The build id compiled into the library (see build_id.ts). */
+  buildId: string;
   /** OpenMP threads the kernels use. */
   threads: number;
   /** Throws the shim's last error message when `status` is not 0. */
@@ -138,13 +43,7 @@ export function openNativeLibrary(
   try {
     Deno.statSync(path);
   } catch (e) {
-    return {
-      ok: false,
-      reason: isPermissionError(e)
-        ? `Cannot load the native backend as ${path} cannot be read (${errorText(e)}): ` +
-          permissionHint
-        : `Cannot load the native backend as ${path} does not exist: ${installHint}`,
-    };
+    return { ok: false, reason: unreadableLibraryReason(path, e) };
   }
   // Spinning OpenMP workers steal the core the JavaScript thread needs between kernels (measured
   // 5-10x slower element-wise ops on 2 busy cores); libgomp reads this when the shim loads it.
@@ -157,6 +56,31 @@ export function openNativeLibrary(
   } catch {
     // Without --allow-env OpenMP keeps its default; the kernels still work.
   }
+  // The ABI version first, through a symbol every version has: a library of another version
+  // may lack symbols of this one, and loading it with the full table would fail unexplained.
+  let version: number | null;
+  try {
+    const probe = Deno.dlopen(path, { cn_abi_version: symbols.cn_abi_version });
+    version = probe.symbols.cn_abi_version();
+    probe.close();
+  } catch (e) {
+    if (isPermissionError(e) || !/cn_abi_version/.test(errorText(e))) {
+      const hint = isPermissionError(e) ? permissionHint : installHint;
+      return {
+        ok: false,
+        reason: `Cannot load the native backend from ${path} as ${errorText(e)}: ${hint}`,
+      };
+    }
+    version = null; // built before the ABI had a version
+  }
+  if (version !== ABI_VERSION) {
+    return {
+      ok: false,
+      reason: `Cannot load the native backend from ${path} as it was built for ABI version ` +
+        `${version ?? "1"} and this code needs version ${ABI_VERSION}: rebuild it with ` +
+        `'${rebuildCommand(path)}'`,
+    };
+  }
   let lib: Deno.DynamicLibrary<typeof symbols>;
   try {
     lib = Deno.dlopen(path, symbols);
@@ -168,10 +92,12 @@ export function openNativeLibrary(
     };
   }
   const s = lib.symbols;
-  const v = s.cn_version();
+  const v = s.cn_onednn_version();
+  const idPointer = s.cn_build_id();
   const library: NativeLibrary = {
     symbols: s,
     onednnVersion: `${Math.floor(v / 10000)}.${Math.floor(v / 100) % 100}.${v % 100}`,
+    buildId: idPointer === null ? "" : Deno.UnsafePointerView.getCString(idPointer),
     threads: s.cn_set_threads(threads),
     check(status: number) {
       if (status === 0) return;
@@ -184,7 +110,22 @@ export function openNativeLibrary(
   return { ok: true, library };
 }
 
-const permissionHint = "run with --allow-read --allow-ffi --allow-env (or -A)";
+/** Why the library at `path` cannot be used when reading it failed with `e`, and what to do. */
+export function unreadableLibraryReason(path: string, e: unknown): string {
+  return isPermissionError(e)
+    ? `Cannot load the native backend as ${path} cannot be read (${errorText(e)}): ` +
+      permissionHint
+    : `Cannot load the native backend as ${path} does not exist: ${installHint}`;
+}
+
+/** The command that rebuilds the library at `path` from the shim's sources. */
+export function rebuildCommand(path: string): string {
+  const command = "bash tasks/backends/native/build_native.sh";
+  return path === defaultLibraryPath() ? command : `${command} --out ${path}`;
+}
+
+/** What to add when a permission is missing (the build id needs the compiler run: --allow-run). */
+export const permissionHint = "run with --allow-read --allow-ffi --allow-env --allow-run (or -A)";
 
 function isPermissionError(e: unknown): boolean {
   return e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;

@@ -1,5 +1,6 @@
 /** BatchMatMul and _FusedMatMul through oneDNN's sgemm, bias and activation fused in the shim. */
 import { broadcast_util, type KernelConfig, type TensorInfo } from "@tensorflow/tfjs-core";
+import { packMatmulParams } from "./_abi.ts";
 import { activationCodes } from "./_conv_params.ts";
 import {
   allFloat32,
@@ -46,26 +47,20 @@ function matMul(args: NativeKernelArgs, fused: boolean, name: string) {
   }
   const batch = Math.max(batchA, batchB);
   const c = backend.allocFloat32(batch * m * n);
-  const p = Int32Array.from([
+  const p = packMatmulParams({
     batchA,
     batchB,
     m,
     n,
     k,
-    attrs.transposeA ? 1 : 0,
-    attrs.transposeB ? 1 : 0,
-    biasValues === noBias ? 0 : biasValues.length,
-    act,
-  ]);
+    transposeA: attrs.transposeA ? 1 : 0,
+    transposeB: attrs.transposeB ? 1 : 0,
+    biasLength: biasValues === noBias ? 0 : biasValues.length,
+    activation: act,
+    alpha: attrs.leakyreluAlpha ?? 0.2,
+  });
   backend.native.check(
-    backend.native.symbols.cn_matmul(
-      p,
-      f32(backend, a),
-      f32(backend, b),
-      biasValues,
-      c,
-      attrs.leakyreluAlpha ?? 0.2,
-    ),
+    backend.native.symbols.cn_matmul(p, f32(backend, a), f32(backend, b), biasValues, c),
   );
   const out = output(backend, [...outer, m, n], c);
   if (activation !== "prelu") return out;

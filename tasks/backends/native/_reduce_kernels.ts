@@ -3,6 +3,7 @@
  * makes first (bias and batch-norm gradients reduce NHWC tensors over [0, 1, 2]).
  */
 import { backend_util, type KernelConfig, util } from "@tensorflow/tfjs-core";
+import { ReduceOp } from "./_abi.ts";
 import {
   allFloat32,
   cpuFallback,
@@ -44,8 +45,8 @@ function reduce(op: number, name: string, axisAttr: string) {
 
 /** The reduction kernel configs registered under `native`. */
 export const reduceKernels: KernelConfig[] = [
-  reduce(0, "Sum", "axis"),
-  reduce(1, "Mean", "axis"),
-  reduce(2, "Max", "reductionIndices"),
-  reduce(3, "Min", "axis"),
+  reduce(ReduceOp.SUM, "Sum", "axis"),
+  reduce(ReduceOp.MEAN, "Mean", "axis"),
+  reduce(ReduceOp.MAX, "Max", "reductionIndices"),
+  reduce(ReduceOp.MIN, "Min", "axis"),
 ];

@@ -8,6 +8,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { GradConfig, KernelConfig, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs-core";
+import { BinaryOp } from "./_abi.ts";
+import { stridedParams } from "./_elementwise_kernels.ts";
 import {
   allFloat32,
   f32,
@@ -19,8 +21,8 @@ import {
 
 // The cn_binary op codes of the fused gradients, and the tfjs kernel each one differentiates.
 const fused = [
-  { forward: "Sigmoid", kernelName: "CnnlabSigmoidGrad", op: 8 },
-  { forward: "Tanh", kernelName: "CnnlabTanhGrad", op: 9 },
+  { forward: "Sigmoid", kernelName: "CnnlabSigmoidGrad", op: BinaryOp.SIGMOID_GRAD },
+  { forward: "Tanh", kernelName: "CnnlabTanhGrad", op: BinaryOp.TANH_GRAD },
 ];
 
 function activationGrad(op: number, kernelName: string) {
@@ -30,14 +32,10 @@ function activationGrad(op: number, kernelName: string) {
     const out = backend.allocFloat32(sizeOf(y.shape));
     if (out.length > 0) {
       // Same-shape operands: one contiguous row, which the shim splits among threads.
-      const n = Int32Array.of(out.length), unit = Int32Array.of(1);
       backend.native.check(
         backend.native.symbols.cn_binary(
           op,
-          1,
-          n,
-          unit,
-          unit,
+          stridedParams([out.length], [1], [1]),
           f32(backend, dy),
           f32(backend, y),
           out,

@@ -5,7 +5,10 @@
  */
 export {
   nativeKernelNames,
+  type NativeRegistration,
   registerNativeBackend,
   type RegisterNativeBackendOptions,
+  threadsFromEnv,
 } from "./register_native_backend.ts";
 export { NativeBackend } from "./native_backend.ts";
+export { nativeSourceBuildId, readLibraryBuildId } from "./build_id.ts";

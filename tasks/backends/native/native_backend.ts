@@ -4,7 +4,11 @@ import type { NativeLibrary } from "./_library.ts";
 
 /** Options of {@linkcode NativeBackend}. */
 export interface NativeBackendOptions {
-  /** Most bytes of freed kernel outputs kept for reuse. Default 512 MiB. */
+  /**
+   * Bytes of kernel outputs, alive and pooled together, the pool may always fill up to; it may
+   * also fill up to the most bytes of kernel outputs ever alive at once (a training step's
+   * working set). Default 512 MiB; 0 turns pooling off.
+   */
   poolBytes?: number;
 }
 
@@ -15,22 +19,29 @@ const minPooledLength = 4096;
  * The `native` tfjs backend: tfjs-backend-cpu's tensor storage (plain TypedArrays, so every cpu
  * kernel still works on it) plus the oneDNN shim that the heavy kernels call.
  *
- * Native kernels take their outputs from a pool of freed outputs: a fresh 2 MB Float32Array
- * costs as much as the kernel that fills it (page faults and zeroing). A buffer goes back to
- * the pool only when nothing else can still see it: it was made by {@linkcode allocFloat32},
- * its tensor was disposed, and it never left through `readSync`/`read` (`dataSync()`,
- * `data()`) nor got shared with a cpu kernel's output (see {@linkcode markShared}).
+ * Native kernels take their outputs from a pool of freed outputs: a fresh Float32Array costs
+ * more than the kernel that fills it (page faults and zeroing; on our VMs the first touch of
+ * fresh memory ran at ~80 MB/s). A buffer goes back to the pool only when nothing else can still
+ * see it: it was made by {@linkcode allocFloat32}, its tensor was disposed, and it never left
+ * through `readSync`/`read` (`dataSync()`, `data()`) nor got shared with a cpu kernel's output
+ * (see {@linkcode markShared}). Pooled and alive outputs together stay within the larger of
+ * `poolBytes` and the most bytes of kernel outputs ever alive at once, so a training step's activations are reused by the next step
+ * instead of being allocated again; past that, the sizes requested least recently go first.
  */
 export class NativeBackend extends MathBackendCPU {
   /** The opened shim; kernels call `native.symbols.*` and pass the status to `native.check`. */
   readonly native: NativeLibrary;
   readonly #poolLimit: number;
+  // Free buffers by length, in the order their lengths were last asked for (oldest first).
   readonly #free = new Map<number, Float32Array[]>();
   readonly #own = new WeakSet<Float32Array>();
   readonly #shared = new WeakSet<ArrayBufferLike>();
   // Lazy outputs not computed yet → releases the inputs they hold.
   readonly #lazy = new Map<DataId, () => void>();
   #pooledBytes = 0;
+  // Bytes of pooled-size kernel outputs whose tensors are alive, and the most of them so far.
+  #liveBytes = 0;
+  #liveHighWater = 0;
   #lazyCreated = 0;
   #lazyComputed = 0;
 
@@ -47,14 +58,24 @@ export class NativeBackend extends MathBackendCPU {
 
   /** A float32 buffer of `length` for a kernel output; its contents are arbitrary. */
   allocFloat32(length: number): Float32Array {
+    if (length < minPooledLength) return new Float32Array(length);
+    this.#liveBytes += length * 4;
+    if (this.#liveBytes > this.#liveHighWater) this.#liveHighWater = this.#liveBytes;
     const list = this.#free.get(length);
-    const reused = list?.pop();
-    if (reused !== undefined) {
-      this.#pooledBytes -= reused.byteLength;
-      return reused;
+    if (list !== undefined) {
+      // Most recently asked-for length last: eviction starts from the front.
+      this.#free.delete(length);
+      this.#free.set(length, list);
+      const reused = list.pop();
+      if (reused !== undefined) {
+        this.#pooledBytes -= reused.byteLength;
+        return reused;
+      }
+    } else if (this.#poolLimit > 0) {
+      this.#free.set(length, []);
     }
     const fresh = new Float32Array(length);
-    if (length >= minPooledLength) this.#own.add(fresh);
+    this.#own.add(fresh);
     return fresh;
   }
 
@@ -66,6 +87,14 @@ export class NativeBackend extends MathBackendCPU {
   /** Bytes currently waiting in the pool. */
   pooledBytes(): number {
     return this.#pooledBytes;
+  }
+
+  /**
+   * Bytes of pooled-size kernel outputs alive now (`live`), the most alive at once so far
+   * (`highWater`: the pool may grow to it) and bytes waiting in the pool (`pooled`).
+   */
+  memoryStats(): { live: number; highWater: number; pooled: number } {
+    return { live: this.#liveBytes, highWater: this.#liveHighWater, pooled: this.#pooledBytes };
   }
 
   /**
@@ -131,7 +160,10 @@ export class NativeBackend extends MathBackendCPU {
     }
     const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
     const freed = super.disposeData(dataId, force);
-    if (freed && values instanceof Float32Array && !this.data.has(dataId)) this.#recycle(values);
+    if (freed && values instanceof Float32Array && !this.data.has(dataId)) {
+      if (this.#own.has(values)) this.#liveBytes -= values.byteLength;
+      this.#recycle(values);
+    }
     return freed;
   }
 
@@ -143,10 +175,37 @@ export class NativeBackend extends MathBackendCPU {
 
   #recycle(values: Float32Array): void {
     if (!this.#own.has(values) || this.#shared.has(values.buffer)) return;
-    if (this.#pooledBytes + values.byteLength > this.#poolLimit) return;
+    // Alive plus pooled stays within the working set (or poolBytes): the pool only holds what
+    // the step's own peak will ask for again.
+    const limit = Math.max(this.#poolLimit, this.#liveHighWater) - this.#liveBytes;
+    if (this.#poolLimit <= 0 || values.byteLength > limit) return release(values);
+    // Make room from the lengths asked for least recently (never from this buffer's own).
+    for (const [length, list] of this.#free) {
+      if (this.#pooledBytes + values.byteLength <= limit) break;
+      if (length === values.length) continue;
+      while (list.length > 0 && this.#pooledBytes + values.byteLength > limit) {
+        const evicted = list.pop()!;
+        this.#pooledBytes -= evicted.byteLength;
+        release(evicted);
+      }
+      if (list.length === 0) this.#free.delete(length);
+    }
+    if (this.#pooledBytes + values.byteLength > limit) return release(values);
     let list = this.#free.get(values.length);
     if (list === undefined) this.#free.set(values.length, list = []);
     list.push(values);
     this.#pooledBytes += values.byteLength;
+  }
+}
+
+/**
+ * Gives a buffer nothing else can see back to the system now (detaching it) instead of leaving it
+ * to the garbage collector, which let ~0.8 GB of dead outputs pile up in a GoogLeNet step.
+ */
+function release(values: Float32Array): void {
+  try {
+    (values.buffer as ArrayBuffer).transfer(0);
+  } catch {
+    // A runtime without ArrayBuffer.prototype.transfer: the collector frees it later.
   }
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { openNativeLibrary } from "../../../tasks/backends/native/_library.ts";
+import { packConvParams } from "../../../tasks/backends/native/_abi.ts";
 
 const hint = "install oneDNN with 'sudo apt-get install libdnnl-dev' (Homebrew: " +
   "'brew install onednn'), then run 'deno task setup' to build the shim";
@@ -43,14 +44,35 @@ Deno.test("a failing shim call throws the oneDNN message instead of crashing", (
   assert.ok(r.ok);
   if (!r.ok) return;
   // A 3x3 filter on a 1x1 input with no padding has no valid output: oneDNN rejects it.
-  const p = Int32Array.from([1, 1, 1, 1, 1, 1, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0]);
+  const p = packConvParams({
+    n: 1,
+    ih: 1,
+    iw: 1,
+    ic: 1,
+    oh: 1,
+    ow: 1,
+    oc: 1,
+    kh: 3,
+    kw: 3,
+    sh: 1,
+    sw: 1,
+    dh: 1,
+    dw: 1,
+    padTop: 0,
+    padLeft: 0,
+    padBottom: 0,
+    padRight: 0,
+    groups: 1,
+    hasBias: 0,
+    activation: 0,
+    alpha: 0,
+  });
   const status = r.library.symbols.cn_conv_fwd(
     p,
     new Float32Array(1),
     new Float32Array(9),
     new Float32Array(1),
     new Float32Array(1),
-    0,
   );
   assert.equal(status, -1);
   assert.throws(
@@ -64,7 +86,7 @@ Deno.test("registerNativeBackend() without --allow-ffi says which flags to add",
   const script = new URL("./_print_registration.ts", import.meta.url).pathname;
   const config = new URL("../../../deno.json", import.meta.url).pathname;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--config", config, "--allow-read", "--allow-env", script],
+    args: ["run", "--config", config, "--allow-read", "--allow-env", "--allow-run", script],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -72,7 +94,7 @@ Deno.test("registerNativeBackend() without --allow-ffi says which flags to add",
   assert.equal(result.ok, false);
   assert.match(result.reason, /^Cannot load the native backend from .*libcnnlab_native\.so as /);
   assert.ok(
-    result.reason.endsWith(": run with --allow-read --allow-ffi --allow-env (or -A)"),
+    result.reason.endsWith(": run with --allow-read --allow-ffi --allow-env --allow-run (or -A)"),
     result.reason,
   );
 });
@@ -94,7 +116,7 @@ Deno.test("registerNativeBackend() without the library gives the install command
   });
 });
 
-Deno.test("build_native.sh skips the compile when the library is newer than its sources", async () => {
+Deno.test("build_native.sh skips the compile when the library carries the sources' build id", async () => {
   const script =
     new URL("../../../tasks/backends/native/build_native.sh", import.meta.url).pathname;
   const run = () => new Deno.Command("bash", { args: [script], stdout: "piped" }).output();
@@ -103,6 +125,6 @@ Deno.test("build_native.sh skips the compile when the library is newer than its 
   assert.equal(again.code, 0);
   assert.match(
     new TextDecoder().decode(again.stdout),
-    /^native backend: .*libcnnlab_native\.so is up to date\n$/,
+    /^native backend: .*libcnnlab_native\.so is up to date \(build [0-9a-f]{64}\)\n$/,
   );
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { compareBackends, ensureNative, randomArray } from "./_compare.ts";
-import type { NativeBackend } from "../../../tasks/backends/native/mod.ts";
+import { NativeBackend } from "../../../tasks/backends/native/mod.ts";
+import { openNativeLibrary } from "../../../tasks/backends/native/_library.ts";
 
 Deno.test("slice and pad match the cpu backend, including as each other's gradients", async () => {
   const slices: [number[], number[], number[]][] = [
@@ -77,4 +78,34 @@ Deno.test("a cpu kernel's view of a pooled buffer keeps that buffer out of the p
   for (let i = 0; i < 3; i++) tf.mul(tf.ones([2, 10_000]), i).dispose();
   assert.deepEqual(row.dataSync(), expected);
   row.dispose();
+});
+
+Deno.test("the pool grows to the most bytes alive at once and evicts the lengths asked for least recently", () => {
+  const opened = openNativeLibrary();
+  assert.ok(opened.ok);
+  if (!opened.ok) return;
+  const backend = new NativeBackend(opened.library, { poolBytes: 64 * 1024 });
+  const make = (n: number) => {
+    const values = backend.allocFloat32(n);
+    return { values, id: backend.makeTensorInfo([n], "float32", values).dataId };
+  };
+  try {
+    const a = [make(20_000), make(20_000), make(20_000)]; // 240,000 bytes alive, limit 65,536
+    assert.equal(backend.memoryStats().highWater, 240_000);
+    a.forEach((t) => backend.disposeData(t.id));
+    assert.equal(backend.pooledBytes(), 240_000, "all three kept: the working set fits");
+    const again = make(20_000);
+    assert.ok(a.some((t) => t.values === again.values), "a pooled buffer is reused");
+    backend.disposeData(again.id);
+    const b = [make(25_000), make(25_000), make(25_000)]; // 300,000 bytes alive
+    b.forEach((t) => backend.disposeData(t.id));
+    assert.equal(backend.pooledBytes(), 300_000, "the 20,000-float buffers made room");
+    assert.ok(!a.some((t) => t.values === make(20_000).values), "none of them is left");
+    const off = new NativeBackend(opened.library, { poolBytes: 0 });
+    const t = off.allocFloat32(20_000);
+    off.disposeData(off.makeTensorInfo([20_000], "float32", t).dataId);
+    assert.equal(off.pooledBytes(), 0);
+  } finally {
+    opened.library.close();
+  }
 });

@@ -8,18 +8,14 @@
 
 extern "C" {
 
-/**
- * h = [beta1, beta2, eps, stepSize, sqrt(1 - beta2^t), l2 (added to g), baseScale (w factor),
- * 1 - beta1, 1 - beta2], the differences taken in double as JavaScript does before tfjs rounds.
- * Writes w1, m1, v1 (which may alias w, m, v).
- */
-int cn_adam(int32_t n32, const float* w, const float* g, const float* m, const float* v,
-            const float* h, float* w1, float* m1, float* v1) {
+/** Writes w1, m1, v1 (which may alias w, m, v); see cn_adam_params. */
+int32_t cn_adam(const cn_adam_params* p, const float* w, const float* g, const float* m,
+                const float* v, float* w1, float* m1, float* v1) {
   return cn::guarded("adam update", [&] {
-    const int64_t n = n32;
-    const float beta1 = h[0], beta2 = h[1], eps = h[2], step = h[3], bc2 = h[4], l2 = h[5],
-                base_scale = h[6];
-    const float one_minus_b1 = h[7], one_minus_b2 = h[8];
+    const int64_t n = p->n;
+    const float beta1 = p->beta1, beta2 = p->beta2, eps = p->eps, step = p->step_size,
+                bc2 = p->bias_correction2, l2 = p->l2, base_scale = p->base_scale;
+    const float one_minus_b1 = p->one_minus_beta1, one_minus_b2 = p->one_minus_beta2;
 #pragma omp parallel for if (n > cn::kParallelGrain)
     for (int64_t i = 0; i < n; ++i) {
       const float gi = l2 != 0.f ? g[i] + w[i] * l2 : g[i];

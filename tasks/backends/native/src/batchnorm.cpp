@@ -69,10 +69,14 @@ extern "C" {
  * y = offset + (x - mean) * scale / sqrt(variance + eps) over rows of `channels` values; each
  * statistic has length 1 or `channels` (offset and scale may have length 0: 0 and 1).
  */
-int cn_batchnorm(int32_t rows32, int32_t channels32, const float* x, const float* mean, int32_t lm,
-                 const float* var, int32_t lv, const float* offset, int32_t lo,
-                 const float* scale, int32_t ls, float eps, float* y) {
-  const int64_t rows = rows32, channels = channels32;
+int32_t cn_batchnorm(const cn_batchnorm_params* p, const cn_batchnorm_tensors* t) {
+  const int64_t rows = p->rows, channels = p->channels;
+  const int64_t lm = p->mean_length, lv = p->variance_length, lo = p->offset_length,
+                ls = p->scale_length;
+  const float eps = p->epsilon;
+  const float *x = t->x, *mean = t->mean, *var = t->variance, *offset = t->offset,
+              *scale = t->scale;
+  float* y = t->y;
   return cn::guarded("batch norm", [&] {
     std::vector<float> mul(channels), add(channels);
     for (int64_t c = 0; c < channels; ++c) {
@@ -93,11 +97,12 @@ int cn_batchnorm(int32_t rows32, int32_t channels32, const float* x, const float
  * dscale, doffset. Two passes instead of the ~12 full-size ops of tfjs' gradient; channel sums
  * accumulate in double over fixed row chunks (thread-count independent).
  */
-int cn_batchnorm_grad(int32_t rows32, int32_t channels32, const float* x, const float* dy,
-                      const float* mean, const float* var, const float* scale, int32_t ls,
-                      float eps, float* dx, float* dmean, float* dvar, float* dscale,
-                      float* doffset) {
-  const int64_t rows = rows32, channels = channels32;
+int32_t cn_batchnorm_grad(const cn_batchnorm_params* p, const cn_batchnorm_tensors* t) {
+  const int64_t rows = p->rows, channels = p->channels, ls = p->scale_length;
+  const float eps = p->epsilon;
+  const float *x = t->x, *dy = t->dy, *mean = t->mean, *var = t->variance, *scale = t->scale;
+  float *dx = t->dx, *dmean = t->dmean, *dvar = t->dvariance, *dscale = t->dscale,
+        *doffset = t->doffset;
   return cn::guarded("batch norm gradient", [&] {
     std::vector<double> sum_dy, sum_dy_xc;
     dy_sums(rows, channels, x, dy, mean, sum_dy, sum_dy_xc);
@@ -128,11 +133,13 @@ int cn_batchnorm_grad(int32_t rows32, int32_t channels32, const float* x, const 
  * One pass gathers Σx and Σx² in double (exact enough unless mean² exceeds the variance by ~1e9),
  * one pass writes y.
  */
-int cn_batchnorm_train(int32_t rows32, int32_t channels32, const float* x, const float* scale,
-                       const float* offset, const float* moving_mean, const float* moving_var,
-                       float eps, float momentum, float* y, float* mean, float* var,
-                       float* new_moving_mean, float* new_moving_var) {
-  const int64_t rows = rows32, channels = channels32;
+int32_t cn_batchnorm_train(const cn_batchnorm_params* p, const cn_batchnorm_tensors* t) {
+  const int64_t rows = p->rows, channels = p->channels;
+  const float eps = p->epsilon, momentum = p->momentum;
+  const float *x = t->x, *scale = t->scale, *offset = t->offset, *moving_mean = t->moving_mean,
+              *moving_var = t->moving_variance;
+  float *y = t->y, *mean = t->batch_mean, *var = t->batch_variance,
+        *new_moving_mean = t->new_moving_mean, *new_moving_var = t->new_moving_variance;
   return cn::guarded("batch norm (training)", [&] {
     std::vector<double> sum, sum_sq;
     channel_sums(rows, channels, sum, sum_sq, [&](int64_t r0, int64_t r1, double* p1, double* p2) {
@@ -167,10 +174,11 @@ int cn_batchnorm_train(int32_t rows32, int32_t channels32, const float* x, const
  * dx = scale·r·(dy − Σdy/n − x̂·Σ(dy·x̂)/n) with r = 1/sqrt(var + eps) and x̂ = (x − mean)·r,
  * dscale = Σ(dy·x̂), doffset = Σdy. One pass for the sums, one for dx.
  */
-int cn_batchnorm_train_grad(int32_t rows32, int32_t channels32, const float* x, const float* dy,
-                            const float* mean, const float* var, const float* scale, float eps,
-                            float* dx, float* dscale, float* doffset) {
-  const int64_t rows = rows32, channels = channels32;
+int32_t cn_batchnorm_train_grad(const cn_batchnorm_params* p, const cn_batchnorm_tensors* t) {
+  const int64_t rows = p->rows, channels = p->channels;
+  const float eps = p->epsilon;
+  const float *x = t->x, *dy = t->dy, *mean = t->mean, *var = t->variance, *scale = t->scale;
+  float *dx = t->dx, *dscale = t->dscale, *doffset = t->doffset;
   return cn::guarded("batch norm gradient (training)", [&] {
     std::vector<double> sum_dy, sum_dy_xc;
     dy_sums(rows, channels, x, dy, mean, sum_dy, sum_dy_xc);

@@ -4,6 +4,8 @@
 #pragma once
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "cn_abi.h"
+
 #include <cmath>
 #include <cstdint>
 #include <exception>
@@ -30,15 +32,14 @@ int guarded(const char* what, F&& body) {
   return -1;
 }
 
-// The fused activations of tfjs (codes as in _conv_params.ts): 0 linear, 1 relu, 2 relu6, 3 elu,
-// 4 sigmoid, 5 leaky relu with `alpha`.
+// The fused activations of tfjs (enum cn_activation); leaky relu's slope is `alpha`.
 inline float activate(int act, float v, float alpha) {
   switch (act) {
-    case 1: return v > 0.f ? v : 0.f;
-    case 2: return v < 0.f ? 0.f : (v > 6.f ? 6.f : v);
-    case 3: return v >= 0.f ? v : std::expm1(v);
-    case 4: return 1.f / (1.f + std::exp(-v));
-    case 5: return v >= 0.f ? v : alpha * v;
+    case CN_ACTIVATION_RELU: return v > 0.f ? v : 0.f;
+    case CN_ACTIVATION_RELU6: return v < 0.f ? 0.f : (v > 6.f ? 6.f : v);
+    case CN_ACTIVATION_ELU: return v >= 0.f ? v : std::expm1(v);
+    case CN_ACTIVATION_SIGMOID: return 1.f / (1.f + std::exp(-v));
+    case CN_ACTIVATION_LEAKY_RELU: return v >= 0.f ? v : alpha * v;
     default: return v;
   }
 }

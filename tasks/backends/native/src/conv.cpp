@@ -13,15 +13,17 @@ using dt = memory::data_type;
 
 namespace {
 
-// Mirrors the Int32Array that _conv_params.ts builds.
+// cn_conv_params widened to 64 bits, with the filter taps actually used (see crop_taps).
 struct Conv {
   int64_t n, ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, groups, has_bias, act;
+  float alpha;
   // Filter taps actually used (see crop_taps) and the full filter size the user buffer has.
   int64_t kh0 = 0, kw0 = 0, kh_full, kw_full;
-  explicit Conv(const int32_t* p)
-      : n(p[0]), ih(p[1]), iw(p[2]), ic(p[3]), oh(p[4]), ow(p[5]), oc(p[6]), kh(p[7]), kw(p[8]),
-        sh(p[9]), sw(p[10]), dh(p[11]), dw(p[12]), pt(p[13]), pl(p[14]), pb(p[15]), pr(p[16]),
-        groups(p[17]), has_bias(p[18]), act(p[19]), kh_full(p[7]), kw_full(p[8]) {
+  explicit Conv(const cn_conv_params& p)
+      : n(p.n), ih(p.ih), iw(p.iw), ic(p.ic), oh(p.oh), ow(p.ow), oc(p.oc), kh(p.kh), kw(p.kw),
+        sh(p.sh), sw(p.sw), dh(p.dh), dw(p.dw), pt(p.pad_top), pl(p.pad_left), pb(p.pad_bottom),
+        pr(p.pad_right), groups(p.groups), has_bias(p.has_bias), act(p.activation), alpha(p.alpha),
+        kh_full(p.kh), kw_full(p.kw) {
     crop_taps();
   }
   memory::desc src() const { return {{n, ic, ih, iw}, dt::f32, tag::nhwc}; }
@@ -99,12 +101,12 @@ primitive_attr activation_attr(int64_t act, float alpha) {
   primitive_attr attr;
   post_ops ops;
   switch (act) {
-    case 0: break;
-    case 1: ops.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f); break;
-    case 2: ops.append_eltwise(1.f, algorithm::eltwise_clip, 0.f, 6.f); break;
-    case 3: ops.append_eltwise(1.f, algorithm::eltwise_elu, 1.f, 0.f); break;
-    case 4: ops.append_eltwise(1.f, algorithm::eltwise_logistic, 0.f, 0.f); break;
-    case 5: ops.append_eltwise(1.f, algorithm::eltwise_relu, alpha, 0.f); break;
+    case CN_ACTIVATION_LINEAR: break;
+    case CN_ACTIVATION_RELU: ops.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f); break;
+    case CN_ACTIVATION_RELU6: ops.append_eltwise(1.f, algorithm::eltwise_clip, 0.f, 6.f); break;
+    case CN_ACTIVATION_ELU: ops.append_eltwise(1.f, algorithm::eltwise_elu, 1.f, 0.f); break;
+    case CN_ACTIVATION_SIGMOID: ops.append_eltwise(1.f, algorithm::eltwise_logistic, 0.f, 0.f); break;
+    case CN_ACTIVATION_LEAKY_RELU: ops.append_eltwise(1.f, algorithm::eltwise_relu, alpha, 0.f); break;
     default: throw std::runtime_error("unknown activation code " + std::to_string(act));
   }
   attr.set_post_ops(ops);
@@ -172,8 +174,7 @@ void sgemm(char ta, char tb, int64_t m, int64_t n, int64_t k, const float* a, in
   if (st != dnnl_success) throw dnnl::error(st, "dnnl_sgemm failed");
 }
 
-void conv_fwd_im2col(const Conv& c, const float* x, const float* w, const float* b, float* y,
-                     float alpha) {
+void conv_fwd_im2col(const Conv& c, const float* x, const float* w, const float* b, float* y) {
   const int64_t rows = c.n * c.oh * c.ow, cols = c.kh * c.kw * c.ic;
   auto col = im2col(c, x);
   sgemm('N', 'N', rows, c.oc, cols, col.get(), cols, w, c.oc, y, c.oc);
@@ -182,7 +183,7 @@ void conv_fwd_im2col(const Conv& c, const float* x, const float* w, const float*
   for (int64_t r = 0; r < rows; ++r) {
     float* row = y + r * c.oc;
     for (int64_t j = 0; j < c.oc; ++j) {
-      row[j] = cn::activate(int(c.act), c.has_bias ? row[j] + b[j] : row[j], alpha);
+      row[j] = cn::activate(int(c.act), c.has_bias ? row[j] + b[j] : row[j], c.alpha);
     }
   }
 }
@@ -240,13 +241,13 @@ void conv_bwd_data_forward(const Conv& c, const float* dy, const float* w, float
 
 extern "C" {
 
-/** y = act(conv(x, w) + b); b is read only when p[18] (has_bias) is set. */
-int cn_conv_fwd(const int32_t* p, const float* x, const float* w, const float* b, float* y,
-                float alpha) {
+/** y = act(conv(x, w) + b); b is read only when has_bias is set. */
+int32_t cn_conv_fwd(const cn_conv_params* p, const float* x, const float* w, const float* b,
+                    float* y) {
   return cn::guarded("conv2d forward", [&] {
-    const Conv c(p);
-    if (use_im2col(c)) return conv_fwd_im2col(c, x, w, b, y, alpha);
-    auto pd = forward_pd(c, prop_kind::forward_inference, c.has_bias, activation_attr(c.act, alpha));
+    const Conv c(*p);
+    if (use_im2col(c)) return conv_fwd_im2col(c, x, w, b, y);
+    auto pd = forward_pd(c, prop_kind::forward_inference, c.has_bias, activation_attr(c.act, c.alpha));
     memory src(c.src(), cn::eng(), const_cast<float*>(x));
     memory wts = as_layout(
         memory(c.user_weights(), cn::eng(), const_cast<float*>(w) + c.user_weights_offset()),
@@ -261,9 +262,9 @@ int cn_conv_fwd(const int32_t* p, const float* x, const float* w, const float* b
 }
 
 /** dx = gradient of conv(x, w) with respect to x, given dy. */
-int cn_conv_bwd_data(const int32_t* p, const float* dy, const float* w, float* dx) {
+int32_t cn_conv_bwd_data(const cn_conv_params* p, const float* dy, const float* w, float* dx) {
   return cn::guarded("conv2d backprop input", [&] {
-    const Conv c(p);
+    const Conv c(*p);
     if (bwd_data_as_forward(c)) return conv_bwd_data_forward(c, dy, w, dx);
     auto hint = forward_pd(c, prop_kind::forward_training, false, primitive_attr());
     convolution_backward_data::desc d(algorithm::convolution_direct, c.src(), c.any_weights(),
@@ -281,9 +282,9 @@ int cn_conv_bwd_data(const int32_t* p, const float* dy, const float* w, float* d
 }
 
 /** dw (tfjs filter layout) = gradient of conv(x, w) with respect to w, given dy. */
-int cn_conv_bwd_weights(const int32_t* p, const float* x, const float* dy, float* dw) {
+int32_t cn_conv_bwd_weights(const cn_conv_params* p, const float* x, const float* dy, float* dw) {
   return cn::guarded("conv2d backprop filter", [&] {
-    const Conv c(p);
+    const Conv c(*p);
     if (use_im2col(c)) return conv_bwd_weights_im2col(c, x, dy, dw);
     auto hint = forward_pd(c, prop_kind::forward_training, false, primitive_attr());
     convolution_backward_weights::desc d(algorithm::convolution_direct, c.src(), c.any_weights(),

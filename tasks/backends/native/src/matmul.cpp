@@ -7,17 +7,15 @@
 
 extern "C" {
 
-/**
- * c[b] = act(op(a[b]) x op(b[b]) + bias) for b in the output batch.
- * p = [batchA, batchB, M, N, K, transA, transB, biasLen (0, 1 or N), act].
- */
-int cn_matmul(const int32_t* p, const float* a, const float* b, const float* bias, float* c,
-              float alpha) {
+/** c[b] = act(op(a[b]) x op(b[b]) + bias) for b in the output batch (bias length 0, 1 or n). */
+int32_t cn_matmul(const cn_matmul_params* p, const float* a, const float* b, const float* bias,
+                  float* c) {
   return cn::guarded("matmul", [&] {
-    const int64_t ba = p[0], bb = p[1], m = p[2], n = p[3], k = p[4];
-    const bool ta = p[5] != 0, tb = p[6] != 0;
-    const int64_t bias_len = p[7];
-    const int act = p[8];
+    const int64_t ba = p->batch_a, bb = p->batch_b, m = p->m, n = p->n, k = p->k;
+    const bool ta = p->transpose_a != 0, tb = p->transpose_b != 0;
+    const int64_t bias_len = p->bias_length;
+    const int act = p->activation;
+    const float alpha = p->alpha;
     const int64_t batch = ba > bb ? ba : bb;
     for (int64_t i = 0; i < batch; ++i) {
       const float* ai = a + (ba == 1 ? 0 : i) * m * k;

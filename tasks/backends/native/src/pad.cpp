@@ -10,8 +10,8 @@ extern "C" {
  * Pads x of `shape` with `before`/`after` cells of `value` per dim into out (rank <= 8).
  * Output rows (last dim) are independent, so they are split among threads.
  */
-int cn_pad(int rank, const int32_t* shape, const int32_t* before, const int32_t* after,
-           const float* x, float* out, float value) {
+int32_t cn_pad(int32_t rank, const int32_t* shape, const int32_t* before, const int32_t* after,
+               const float* x, float* out, float value) {
   return cn::guarded("pad", [&] {
     if (rank < 1 || rank > cn::kMaxRank) throw std::runtime_error("pad needs rank 1 to 8");
     int64_t oshape[cn::kMaxRank], xstride[cn::kMaxRank];

@@ -13,12 +13,14 @@ using dt = memory::data_type;
 
 namespace {
 
-// Mirrors the Int32Array that _pool_params.ts builds.
+// cn_pool_params widened to 64 bits.
 struct Pool {
-  int64_t n, ih, iw, c, oh, ow, kh, kw, sh, sw, pt, pl, pb, pr, is_max;
-  explicit Pool(const int32_t* p)
-      : n(p[0]), ih(p[1]), iw(p[2]), c(p[3]), oh(p[4]), ow(p[5]), kh(p[6]), kw(p[7]), sh(p[8]),
-        sw(p[9]), pt(p[10]), pl(p[11]), pb(p[12]), pr(p[13]), is_max(p[14]) {}
+  int64_t n, ih, iw, c, oh, ow, kh, kw, sh, sw, pt, pl, pb, pr;
+  bool is_max;
+  explicit Pool(const cn_pool_params& p)
+      : n(p.n), ih(p.ih), iw(p.iw), c(p.c), oh(p.oh), ow(p.ow), kh(p.kh), kw(p.kw), sh(p.sh),
+        sw(p.sw), pt(p.pad_top), pl(p.pad_left), pb(p.pad_bottom), pr(p.pad_right),
+        is_max(p.kind == CN_POOL_KIND_MAX) {}
   memory::desc src() const { return {{n, c, ih, iw}, dt::f32, tag::nhwc}; }
   memory::desc dst() const { return {{n, c, oh, ow}, dt::f32, tag::nhwc}; }
   algorithm alg() const {
@@ -110,9 +112,9 @@ void max_pool_fwd(const Pool& c, const float* x, float* y) {
 
 extern "C" {
 
-int cn_pool_fwd(const int32_t* p, const float* x, float* y) {
+int32_t cn_pool_fwd(const cn_pool_params* p, const float* x, float* y) {
   return cn::guarded("pool forward", [&] {
-    const Pool c(p);
+    const Pool c(*p);
     if (c.is_max) return max_pool_fwd(c, x, y);
     auto pd = c.forward(prop_kind::forward_inference);
     pooling_forward(pd).execute(cn::strm(),
@@ -123,9 +125,9 @@ int cn_pool_fwd(const int32_t* p, const float* x, float* y) {
 }
 
 /** dx of pooling given dy (and, for max pooling, the input x whose maxima receive dy). */
-int cn_pool_bwd(const int32_t* p, const float* x, const float* dy, float* dx) {
+int32_t cn_pool_bwd(const cn_pool_params* p, const float* x, const float* dy, float* dx) {
   return cn::guarded("pool backward", [&] {
-    const Pool c(p);
+    const Pool c(*p);
     if (c.is_max) return max_pool_grad(c, x, dy, dx);
     auto fwd = c.forward(prop_kind::forward_training);
     pooling_backward::desc d(c.alg(), c.src(), c.dst(), {c.sh, c.sw}, {c.kh, c.kw}, {c.pt, c.pl},

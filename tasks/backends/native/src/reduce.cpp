@@ -30,15 +30,19 @@ extern "C" {
 
 /**
  * Reduces the middle axis of x viewed as [outer, r, inner] into y [outer, inner].
- * op: 0 sum, 1 mean, 2 max, 3 min. Sums accumulate in double over fixed-size row chunks combined
+ * op: enum cn_reduce_op. Sums accumulate in double over fixed-size row chunks combined
  * in order, so the result does not depend on the thread count.
  */
-int cn_reduce(int op, int32_t outer32, int32_t r32, int32_t inner32, const float* x, float* y) {
+int32_t cn_reduce(int32_t op, int32_t outer32, int32_t r32, int32_t inner32, const float* x,
+                  float* y) {
   const int64_t outer = outer32, r = r32, inner = inner32;
   return cn::guarded("reduce", [&] {
     constexpr int64_t kChunk = 256;
     const int64_t chunks = (r + kChunk - 1) / kChunk;
-    const bool is_sum = op <= 1;
+    const bool is_sum = op == CN_REDUCE_OP_SUM || op == CN_REDUCE_OP_MEAN;
+    if (!is_sum && op != CN_REDUCE_OP_MAX && op != CN_REDUCE_OP_MIN) {
+      throw std::runtime_error("unknown reduce op " + std::to_string(op));
+    }
     std::vector<double> part(static_cast<size_t>(outer * chunks * inner));
 #pragma omp parallel for collapse(2) if (outer * r * inner > cn::kMathGrain)
     for (int64_t a = 0; a < outer; ++a) {
@@ -55,7 +59,7 @@ int cn_reduce(int op, int32_t outer32, int32_t r32, int32_t inner32, const float
           const float* row = base + i * inner;
           if (is_sum) {
             for (int64_t j = 0; j < inner; ++j) acc[j] += row[j];
-          } else if (op == 2) {
+          } else if (op == CN_REDUCE_OP_MAX) {
             for (int64_t j = 0; j < inner; ++j) acc[j] = (row[j] > acc[j] || std::isnan(row[j])) ? row[j] : acc[j];
           } else {
             for (int64_t j = 0; j < inner; ++j) acc[j] = (row[j] < acc[j] || std::isnan(row[j])) ? row[j] : acc[j];
@@ -69,10 +73,10 @@ int cn_reduce(int op, int32_t outer32, int32_t r32, int32_t inner32, const float
         for (int64_t c = 1; c < chunks; ++c) {
           const double w = part[(a * chunks + c) * inner + j];
           if (is_sum) v += w;
-          else if (op == 2) v = (w > v || std::isnan(w)) ? w : v;
+          else if (op == CN_REDUCE_OP_MAX) v = (w > v || std::isnan(w)) ? w : v;
           else v = (w < v || std::isnan(w)) ? w : v;
         }
-        if (op == 1) v /= static_cast<double>(r);
+        if (op == CN_REDUCE_OP_MEAN) v /= static_cast<double>(r);
         y[a * inner + j] = static_cast<float>(v);
       }
     }

@@ -119,7 +119,8 @@ async function pipeline(cwd: string, config: string, env: Record<string, string>
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-webgpu", cli, "run", config, "--cache-dir", join(cwd, "cache")],
     cwd,
-    env: { CNNLAB_OFFLINE: "1", ...env },
+    // The source each run finds is the test's choice, not the caller's CNNLAB_DATA.
+    env: { CNNLAB_OFFLINE: "1", CNNLAB_DATA: "", ...env },
     clearEnv: false,
     stdout: "piped",
     stderr: "piped",

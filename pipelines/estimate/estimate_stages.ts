@@ -6,7 +6,7 @@
 import type { CacheLayout } from "../cache/cache_layout.ts";
 import { canonicalJson } from "../hashing/canonical_json.ts";
 import type { PlannedStage } from "../graph/stage_graph.ts";
-import type { Json, Project, StageEstimate } from "../types.ts";
+import type { Json, MeasuredStage, Project, StageEstimate } from "../types.ts";
 import { measuredStages } from "./measured_stages.ts";
 
 /** Estimates by stage; a stage without one is absent. */
@@ -26,6 +26,20 @@ export async function estimateStages<R, F extends Json>(
   const measured = measuredStages(layout);
   const context = { cacheDir: layout.root, measured };
   const estimates: Estimates = new Map();
+  // The newest past stage of each kind and params, canonicalized once per stage, not per lookup.
+  const pastByParams = new Map<string, Map<string, MeasuredStage>>();
+  const byParams = async (kind: string) => {
+    let map = pastByParams.get(kind);
+    if (!map) {
+      map = new Map();
+      for (const m of await measured(kind)) {
+        const key = canonicalJson(m.params);
+        if (!map.has(key)) map.set(key, m);
+      }
+      pastByParams.set(kind, map);
+    }
+    return map;
+  };
   for (const stage of stages) {
     let estimate: StageEstimate | undefined;
     if (project.estimate) {
@@ -37,10 +51,11 @@ export async function estimateStages<R, F extends Json>(
     }
     if (estimate === undefined) {
       const past = await measured(stage.kind);
-      const params = canonicalJson(stage.params);
-      const same = past.find((m) => canonicalJson(m.params) === params) ??
-        past.find((m) => stage.ids.includes(m.id));
-      if (same) estimate = { seconds: same.seconds, basis: `last run of ${same.id}` };
+      if (past.length > 0) {
+        const same = (await byParams(stage.kind)).get(canonicalJson(stage.params)) ??
+          past.find((m) => stage.ids.includes(m.id));
+        if (same) estimate = { seconds: same.seconds, basis: `last run of ${same.id}` };
+      }
     }
     if (estimate !== undefined && Number.isFinite(estimate.seconds) && estimate.seconds >= 0) {
       estimates.set(stage, estimate);

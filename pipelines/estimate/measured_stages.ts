@@ -10,7 +10,8 @@ import type { MeasuredStage } from "../types.ts";
 
 /**
  * Reads every entry's manifest once; `measured(kind)` then lists that kind's stages, newest
- * first. Entries with an unreadable manifest are left out (they are not trusted anyway).
+ * first (the same array on every call: callers must not change it). Entries with an unreadable
+ * manifest are left out (they are not trusted anyway).
  */
 export function measuredStages(layout: CacheLayout): (kind: string) => Promise<MeasuredStage[]> {
   let all: Promise<MeasuredStage[]> | undefined;
@@ -44,5 +45,12 @@ export function measuredStages(layout: CacheLayout): (kind: string) => Promise<M
     }
     return stages.sort((a, b) => b.started.localeCompare(a.started));
   };
-  return async (kind) => (await (all ??= load())).filter((s) => s.kind === kind);
+  // One list per kind, made once: a sweep of many runs asks for every stage it estimates.
+  const byKind = new Map<string, MeasuredStage[]>();
+  return async (kind) => {
+    const stages = await (all ??= load());
+    let list = byKind.get(kind);
+    if (!list) byKind.set(kind, list = stages.filter((s) => s.kind === kind));
+    return list;
+  };
 }

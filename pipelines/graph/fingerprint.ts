@@ -1,4 +1,5 @@
-import { canonicalJson, canonicalSha256 } from "../hashing/canonical_json.ts";
+import { createHash, type Hash } from "node:crypto";
+import { canonicalJson, canonicalSha256Into } from "../hashing/canonical_json.ts";
 import type { CodeHashes } from "../hashing/code_hash.ts";
 import type { FileHash } from "../hashing/hash_tree.ts";
 import { sha256 } from "../hashing/sha256.ts";
@@ -61,10 +62,23 @@ export function fingerprintFromParts(
   params: unknown,
   inputs: Record<string, string>,
 ): string {
-  return canonicalSha256(
+  let head = headHashes.get(parts);
+  if (head === undefined) {
+    head = createHash("sha256").update(
+      `{"code":${parts.code},"engine":${ENGINE_VERSION},"inputs":`,
+    );
+    headHashes.set(parts, head);
+  }
+  return canonicalSha256Into(
+    head.copy(),
     params,
-    `{"code":${parts.code},"engine":${ENGINE_VERSION},"inputs":${canonicalJson(inputs)},` +
-      `"kind":${JSON.stringify(kind)},"packages":${parts.packages},"params":`,
+    `${canonicalJson(inputs)},"kind":${
+      JSON.stringify(kind)
+    },"packages":${parts.packages},"params":`,
     `,"runtime":${parts.runtime}}`,
   );
 }
+
+// The hash state after the text every stage of one code set shares (a train stage's code set is
+// tens of kilobytes of JSON): each stage continues a copy instead of hashing it again.
+const headHashes = new WeakMap<CanonicalParts, Hash>();

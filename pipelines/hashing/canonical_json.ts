@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 
 /**
  * Canonical JSON of values registered by {@linkcode freezeDeeply}, computed once: validated run
@@ -75,10 +75,22 @@ export function canonicalJson(value: unknown): string {
  * {@linkcode canonicalJson}.
  */
 export function canonicalSha256(value: unknown, prefix = "", suffix = ""): string {
+  return canonicalSha256Into(createHash("sha256"), value, prefix, suffix);
+}
+
+/**
+ * {@linkcode canonicalSha256} continued from `hash`, a hash that has already taken the text before
+ * `prefix` (a copy of one shared by many stages: their common prefix is hashed once).
+ */
+export function canonicalSha256Into(
+  hash: Hash,
+  value: unknown,
+  prefix = "",
+  suffix = "",
+): string {
   if (!isBig(value)) {
-    return createHash("sha256").update(prefix + canonicalJson(value) + suffix).digest("hex");
+    return hash.update(prefix + canonicalJson(value) + suffix).digest("hex");
   }
-  const hash = createHash("sha256");
   let buffered = prefix;
   const write = (text: string) => {
     buffered += text;

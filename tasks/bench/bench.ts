@@ -142,6 +142,13 @@ if (import.meta.main) {
       json: false,
     });
     log(r.error ?? r.stdout.trim());
+    log("\nEngine: planning a 100,000-run sweep");
+    const big = await runChild(
+      Deno.execPath(),
+      ["run", "-A", new URL("./big_sweep.ts", import.meta.url).pathname],
+      { timeoutSeconds: 600, json: false },
+    );
+    log(big.error ?? big.stdout.trim());
   }
   log(
     `\nbench finished in ${((performance.now() - start) / 1000).toFixed(0)} s, load average ` +

@@ -29,7 +29,9 @@ const INFER_OVER_TRAIN = 3;
 
 const same = (a: unknown, b: unknown) => canonicalJson(a as Json) === canonicalJson(b as Json);
 const backendOf = (runtime: unknown) => (runtime as { backend?: unknown } | null)?.backend;
-const rate = (n: number) => `${Math.round(n).toLocaleString("en-US")} images/s`;
+// One formatter: toLocaleString builds a new one per call (a sweep formats a rate per stage).
+const thousands = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const rate = (n: number) => `${thousands.format(Math.round(n))} images/s`;
 
 /** Earlier stages of `kind` of the same model on the same backend, best matches first. */
 async function earlier(
@@ -103,7 +105,16 @@ async function fromEarlierTrain(
  * The fixed cost (process start, data loading, model build, saving) of the newest earlier train
  * stage of any model: what a probe cannot see. 0 when nothing ran here yet.
  */
-async function fixedCostOfAnyTrain(context: EstimateContext): Promise<number> {
+function fixedCostOfAnyTrain(context: EstimateContext): Promise<number> {
+  let cost = fixedCosts.get(context);
+  if (cost === undefined) fixedCosts.set(context, cost = readFixedCostOfAnyTrain(context));
+  return cost;
+}
+
+// Once per estimate pass: every probed stage of a sweep asks.
+const fixedCosts = new WeakMap<EstimateContext, Promise<number>>();
+
+async function readFixedCostOfAnyTrain(context: EstimateContext): Promise<number> {
   for (const past of await context.measured("train")) {
     try {
       const history = await readHistory(past.outDir, past.id);

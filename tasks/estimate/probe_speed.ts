@@ -2,7 +2,8 @@
  * A short probe of a model's speed on this machine when no earlier run measured it: a few
  * training steps (after untimed warm-up ones) and a few inference batches on random images of the run's
  * input shape, at its batch size, on its backend. Results are remembered in
- * `<cache>/state/speed-probes.json` (keyed by model, input, batch size, optimizer and backend).
+ * `<cache>/state/speed-probes.json` (keyed by model, input, batch size, optimizer and backend;
+ * dropout rates only as zero or not).
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -40,12 +41,35 @@ let spent = 0;
 
 const memoFile = (cacheDir: string) => join(cacheDir, "state", "speed-probes.json");
 
-async function readMemo(cacheDir: string): Promise<Record<string, ProbedSpeed>> {
+async function readMemoFile(cacheDir: string): Promise<Record<string, ProbedSpeed>> {
   try {
     return JSON.parse(await Deno.readTextFile(memoFile(cacheDir)));
   } catch {
     return {};
   }
+}
+
+// The memo file is read once per process and cache: a sweep asks for every stage it estimates.
+const memos = new Map<string, Promise<Record<string, ProbedSpeed>>>();
+function readMemo(cacheDir: string): Promise<Record<string, ProbedSpeed>> {
+  let memo = memos.get(cacheDir);
+  if (!memo) memos.set(cacheDir, memo = readMemoFile(cacheDir));
+  return memo;
+}
+
+/**
+ * The model options that decide its speed: a dropout rate only matters as zero or not (a mask
+ * is drawn and applied whatever the rate), so a sweep over rates is probed once per model.
+ */
+function speedRelevant(model: Json): Json {
+  if (Array.isArray(model)) return model.map(speedRelevant);
+  if (model === null || typeof model !== "object") return model;
+  return Object.fromEntries(
+    Object.entries(model).map(([k, v]) => [
+      k,
+      /dropout$/.test(k) && typeof v === "number" ? v > 0 : speedRelevant(v),
+    ]),
+  );
 }
 
 /**
@@ -73,12 +97,48 @@ async function timeSteps(step: () => Promise<void>, seconds: number, max: number
   return times[Math.floor(times.length / 2)];
 }
 
+// Canonical text of a param block, once per block: a sweep's runs share their frozen blocks.
+const blockTexts = new WeakMap<object, string>();
+function blockText(block: unknown, speedOnly = false): string {
+  if (block === null || typeof block !== "object") return JSON.stringify(block ?? null);
+  let text = blockTexts.get(block);
+  if (text === undefined) {
+    text = canonicalJson(speedOnly ? speedRelevant(block as Json) : block as Json);
+    blockTexts.set(block, text);
+  }
+  return text;
+}
+
+const answers = new Map<string, Promise<ProbedSpeed | undefined>>();
+
 /**
- * Probes (or recalls) a train node's speeds.
+ * Probes (or recalls) a train node's speeds; nodes that only differ in what does not change the
+ * speed (learning rate, dropout rate, seed, …) share one answer per process.
  * @returns undefined when the probe budget is spent.
  * @throws Error when the model cannot be built or the backend started (reported as no estimate).
  */
-export async function probeSpeed(
+export function probeSpeed(
+  node: StageNode<TrainStageParams>,
+  size: RunSize,
+  cacheDir: string,
+): Promise<ProbedSpeed | undefined> {
+  const p = node.params;
+  const identity = [
+    cacheDir,
+    blockText(p.model, true),
+    blockText(p.preprocess),
+    p.train.batch_size,
+    p.train.optimizer,
+    blockText((node.runtime as { backend?: Json } | undefined)?.backend),
+    size.shape.join("x"),
+    size.classes,
+  ].join("\u0000");
+  let answer = answers.get(identity);
+  if (!answer) answers.set(identity, answer = probeOnce(node, size, cacheDir));
+  return answer;
+}
+
+async function probeOnce(
   node: StageNode<TrainStageParams>,
   size: RunSize,
   cacheDir: string,
@@ -92,7 +152,7 @@ export async function probeSpeed(
   );
   const batch = params.train.batch_size;
   const key = sha256(canonicalJson({
-    model: params.model,
+    model: speedRelevant(params.model as Json),
     input: inputShape,
     classes: size.classes,
     batch,
@@ -142,8 +202,10 @@ export async function probeSpeed(
         20,
       );
       const speed = { train: batch / trainSeconds, infer: batch / inferSeconds, setup };
-      const fresh = await readMemo(cacheDir);
+      // Another process may have probed other models meanwhile: merge into the file's latest.
+      const fresh = await readMemoFile(cacheDir);
       fresh[key] = speed;
+      memo[key] = speed;
       await Deno.mkdir(join(cacheDir, "state"), { recursive: true });
       await writeFileAtomic(memoFile(cacheDir), JSON.stringify(fresh, null, 2) + "\n");
       return speed;

@@ -32,8 +32,30 @@ export interface RunSize {
   classes: number;
 }
 
+type DatasetSize = {
+  train: number;
+  test: number;
+  shape: [number, number, number];
+  classes: number;
+};
+
+// One answer per data set and estimate pass: a sweep's runs share their data stage.
+const sizes = new WeakMap<EstimateContext, Map<string, Promise<DatasetSize | undefined>>>();
+
+/** {@linkcode readDatasetSize}, once per data set and estimate context. */
+function datasetSize(data: StageNode<DataStageParams>, context: EstimateContext) {
+  let known = sizes.get(context);
+  if (!known) sizes.set(context, known = new Map());
+  let size = known.get(data.params.dataset);
+  if (!size) known.set(data.params.dataset, size = readDatasetSize(data, context));
+  return size;
+}
+
 /** The size of the data set a data stage reads: its meta.json if it ran here, else published. */
-async function datasetSize(data: StageNode<DataStageParams>, context: EstimateContext) {
+async function readDatasetSize(
+  data: StageNode<DataStageParams>,
+  context: EstimateContext,
+): Promise<DatasetSize | undefined> {
   for (const done of await context.measured("data")) {
     if ((done.params as { dataset?: string })?.dataset !== data.params.dataset) continue;
     try {

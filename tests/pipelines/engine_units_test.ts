@@ -6,9 +6,14 @@ import { canonicalJson } from "../../pipelines/hashing/canonical_json.ts";
 import { deepMerge } from "../../pipelines/config/deep_merge.ts";
 import { explainChange } from "../../pipelines/graph/explain_change.ts";
 import type { FingerprintObject } from "../../pipelines/graph/fingerprint.ts";
-import { fingerprintOf } from "../../pipelines/graph/fingerprint.ts";
+import {
+  ENGINE_VERSION,
+  fingerprintFromParts,
+  fingerprintOf,
+} from "../../pipelines/graph/fingerprint.ts";
 import { globToRegExp } from "../../pipelines/graph/glob.ts";
 import { sha256 } from "../../pipelines/hashing/sha256.ts";
+import type { Json } from "../../pipelines/types.ts";
 
 Deno.test("canonicalJson() sorts keys at every depth and drops undefined members", () => {
   assert.equal(
@@ -34,6 +39,40 @@ Deno.test("fingerprintOf() is the SHA-256 of the canonical fingerprint object", 
     fingerprintOf(object),
     fingerprintOf({ ...object, runtime: { backend: "webgpu" } }),
   );
+});
+
+Deno.test("fingerprintFromParts() gives fingerprintOf() of the whole object, for shared parts and big params", () => {
+  const code = { "./train.ts": "cd", "./models/lenet.ts": "ef" };
+  const packages = { zod: "zod@4.6.7" };
+  const runtime = { backend: "wasm" };
+  const parts = {
+    code: canonicalJson(code),
+    packages: canonicalJson(packages),
+    runtime: canonicalJson(runtime),
+  };
+  const bigRuns = Array.from({ length: 1500 }, (_, i) => ({ name: `r${i}`, lr: i / 1e4 }));
+  const cases: { params: Json; inputs: Record<string, string> }[] = [
+    { params: { lr: 0.1 }, inputs: { data: "ab" } },
+    { params: { lr: 0.2 }, inputs: { data: "ab", split: "cd" } },
+    { params: { runs: bigRuns }, inputs: {} },
+    { params: { lr: 0.1 }, inputs: { data: "ab" } },
+  ];
+  const seen = new Set<string>();
+  // The same parts object each time: later stages continue the first one's cached hash state.
+  for (const { params, inputs } of cases) {
+    const whole = fingerprintOf({
+      engine: ENGINE_VERSION,
+      kind: "train",
+      params,
+      inputs,
+      code,
+      packages,
+      runtime,
+    });
+    assert.equal(fingerprintFromParts("train", parts, params, inputs), whole);
+    seen.add(whole);
+  }
+  assert.equal(seen.size, 3, "equal stages agree, different ones differ");
 });
 
 Deno.test("deepMerge() merges maps key by key and replaces lists and scalars", () => {

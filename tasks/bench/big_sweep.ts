@@ -1,0 +1,105 @@
+/**
+ * Bench: planning a 100,000-run sweep (`status` of a LeNet grid over 100 learning rates × 1,000
+ * dropout rates on MNIST, 200,003 stages) in a new process, as a user runs it: wall time, CPU
+ * time and peak resident memory of that process. Target: < 10 s and < 1 GB on a quiet machine.
+ * The first `status` probes the model's speed for the estimates (once per model); the figures
+ * are of the second, like every later one.
+ * Usage: `deno run -A tasks/bench/big_sweep.ts [--runs-per-lr N]`.
+ * @module
+ */
+import { join } from "node:path";
+import { cpuUsage } from "node:process";
+import { parseArgs } from "node:util";
+import { runCli } from "../../pipelines/cli/cli.ts";
+import { peakRssBytes } from "./peak_rss.ts";
+
+/** What one `status` of the sweep cost its process. */
+export interface BigSweepFigures {
+  runs: number;
+  stages: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  peakRssMiB: number | null;
+}
+
+/** The config: a grid of `lrs` learning rates × `drops` dropout rates of one LeNet. */
+export function bigSweepConfig(lrs: number, drops: number): string {
+  const lr = Array.from({ length: lrs }, (_, i) => Number((1e-4 * (i + 1)).toFixed(6)));
+  const dropout = Array.from({ length: drops }, (_, i) => Number((i / drops).toFixed(6)));
+  return [
+    "defaults:",
+    "  data: { dataset: mnist }",
+    "  split: { validation: 0.2, seed: 0 }",
+    "  train: { optimizer: adam, lr: 0.004, batch_size: 128, epochs: 1 }",
+    "experiments:",
+    "  lenet: { model: { name: lenet } }",
+    "sweep:",
+    "  name: grid",
+    "  mode: grid",
+    `  params: { train.lr: [${lr.join(", ")}], model.fc_dropout: [${dropout.join(", ")}] }`,
+    "",
+  ].join("\n");
+}
+
+/** In the child: one `status`, then its figures as JSON on stdout. */
+async function child(config: string, cacheDir: string): Promise<void> {
+  const { project } = await import("../project.ts");
+  const start = performance.now();
+  const cpu = cpuUsage();
+  const code = await runCli(project, ["status", config, "--cache-dir", cacheDir], {
+    out: () => {},
+    err: () => {},
+  });
+  if (code !== 0) throw new Error(`status exited ${code}`);
+  const used = cpuUsage(cpu);
+  const peak = peakRssBytes();
+  console.log(JSON.stringify({
+    wallSeconds: (performance.now() - start) / 1000,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    peakRssMiB: peak === null ? null : peak / 2 ** 20,
+  }));
+}
+
+/** Writes the config in a temp folder, runs `status` twice in new processes, returns the second. */
+export async function benchBigSweep(lrs = 100, drops = 1000): Promise<BigSweepFigures> {
+  const dir = await Deno.makeTempDir({ prefix: "cnnlab-big-sweep-" });
+  try {
+    const config = join(dir, "big-sweep.yaml");
+    await Deno.writeTextFile(config, bigSweepConfig(lrs, drops));
+    let last: { wallSeconds: number; cpuSeconds: number; peakRssMiB: number | null } | undefined;
+    for (let i = 0; i < 2; i++) {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", import.meta.filename!, "--child", config, join(dir, "cache")],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      if (!out.success) {
+        throw new Error(`big sweep status failed: ${new TextDecoder().decode(out.stderr)}`);
+      }
+      last = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+    }
+    const runs = lrs * drops;
+    return { runs, stages: 2 * runs + 3, ...last! };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+if (import.meta.main) {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    options: { child: { type: "boolean" }, "runs-per-lr": { type: "string", default: "1000" } },
+    allowPositionals: true,
+  });
+  if (values.child) await child(positionals[0], positionals[1]);
+  else {
+    const f = await benchBigSweep(100, Number(values["runs-per-lr"]));
+    console.log(
+      `status of a ${f.runs.toLocaleString("en-US")}-run sweep (${
+        f.stages.toLocaleString("en-US")
+      } stages), new process: ${f.wallSeconds.toFixed(1)} s wall, ${
+        f.cpuSeconds.toFixed(1)
+      } s CPU, peak ${f.peakRssMiB === null ? "?" : f.peakRssMiB.toFixed(0)} MiB resident`,
+    );
+  }
+}

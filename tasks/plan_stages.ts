@@ -46,7 +46,15 @@ export async function planStages(
 
   const nodes: StageNode[] = [];
   const reportInputs: Record<string, StageNode> = {};
-  for (const run of config.runs) {
+  const runs = config.runs.filter((run) => run.params.skip === undefined);
+  if (runs.length === 0) {
+    throw new Error(
+      `Cannot plan config '${config.name}' as every run has a skip: reason: remove skip: from the runs to run`,
+    );
+  }
+  const notRun = config.runs.filter((run) => run.params.skip !== undefined)
+    .map((run) => ({ name: run.name, experiment: run.experiment, reason: run.params.skip! }));
+  for (const run of runs) {
     const p = run.params;
     const dataKey = canonicalJson(p.data);
     let data = shared.get(`data ${dataKey}`) as StageNode<DataStageParams> | undefined;
@@ -132,7 +140,8 @@ export async function planStages(
         ...(config.overrides?.length ? { overrides: config.overrides } : {}),
       },
       options: config.report as ReportParamsInput["options"],
-      runs: config.runs.map(reportRun),
+      runs: runs.map(reportRun),
+      ...(notRun.length > 0 ? { not_run: notRun } : {}),
       provenance: {
         deno: facts.deno,
         tfjs: facts.tfjs,

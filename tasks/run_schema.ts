@@ -32,6 +32,12 @@ export const runSchema = z.strictObject({
    * fewer: the report then labels it "reduced: 2 of 10 epochs". Read only by the report.
    */
   reference_epochs: z.int().positive().optional(),
+  /**
+   * Why this run is not run here (its estimated time on this machine, a data set that cannot be
+   * had): the planner leaves its stages out and the report lists it as not run, with the reason.
+   * Read only by the planner and the report.
+   */
+  skip: z.string().trim().min(1, "give the reason the run is skipped").optional(),
 });
 
 /** A run's params after defaults were applied. */

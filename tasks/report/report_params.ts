@@ -38,6 +38,12 @@ export const reportParamsSchema = z.object({
   }),
   options: reportOptionsSchema.prefault({}),
   runs: z.array(reportRunSchema).min(1),
+  /** Runs of the config left out by their `skip:` reason, listed as not run. */
+  not_run: z.array(z.object({
+    name: z.string().min(1),
+    experiment: z.string().min(1),
+    reason: z.string().min(1),
+  })).optional(),
   /**
    * deno, tfjs, backend, and optionally `fingerprints` (input name → hash). Other keys (a
    * machine, a date) are accepted and not shown: the report holds only what the cached results

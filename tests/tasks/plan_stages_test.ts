@@ -169,3 +169,29 @@ Deno.test("planStages() gives the report every run's stages, labels reduced runs
     ["short", "2 of 10 epochs, at most 5000 training images"],
   ]);
 });
+
+Deno.test("planStages() leaves a skipped run's stages out and hands its reason to the report", async () => {
+  const nodes = await plan([
+    run("lenet", { data: { dataset: "mnist" }, model: { name: "lenet" } }),
+    run("mobilenet", {
+      data: { dataset: "mnist" },
+      model: { name: "mobilenet_v1" },
+      skip: "  not run here: ~9 h on 2 cores  ",
+    }),
+  ]);
+  assert.deepEqual(nodes.map((n) => n.id).filter((id) => id.includes("mobilenet")), []);
+  const report = byKind(nodes, "report")[0];
+  const params = report.params as { runs: { name: string }[]; not_run: unknown };
+  assert.deepEqual(params.runs.map((r) => r.name), ["lenet"]);
+  assert.deepEqual(params.not_run, [
+    { name: "mobilenet", experiment: "mobilenet", reason: "not run here: ~9 h on 2 cores" },
+  ]);
+  await assert.rejects(
+    plan([run("a", { data: { dataset: "mnist" }, model: { name: "lenet" }, skip: "slow" })]),
+    /Cannot plan config 'demo' as every run has a skip: reason/,
+  );
+  assert.throws(
+    () => runSchema.parse({ data: { dataset: "mnist" }, model: { name: "lenet" }, skip: " " }),
+    /give the reason the run is skipped/,
+  );
+});

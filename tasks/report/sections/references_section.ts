@@ -49,6 +49,25 @@ export function referencesSection(data: ReportData): Block[] {
       ref.source ?? "",
     ]);
   }
+  // A reference of a run the config skipped: its row says so instead of a measurement.
+  for (const skipped of data.params.not_run ?? []) {
+    const key = [skipped.name, skipped.experiment].find((k) => k in references && !used.has(k));
+    if (key === undefined) continue;
+    used.add(key);
+    const ref = references[key];
+    rows.push([
+      skipped.name,
+      formatMetric("accuracy", ref.top1 ?? null, f),
+      "not run",
+      "—",
+      formatMetric("accuracy", ref.top5 ?? null, f),
+      "not run",
+      "—",
+      formatMetric("loss", ref.loss ?? null),
+      "not run",
+      ref.source ?? "",
+    ]);
+  }
   const unmatched = keys.filter((k) => !used.has(k));
   return [
     { kind: "heading", level: 2, text: "Against the reference results" },

@@ -48,6 +48,12 @@ export function resultsSection(data: ReportData): Block[] {
         : `${reduced} reduced (see Notes).`,
     );
   }
+  const notRun = data.params.not_run ?? [];
+  if (notRun.length > 0) {
+    intro.push(
+      `${notRun.length} run${notRun.length === 1 ? " was" : "s were"} not run (listed below).`,
+    );
+  }
   return [
     { kind: "heading", level: 2, text: "Results" },
     { kind: "paragraph", text: intro.join(" ") },
@@ -61,6 +67,13 @@ export function resultsSection(data: ReportData): Block[] {
         "Test metrics come from the evaluate stage on the held-out test set.",
       ],
     },
+    ...(notRun.length === 0 ? [] : [{
+      kind: "table" as const,
+      headers: ["Not run", "Experiment", "Why"],
+      align: ["left" as const, "left" as const, "left" as const],
+      rows: notRun.map((n) => [n.name, n.experiment, n.reason]),
+      notes: ["The config's `skip:` reasons: these runs have no results in this report."],
+    }]),
   ];
 }
 

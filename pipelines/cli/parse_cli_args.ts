@@ -59,7 +59,7 @@ export const USAGE = `usage: <run|status> <config.yaml>... [key=value...] [optio
   --cache-dir DIR     cache folder (default $CNNLAB_CACHE, else .cache)
   --dry-run           with run: only say what would run and why
   --force [GLOB]      recompute stages whose id or run name matches GLOB (default: all)
-  --only RUN-GLOB     only the stages needed by the runs whose name matches
+  --only RUN-GLOB     only the stages needed by the runs whose name matches (a,b,c: any of them)
   --isolate           run each stage in a child process even with one job
   --yes, -y           do not ask before a run estimated above $CNNLAB_CONFIRM_MINUTES (60)
 ${EXECUTOR_USAGE}`;

@@ -118,6 +118,14 @@ Deno.test("--only runs just the stages a matching run needs and --force reruns m
     none.err[0],
     "Cannot select runs as --only 'zzz*' matches no run: the runs are 'a', 'b'",
   );
+  const both = await box.run(["status", config, "--only", "a, b"]);
+  assert.deepEqual(countOutcomes(both.outcomes), { fresh: 6 }, "both runs' stages, not the report");
+  const typo = await box.run(["status", config, "--only", "a,bb"]);
+  assert.equal(typo.code, 2, "one glob of the list matching nothing is an error");
+  assert.equal(
+    typo.err[0],
+    "Cannot select runs as --only 'bb' matches no run: the runs are 'a', 'b'",
+  );
 });
 
 Deno.test("--jobs 2 runs stages in child processes with the same results as in-process", async () => {

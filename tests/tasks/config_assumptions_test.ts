@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError } from "../../pipelines/config/config_error.ts";
 import { loadConfig } from "../../pipelines/config/load_config.ts";
+import { planPipeline } from "../../pipelines/graph/plan_pipeline.ts";
 import { project } from "../../tasks/project.ts";
 import { evaluateStageParams, trainStageParams } from "../../tasks/plan_stages.ts";
 
@@ -95,4 +96,61 @@ Deno.test("reference_fraction must be in (0, 1]", () => {
       load(BASE + "experiments:\n  lenet: { model: { name: lenet }, reference_fraction: 1.5 }\n"),
     /a\.yaml:3:56 as 'reference_fraction' must be at most 1/,
   );
+});
+
+const repo = new URL("../../", import.meta.url).pathname;
+
+Deno.test("mnist-lab.yaml: the report's 10 % subsets are not reduced; SGD vs Adam for every model", async () => {
+  const cacheDir = await Deno.makeTempDir({ prefix: "cnnlab-assume-" });
+  try {
+    const { stages } = await planPipeline(project, [join(repo, "configs/mnist-lab.yaml")], {
+      cacheDir,
+    });
+    const report = stages.find((s) => s.kind === "report")!;
+    const runs = (report.params as { runs: { name: string; reduced?: string }[] }).runs;
+    assert.deepEqual(runs.map((r) => r.name), [
+      "lenet-optimizer=adam",
+      "lenet-optimizer=sgd",
+      "alexnet-lr=0.001",
+      "alexnet-lr=0.01",
+      "alexnet-optimizer=adam",
+      "alexnet-optimizer=sgd",
+      "resnet-lr=0.001",
+      "resnet-lr=0.01",
+      "resnet-optimizer=adam",
+      "resnet-optimizer=sgd",
+      "vgg11-optimizer=adam",
+      "vgg11-optimizer=sgd",
+    ]);
+    assert.deepEqual(runs.filter((r) => r.reduced), []);
+    const options = (report.params as { options: { assumptions: string[] } }).options;
+    assert.ok(options.assumptions.some((a) => a.startsWith("batch size 64 and 5 epochs")));
+    // The Adam point of the optimizer sweep is the lr sweep's lr=0.001 run: one stage.
+    const train = stages.find((s) => s.ids.includes("train:alexnet-optimizer=adam"))!;
+    assert.ok(train.ids.includes("train:alexnet-lr=0.001"));
+  } finally {
+    await Deno.remove(cacheDir, { recursive: true });
+  }
+});
+
+Deno.test("mnist-all.yaml: the lab's LeNet and DenseNet, and the LeNet lr trail as a sweep", () => {
+  const config = loadConfig(join(repo, "configs/mnist-all.yaml"), project);
+  const lenets = config.runs.filter((r) => r.experiment === "lenet");
+  assert.deepEqual(
+    lenets.map((r) => [r.name, r.params.train.lr, r.params.train.epochs]),
+    [
+      ["lenet-lr=0.004-epochs=10", 0.004, 10],
+      ["lenet-lr=0.0001-epochs=10", 0.0001, 10],
+      ["lenet-lr=0.0001-epochs=20", 0.0001, 20],
+    ],
+  );
+  const model = (run: { params: { model: unknown } }) =>
+    run.params.model as Record<string, unknown>;
+  assert.deepEqual(model(lenets[0]).norm_order, ["norm_act", "act_norm"]);
+  assert.equal(model(lenets[0]).fc_dropout_at, "output");
+  const densenet = config.runs.find((r) => r.experiment === "densenet")!;
+  assert.equal(model(densenet).train_dense_layers, false);
+  const refs = (config.report as { references: Record<string, { top1: number }> }).references;
+  assert.deepEqual(lenets.map((r) => refs[r.name].top1), [0.9812, 0.9838, 0.9862]);
+  assert.ok((config.report as { assumptions: string[] }).assumptions.length >= 4);
 });

@@ -817,3 +817,37 @@ TWINS = {
     "googlenet": GooglenetTwin, "nin": NinTwin, "mobilenet_v1": MobilenetV1Twin,
     "cnn": CnnTwin, "resnet_dropout": ResnetDropoutTwin,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Lab report 000's LeNet layout (issue 16.5): `norm_order` and `fc_dropout_at`, which LenetTwin
+# predates. With the defaults (norm_act everywhere, dropout after each hidden FC) it is LenetTwin.
+# ---------------------------------------------------------------------------------------------
+
+
+class LenetOrderTwin(LenetTwin):  # lenet, lenet5, net with norm_order / fc_dropout_at
+    def orders(self):
+        order, n = self.o.get("norm_order", "norm_act"), len(self.o["channels"])
+        return [order] * n if isinstance(order, str) else list(order)
+
+    def features(self, x):
+        o, act = self.o, act_fn(self.o["activation"])
+        pool = F.max_pool2d if o["pool"] == "max" else F.avg_pool2d
+        for i, order in enumerate(self.orders()):
+            x, bn = self[f"features.conv{i + 1}"](x), self[f"features.bn{i + 1}"]
+            x = act(bn(x)) if order == "norm_act" else bn(act(x))
+            x = self.drop(pool(x, 2), o["conv_dropout"])
+        return flat(x)
+
+    def forward(self, x):
+        if self.o.get("fc_dropout_at", "hidden") != "output":
+            return super().forward(x)
+        prefix, n, rate, _, act = self.head_spec
+        x = self.features(x)
+        for i in range(n):
+            x = act(self[f"{prefix}.fc{i + 1}"](x))
+        # The lab's only Dropout follows the output Linear: it drops logits.
+        return self.drop(self[f"{prefix}.fc{n + 1}"](x), rate)
+
+
+TWINS.update({"lenet": LenetOrderTwin, "lenet5": LenetOrderTwin, "net": LenetOrderTwin})

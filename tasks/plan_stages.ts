@@ -189,8 +189,13 @@ function reportRun(run: ResolvedConfig<RunParams>["runs"][number]): ReportRun {
   if (p.reference_epochs !== undefined && p.train.epochs < p.reference_epochs) {
     reduced.push(`${p.train.epochs} of ${p.reference_epochs} epochs`);
   }
-  if (p.split.fraction !== undefined && p.split.fraction < 1) {
-    reduced.push(`${+(p.split.fraction * 100).toFixed(2)} % of the training data`);
+  // Training on the same subset as the reproduced experiment is not a reduction.
+  if (p.split.fraction !== undefined && p.split.fraction < (p.reference_fraction ?? 1)) {
+    const percent = (f: number) => `${+(f * 100).toFixed(2)} %`;
+    const reference = p.reference_fraction === undefined
+      ? ""
+      : ` (the reference used ${percent(p.reference_fraction)})`;
+    reduced.push(`${percent(p.split.fraction)} of the training data${reference}`);
   }
   if (p.split.limit !== undefined) reduced.push(`at most ${p.split.limit} training images`);
   return {

@@ -38,6 +38,19 @@ export const runSchema = z.strictObject({
    * Read only by the planner and the report.
    */
   skip: z.string().trim().min(1, "give the reason the run is skipped").optional(),
+  /**
+   * Fraction of the training data the reproduced experiment itself used (lab report 004 trains on
+   * 10 % subsets): a `split.fraction` at least this large is not labelled "reduced". Read only by
+   * the report.
+   */
+  reference_fraction: z.number().gt(0).max(1).optional(),
+  /**
+   * What this run assumes where its source does not say (free text, e.g. "batch size 64: lab
+   * report 004 does not state it"); listed in the report's setup section. An experiment's list
+   * replaces the one in `defaults:` (lists do not merge); config-wide ones go in
+   * `report.assumptions`. Read only by the report, so editing it reruns nothing else.
+   */
+  assumptions: z.array(z.string().trim().min(1)).optional(),
 });
 
 /** A run's params after defaults were applied. */

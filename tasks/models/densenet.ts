@@ -6,7 +6,9 @@
  *   pool → linear. Depth 121/169/201/161 selects block sizes, growth rate and stem width;
  *   `block_sizes`, `growth_rate`, `init_features` override them. DenseNet-121 at 224×224×3 / 1000
  *   classes: 7,978,856 params. `stem: "cifar"` swaps the 7×7/2 stem + max pool for one 3×3 conv
- *   (DenseNet-BC for 32×32 inputs).
+ *   (DenseNet-BC for 32×32 inputs). Lab report 000's DenseNet (705,290 params, see
+ *   configs/base/lab000-models.yaml) is the 121 layout with `stem_bias`, no `head_norm`, dropout
+ *   on the logits and untrained dense layers (`train_dense_layers: false`).
  * - `densenet_simple`: lab report 001's SimpleDenseNet — 7×7/2 stem without BN + max pool, dense
  *   layers BN → ReLU → 3×3 conv (growth 12, no bottleneck), transitions to fixed widths
  *   (128, 64), global average pool, linear (no final BN).
@@ -61,6 +63,19 @@ export const densenetSchema = modelSchema("densenet", {
   /** Dropout after every dense layer (torchvision's drop_rate). */
   conv_dropout: rate.default(0),
   fc_dropout: rate.default(0),
+  /** Where `fc_dropout` goes: on the pooled `features` before the Linear, or on its `output`. */
+  fc_dropout_at: z.enum(["features", "output"]).default("features"),
+  /** A bias in the 7×7 stem conv (lab report 000's `nn.Conv2d` default). */
+  stem_bias: z.boolean().default(false),
+  /** The final BN → ReLU before the global pool (torchvision); lab report 000 has none. */
+  head_norm: z.boolean().default(true),
+  /**
+   * `false` keeps every dense layer's weights (convs and BN scales) at their initial values and
+   * out of the trainable count: lab report 000's DenseNet holds its dense layers in a plain Python
+   * list, so PyTorch neither registers nor trains them, and torchinfo's 705,290 counts only the
+   * stem, the transitions and the Linear. They still run in the forward pass.
+   */
+  train_dense_layers: z.boolean().default(true),
 });
 
 /** Options of `densenet_simple` (lab report 001). */
@@ -140,7 +155,7 @@ export function buildDensenet(o: DensenetOptions, io: ModelIO): tf.LayersModel {
         kernel: 7,
         stride: 2,
         padding: 3,
-        bias: false,
+        bias: o.stem_bias,
       },
       "relu",
       { bn: "stem.bn", act: "stem.relu" },
@@ -155,10 +170,19 @@ export function buildDensenet(o: DensenetOptions, io: ModelIO): tf.LayersModel {
       x = transition(ctx, x, `transition${i + 1}`, Math.floor(channels(x) * o.compression));
     }
   });
-  x = activation(batchNorm(ctx, x, "head.bn"), "head.relu", "relu");
-  x = dropout(globalAvgPool(x, "head.pool"), "head.dropout", o.fc_dropout);
-  const logits = dense(ctx, x, "head.fc", io.classes);
-  return tf.model({ name: o.name, inputs: input, outputs: logits });
+  if (o.head_norm) x = activation(batchNorm(ctx, x, "head.bn"), "head.relu", "relu");
+  x = globalAvgPool(x, "head.pool");
+  const atOutput = o.fc_dropout_at === "output";
+  if (!atOutput) x = dropout(x, "head.dropout", o.fc_dropout);
+  let logits = dense(ctx, x, "head.fc", io.classes);
+  if (atOutput) logits = dropout(logits, "head.fc.dropout", o.fc_dropout);
+  const model = tf.model({ name: o.name, inputs: input, outputs: logits });
+  if (!o.train_dense_layers) {
+    for (const layer of model.layers) {
+      if (/^block\d+\.layer\d+\./.test(layer.name)) layer.trainable = false;
+    }
+  }
+  return model;
 }
 
 /** Builds `densenet_simple`. 32×32: `→ [b,8,8,64] → [b,8,8,100] → [b,4,4,128] → … → [b,classes]` */

@@ -3,7 +3,9 @@
  *
  * - `lenet`: lab report 000 and the benchmark's LeNet (`torch_peer.py`): conv-BN-sigmoid-maxpool ×2,
  *   FC 120-84 with ReLU; first conv padded by 2 so 28×28 input gives the classic 5×5×16 = 400
- *   features. 61,750 params, 27.08 M mult-adds at batch 64 on 28×28×1.
+ *   features. 61,750 params, 27.08 M mult-adds at batch 64 on 28×28×1. The lab's exact layer order
+ *   (block 2 conv → sigmoid → BN, dropout on the logits) is `norm_order: [norm_act, act_norm]`,
+ *   `fc_dropout_at: output` (configs/base/lab000-models.yaml).
  * - `lenet5`: the classic form of d2l and lab report 004: sigmoid, average pooling, sigmoid FC,
  *   no normalization (61,706 params on 28×28×1).
  * - `net`: lab report 001's `Net` for CIFAR-10 (ReLU, max pooling, no padding: 32×32×3 → 400).
@@ -26,6 +28,7 @@ import {
 import { defineFamilies, defineFamily } from "./model_family.ts";
 
 const act = z.enum(["sigmoid", "relu", "tanh"]);
+const normOrder = z.enum(["norm_act", "act_norm"]);
 
 function lenetShape<N extends string>(name: N, d: {
   activation: "sigmoid" | "relu";
@@ -48,8 +51,28 @@ function lenetShape<N extends string>(name: N, d: {
     channels: z.array(positiveInt).min(1).default([6, 16]),
     /** Hidden FC widths. */
     fc_units: z.array(positiveInt).default([120, 84]),
+    /**
+     * Order of BatchNorm and activation in each conv block: one value for every block or one per
+     * block. `norm_act` (conv → BN → act) is the usual layout; lab report 000's torchinfo summary
+     * shows block 1 as conv → BN → sigmoid but block 2 as conv → sigmoid → BN.
+     */
+    norm_order: z.union([normOrder, z.array(normOrder).min(1)]).default("norm_act"),
     conv_dropout: rate.default(0),
     fc_dropout: rate.default(0),
+    /**
+     * Where `fc_dropout` goes: `hidden` after every hidden FC layer's activation; `output` once,
+     * after the output Linear (on the logits), as lab report 000's LeNet does (Dropout 2-14).
+     */
+    fc_dropout_at: z.enum(["hidden", "output"]).default("hidden"),
+  }).superRefine((o, ctx) => {
+    if (Array.isArray(o.norm_order) && o.norm_order.length !== o.channels.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["norm_order"],
+        message: `has ${o.norm_order.length} entries but the model has ${o.channels.length} ` +
+          "conv blocks (channels); give one order per block or a single order for all",
+      });
+    }
   });
 }
 
@@ -86,7 +109,7 @@ export type LenetOptions =
     typeof netSchema
   >;
 
-/** One conv stage: conv(5×5) → BN → act → pool(2) → dropout. */
+/** One conv stage: conv(5×5) → BN → act (or act → BN) → pool(2) → dropout. */
 function convStage(ctx: NetContext, x: T, i: number, o: LenetOptions): T {
   const p = `features.conv${i + 1}`;
   let y = conv2d(ctx, x, p, {
@@ -94,8 +117,10 @@ function convStage(ctx: NetContext, x: T, i: number, o: LenetOptions): T {
     kernel: 5,
     padding: i === 0 ? o.padding : 0,
   });
-  y = batchNorm(ctx, y, `features.bn${i + 1}`);
-  y = activation(y, `features.${o.activation}${i + 1}`, o.activation);
+  const order = Array.isArray(o.norm_order) ? o.norm_order[i] : o.norm_order;
+  const norm = (t: T) => batchNorm(ctx, t, `features.bn${i + 1}`);
+  const act = (t: T) => activation(t, `features.${o.activation}${i + 1}`, o.activation);
+  y = order === "norm_act" ? act(norm(y)) : norm(act(y));
   const pool = { size: 2 };
   y = o.pool === "max"
     ? maxPool(y, `features.pool${i + 1}`, pool)
@@ -110,13 +135,19 @@ export function buildLenet(o: LenetOptions, io: ModelIO): tf.LayersModel {
   let x: T = input;
   for (let i = 0; i < o.channels.length; i++) x = convStage(ctx, x, i, o);
   x = flatten(x, "classifier.flatten");
+  const atOutput = o.fc_dropout_at === "output";
   const logits = classifier(ctx, x, "classifier", {
     hidden: o.fc_units,
     classes: io.classes,
-    dropout: o.fc_dropout,
+    dropout: atOutput ? 0 : o.fc_dropout,
     dropoutAt: "after",
     activation: o.fc_activation,
   });
+  if (atOutput) {
+    // Names follow the classifier's: the output layer is fc{hidden+1}.
+    const out = dropout(logits, `classifier.fc${o.fc_units.length + 1}.dropout`, o.fc_dropout);
+    return tf.model({ name: o.name, inputs: input, outputs: out });
+  }
   return tf.model({ name: o.name, inputs: input, outputs: logits });
 }
 

@@ -111,6 +111,11 @@ export const reportOptionsSchema = z.strictObject({
   title: z.string().min(1).optional(),
   /** A paragraph shown under the title (e.g. what the experiment asks). */
   description: z.string().optional(),
+  /**
+   * What the whole config assumes where its source (a lab report) does not say, as free text;
+   * listed first in the setup section. Per-run ones are the run param `assumptions`.
+   */
+  assumptions: z.array(z.string().trim().min(1)).optional(),
   /** Metric that selects the best configuration. Default: val_top1 (never the test set). */
   rank_by: z.enum(rankMetrics).default("val_top1"),
   /** Results table order: as the config lists the runs, or best first. Default: config. */

@@ -195,3 +195,22 @@ Deno.test("planStages() leaves a skipped run's stages out and hands its reason t
     /give the reason the run is skipped/,
   );
 });
+
+Deno.test("planStages(): a run on the same subset its reference used is not reduced (reference_fraction)", async () => {
+  const tenth = { data: { dataset: "mnist" }, split: { fraction: 0.1 }, model: { name: "lenet" } };
+  const nodes = await plan([
+    run("as-lab", { ...tenth, reference_fraction: 0.1 }),
+    run("less", { ...tenth, split: { fraction: 0.05 }, reference_fraction: 0.1 }),
+    run("unstated", tenth),
+  ]);
+  const runs = (byKind(nodes, "report")[0].params as { runs: { name: string; reduced?: string }[] })
+    .runs;
+  assert.deepEqual(runs.map((r) => [r.name, r.reduced]), [
+    ["as-lab", undefined],
+    ["less", "5 % of the training data (the reference used 10 %)"],
+    ["unstated", "10 % of the training data"],
+  ]);
+  // The train stage does not see it: the same subset trains once whatever the reference says.
+  const [asLab, , unstated] = byKind(nodes, "train");
+  assert.deepEqual(asLab.params, unstated.params);
+});

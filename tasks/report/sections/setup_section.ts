@@ -129,21 +129,32 @@ function assumptionsOf(params: Record<string, unknown>): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
+/** The config's `report.assumptions`, then the runs' own (once when every run states the same). */
 function assumptionsBlocks(data: ReportData): Block[] {
+  const blocks: Block[] = [];
+  const config = data.params.options.assumptions ?? [];
+  if (config.length > 0) {
+    blocks.push(
+      { kind: "paragraph", text: "Assumptions of this configuration (its source does not say):" },
+      { kind: "list", items: config },
+    );
+  }
   const lists = data.seedGroups.map((g) => ({
     label: g.label,
     items: assumptionsOf(g.results[0].run.params),
   }));
   const any = lists.filter((l) => l.items.length > 0);
-  if (any.length === 0) return [];
+  if (any.length === 0) return blocks;
   const same = lists.every((l) => canonicalJson(l.items) === canonicalJson(lists[0].items));
   if (same) {
     return [
+      ...blocks,
       { kind: "paragraph", text: "Assumptions stated for every run:" },
       { kind: "list", items: lists[0].items },
     ];
   }
   return [
+    ...blocks,
     { kind: "paragraph", text: "Assumptions stated by the runs:" },
     { kind: "list", items: any.map((l) => `**${l.label}**: ${l.items.join("; ")}`) },
   ];

@@ -817,3 +817,95 @@ TWINS = {
     "googlenet": GooglenetTwin, "nin": NinTwin, "mobilenet_v1": MobilenetV1Twin,
     "cnn": CnnTwin, "resnet_dropout": ResnetDropoutTwin,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Lab report 000's LeNet layout (issue 16.5): `norm_order` and `fc_dropout_at`, which LenetTwin
+# predates. With the defaults (norm_act everywhere, dropout after each hidden FC) it is LenetTwin.
+# ---------------------------------------------------------------------------------------------
+
+
+class LenetOrderTwin(LenetTwin):  # lenet, lenet5, net with norm_order / fc_dropout_at
+    def orders(self):
+        order, n = self.o.get("norm_order", "norm_act"), len(self.o["channels"])
+        return [order] * n if isinstance(order, str) else list(order)
+
+    def features(self, x):
+        o, act = self.o, act_fn(self.o["activation"])
+        pool = F.max_pool2d if o["pool"] == "max" else F.avg_pool2d
+        for i, order in enumerate(self.orders()):
+            x, bn = self[f"features.conv{i + 1}"](x), self[f"features.bn{i + 1}"]
+            x = act(bn(x)) if order == "norm_act" else bn(act(x))
+            x = self.drop(pool(x, 2), o["conv_dropout"])
+        return flat(x)
+
+    def forward(self, x):
+        if self.o.get("fc_dropout_at", "hidden") != "output":
+            return super().forward(x)
+        prefix, n, rate, _, act = self.head_spec
+        x = self.features(x)
+        for i in range(n):
+            x = act(self[f"{prefix}.fc{i + 1}"](x))
+        # The lab's only Dropout follows the output Linear: it drops logits.
+        return self.drop(self[f"{prefix}.fc{n + 1}"](x), rate)
+
+
+TWINS.update({"lenet": LenetOrderTwin, "lenet5": LenetOrderTwin, "net": LenetOrderTwin})
+
+
+# ---------------------------------------------------------------------------------------------
+# Lab report 000's DenseNet (issue 16.6): `stem_bias`, `head_norm`, `fc_dropout_at` and
+# `train_dense_layers`, which DensenetTwin predates. With `train_dense_layers: false` the dense
+# layers live in a plain dict, as the lab's code kept them in a plain list: not parameters (the
+# 705,290 count), never trained, and their BatchNorm never leaves training mode (eval() does not
+# reach them). With the defaults it is DensenetTwin.
+# ---------------------------------------------------------------------------------------------
+
+
+class DensenetLabTwin(DensenetTwin):
+    def __init__(self, o, shape, classes):
+        super().__init__(o, shape, classes)
+        self.unregistered = {}
+        if self.simple:
+            return
+        if o.get("stem_bias", False):
+            old = self["stem.conv"]
+            self.add("stem.conv", nn.Conv2d(old.in_channels, old.out_channels, old.kernel_size,
+                                            old.stride, old.padding, bias=True))
+        if not o.get("head_norm", True):
+            del self.m["head_bn"]
+        if not o.get("train_dense_layers", True):
+            for key in [k for k in self.m.keys() if k.startswith("block") and "_layer" in k]:
+                self.unregistered[key] = self.m[key]
+                del self.m[key]
+
+    def __getitem__(self, name):
+        key = name.replace(".", "_")
+        return self.unregistered[key] if key in self.unregistered else self.m[key]
+
+    def forward(self, x):
+        o = self.o
+        if self.simple:
+            return super().forward(x)
+        x = self["stem.conv"](x)
+        if self.stem == "imagenet":
+            x = F.relu(self["stem.bn"](x))
+        if self.stem != "cifar":
+            x = F.max_pool2d(x, 3, 2, 1)
+        for kind, p, bottleneck in self.layout:
+            if kind == "transition":
+                x = F.avg_pool2d(self[f"{p}.conv"](F.relu(self[f"{p}.bn"](x))), 2)
+                continue
+            y = F.relu(self[f"{p}.bn1"](x))
+            if bottleneck:
+                y = F.relu(self[f"{p}.bn2"](self[f"{p}.conv1"](y)))
+            x = torch.cat([x, self.drop(self[f"{p}.conv2"](y), o["conv_dropout"])], 1)
+        if o.get("head_norm", True):
+            x = F.relu(self["head.bn"](x))
+        x = flat(F.adaptive_avg_pool2d(x, 1))
+        if o.get("fc_dropout_at", "features") == "output":
+            return self.drop(self["head.fc"](x), o["fc_dropout"])
+        return self["head.fc"](self.drop(x, o["fc_dropout"]))
+
+
+TWINS.update({"densenet": DensenetLabTwin, "densenet_simple": DensenetLabTwin})

@@ -2,7 +2,9 @@
 weights, batches, dropout masks) on the zoo twin (zoo_models.py TWINS) with torch.optim.Adam and
 compares every step's loss and the weights after every step.
 
-Usage: /usr/bin/python3 train_parity.py DIR [--steps-out FILE]
+Usage: /usr/bin/python3 train_parity.py DIR
+Environment: PARITY_THREADS (default 1); PARITY_DOUBLE=1 trains the twin in float64;
+PARITY_PERTURB=1e-7 multiplies every initial weight by (1 + 1e-7·N(0, 1)) (drift controls).
 Prints one JSON line: {"experiment", "steps", "maxRelLoss", "maxRelLossStep", "maxRelWeight",
 "maxRelWeightTensor", "maxRelWeightFull", "maxRelRunning", "nullGradTensors",
 "maxRelWeightNullGrad", "tfLosses", "torchLosses", "tfHits", "torchHits", "tfSeconds"}. Weight differences are per tensor, max |Δw| / max |w| of that tensor (the PyTorch
@@ -45,7 +47,17 @@ def main(d):
         state[key] = torch.from_numpy(np.ascontiguousarray(arr))
     missing = set(state) - {e[1] for e in entries}
     assert all(k.endswith("num_batches_tracked") for k in missing), sorted(missing)[:5]
+    perturb = float(os.environ.get("PARITY_PERTURB", "0"))
+    if perturb > 0:
+        # A control: the same run from weights moved by relative noise of float32 rounding size,
+        # to show how far two runs drift apart on their own.
+        g = torch.Generator().manual_seed(1)
+        state = {k: v * (1 + perturb * torch.randn(v.shape, generator=g)) if v.is_floating_point() else v
+                 for k, v in state.items()}
     net.load_state_dict(state)
+    if os.environ.get("PARITY_DOUBLE"):
+        net.double()  # a float64 reference: how far each float32 run is from exact arithmetic
+    dtype = torch.float64 if os.environ.get("PARITY_DOUBLE") else torch.float32
     net.train()
 
     opt_o = run["optimizer"]
@@ -68,7 +80,7 @@ def main(d):
             return x
         keep, layer_rate = queue.pop(0)
         assert abs(layer_rate - rate) < 1e-9, (layer_rate, rate)
-        return x * keep / (1 - rate)
+        return x * keep.to(x.dtype) / (1 - rate)
     if layers:
         net.drop = drop
 
@@ -91,7 +103,7 @@ def main(d):
         return [(m, r) for m, r, _ in out]
 
     def tf_view(key, kind, first_fc):
-        return to_tf(kind, net.state_dict()[key].detach().numpy(), first_fc, flatten_input)
+        return to_tf(kind, net.state_dict()[key].detach().float().numpy(), first_fc, flatten_input)
 
     torch_losses, torch_hits, rel_loss = [], [], []
     worst_w, worst_w_name, worst_run, worst_null = 0.0, "", 0.0, 0.0
@@ -99,7 +111,7 @@ def main(d):
     at_x = 0
     for s in range(steps):
         n = b if (s + 1) * b <= len(ys) else len(ys) - s * b
-        x = torch.from_numpy(np.array(xs[at_x: at_x + n * h * w * c]).reshape(n, h, w, c).transpose(0, 3, 1, 2).copy())
+        x = torch.from_numpy(np.array(xs[at_x: at_x + n * h * w * c]).reshape(n, h, w, c).transpose(0, 3, 1, 2).copy()).to(dtype)
         at_x += n * h * w * c
         y = torch.from_numpy(ys[s * b: s * b + n].astype(np.int64))
         if layers:

@@ -19,6 +19,7 @@
  *
  * @module
  */
+import "../../../tasks/quiet_tfjs.ts";
 import * as tf from "@tensorflow/tfjs";
 import { parse as parseYaml } from "yaml";
 import { join, resolve } from "node:path";
@@ -63,7 +64,10 @@ const DROPOUT_KEYS = ["fc_dropout", "conv_dropout"];
 async function experiment(key: string) {
   const doc = parseYaml(await Deno.readTextFile(LAB000)) as {
     defaults: { train: Record<string, unknown>; seed: number };
-    experiments: Record<string, { model: Record<string, unknown>; train?: Record<string, unknown> }>;
+    experiments: Record<
+      string,
+      { model: Record<string, unknown>; train?: Record<string, unknown> }
+    >;
   };
   const e = doc.experiments[key];
   if (e === undefined) {
@@ -86,7 +90,7 @@ export async function trainRun(dir: string, o: TrainRunOptions): Promise<number[
   const ex = await experiment(o.experiment);
   const seed = o.seed ?? ex.seed;
   const modelInput = { ...ex.model };
-  if (!o.dropout) for (const k of DROPOUT_KEYS) if (k in modelInput) modelInput[k] = 0;
+  if (!o.dropout) { for (const k of DROPOUT_KEYS) if (k in modelInput) modelInput[k] = 0; }
   const options = parseModelOptions(modelInput);
   const lr = o.lr ?? ex.train.lr;
   const train = { ...ex.train, lr };
@@ -187,7 +191,9 @@ export async function trainRun(dir: string, o: TrainRunOptions): Promise<number[
         random.reseed(seed, 0, b);
         for (const d of dropoutLayers) {
           const keep = tf.tidy(() =>
-            tf.floor(tf.add(tf.randomUniform([batch.size, ...d.shape], 0, 1, "float32"), 1 - d.rate))
+            tf.floor(
+              tf.add(tf.randomUniform([batch.size, ...d.shape], 0, 1, "float32"), 1 - d.rate),
+            )
           );
           await write(files_.masks, Uint8Array.from(keep.dataSync()));
           keep.dispose();

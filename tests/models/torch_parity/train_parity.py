@@ -4,7 +4,8 @@ compares every step's loss and the weights after every step.
 
 Usage: /usr/bin/python3 train_parity.py DIR
 Environment: PARITY_THREADS (default 1); PARITY_DOUBLE=1 trains the twin in float64;
-PARITY_PERTURB=1e-7 multiplies every initial weight by (1 + 1e-7·N(0, 1)) (drift controls).
+PARITY_PERTURB=1e-7 multiplies every initial weight by (1 + 1e-7·N(0, 1)) (drift controls);
+PARITY_LOSS_ONLY=1 skips the weight comparisons (long runs of big models).
 Prints one JSON line: {"experiment", "steps", "maxRelLoss", "maxRelLossStep", "maxRelWeight",
 "maxRelWeightTensor", "maxRelWeightFull", "maxRelRunning", "nullGradTensors",
 "maxRelWeightNullGrad", "tfLosses", "torchLosses", "tfHits", "torchHits", "tfSeconds"}. Weight differences are per tensor, max |Δw| / max |w| of that tensor (the PyTorch
@@ -23,15 +24,13 @@ from tf_layout import SUFFIX, to_tf, to_torch  # noqa: E402
 from zoo_models import TWINS  # noqa: E402
 
 
-def main(d):
-    torch.set_num_threads(int(os.environ.get("PARITY_THREADS", "1")))
+def load_twin(d, weights="init.bin"):
+    """The run's twin with the TF.js weights of `d/weights` loaded; returns (run, net, entries),
+    entries: (layout entry, state key, TF.js kind, first dense kernel after the Flatten)."""
     run = json.load(open(f"{d}/run.json"))
     o, (h, w, c) = run["options"], run["inputShape"]
     net = TWINS[o["name"]](o, (c, h, w), run["classes"])
     state = net.state_dict()
-    flatten_input = run["flattenInput"]
-
-    # TF.js weight → (state key, kind, first dense kernel after the Flatten).
     entries, seen_dense = [], False
     for entry in run["weights"]:
         layer, kind = entry["name"].rsplit("/", 1)
@@ -39,14 +38,23 @@ def main(d):
         first_fc = len(entry["shape"]) == 2 and not seen_dense
         seen_dense = seen_dense or len(entry["shape"]) == 2
         entries.append((entry, key, kind, first_fc))
-    init = np.fromfile(f"{d}/init.bin", dtype="<f4")
+    flat = np.fromfile(f"{d}/{weights}", dtype="<f4")
     for entry, key, kind, first_fc in entries:
-        arr = init[entry["offset"]: entry["offset"] + int(np.prod(entry["shape"]))].reshape(entry["shape"])
-        arr = to_torch(kind, arr, first_fc, flatten_input)
+        arr = flat[entry["offset"]: entry["offset"] + int(np.prod(entry["shape"]))].reshape(entry["shape"])
+        arr = to_torch(kind, arr, first_fc, run["flattenInput"])
         assert tuple(state[key].shape) == arr.shape, (key, state[key].shape, arr.shape)
         state[key] = torch.from_numpy(np.ascontiguousarray(arr))
     missing = set(state) - {e[1] for e in entries}
     assert all(k.endswith("num_batches_tracked") for k in missing), sorted(missing)[:5]
+    net.load_state_dict(state)
+    return run, net, entries
+
+
+def main(d):
+    torch.set_num_threads(int(os.environ.get("PARITY_THREADS", "1")))
+    run, net, entries = load_twin(d)
+    (h, w, c), flatten_input = run["inputShape"], run["flattenInput"]
+    state = net.state_dict()
     perturb = float(os.environ.get("PARITY_PERTURB", "0"))
     if perturb > 0:
         # A control: the same run from weights moved by relative noise of float32 rounding size,
@@ -133,6 +141,8 @@ def main(d):
         torch_losses.append(lt)
         torch_hits.append(int((out.argmax(1) == y).sum()))
         rel_loss.append(abs(lt - lf) / max(abs(lf), 1e-12))
+        if os.environ.get("PARITY_LOSS_ONLY"):
+            continue
         # Sampled weights after the step.
         at = 0
         for (entry, key, kind, first_fc), ix in zip(entries, sample_index):

@@ -5,7 +5,8 @@ compares every step's loss and the weights after every step.
 Usage: /usr/bin/python3 train_parity.py DIR
 Environment: PARITY_THREADS (default 1); PARITY_DOUBLE=1 trains the twin in float64;
 PARITY_PERTURB=1e-7 multiplies every initial weight by (1 + 1e-7·N(0, 1)) (drift controls);
-PARITY_LOSS_ONLY=1 skips the weight comparisons (long runs of big models).
+PARITY_LOSS_ONLY=1 skips the weight comparisons (long runs of big models); PARITY_STEPS=N
+replays only the first N steps; PARITY_PERTURB_SEED (default 1) seeds the perturbation.
 Prints one JSON line: {"experiment", "steps", "maxRelLoss", "maxRelLossStep", "maxRelWeight",
 "maxRelWeightTensor", "maxRelWeightFull", "maxRelRunning", "nullGradTensors",
 "maxRelWeightNullGrad", "tfLosses", "torchLosses", "tfHits", "torchHits", "tfSeconds"}. Weight differences are per tensor, max |Δw| / max |w| of that tensor (the PyTorch
@@ -59,7 +60,7 @@ def main(d):
     if perturb > 0:
         # A control: the same run from weights moved by relative noise of float32 rounding size,
         # to show how far two runs drift apart on their own.
-        g = torch.Generator().manual_seed(1)
+        g = torch.Generator().manual_seed(int(os.environ.get("PARITY_PERTURB_SEED", "1")))
         state = {k: v * (1 + perturb * torch.randn(v.shape, generator=g)) if v.is_floating_point() else v
                  for k, v in state.items()}
     net.load_state_dict(state)
@@ -72,7 +73,7 @@ def main(d):
     assert opt_o["name"] == "adam", opt_o
     opt = torch.optim.Adam(net.parameters(), lr=opt_o["lr"], betas=tuple(opt_o["betas"]), eps=opt_o["eps"])
 
-    steps, b = len(run["losses"]), run["batchSize"]
+    steps, b = min(len(run["losses"]), int(os.environ.get("PARITY_STEPS", "1000000000"))), run["batchSize"]
     xs = np.memmap(f"{d}/x.bin", dtype="<f4", mode="r")
     ys = np.fromfile(f"{d}/y.bin", dtype="<i4")
     samples = np.fromfile(f"{d}/sample.bin", dtype="<f4").reshape(steps, -1)

@@ -28,7 +28,9 @@ import { batches } from "../../../tasks/datasets/batches.ts";
 import { channelStats } from "../../../tasks/datasets/channel_stats.ts";
 import { findIdxFiles, readIdxDataset } from "../../../tasks/datasets/read_idx_dataset.ts";
 import { splitDataset } from "../../../tasks/datasets/split_dataset.ts";
-import { buildModel, parseModelOptions } from "../../../tasks/models/mod.ts";
+import { buildModel, familyInputShape, parseModelOptions } from "../../../tasks/models/mod.ts";
+import { modelFamily } from "../../../tasks/models/model_families.ts";
+import { resolvePreprocess } from "../../../tasks/stages/_resolve_preprocess.ts";
 import { trainStep } from "../../../tasks/train/_train_step.ts";
 import { createOptimizer } from "../../../tasks/train/create_optimizer.ts";
 import { installSeededMathRandom } from "../../../tasks/train/seeded_math_random.ts";
@@ -101,18 +103,18 @@ export async function trainRun(dir: string, o: TrainRunOptions): Promise<number[
   const data = await readIdxDataset(files, Array.from({ length: 10 }, (_, i) => String(i)));
   const split = splitDataset(data.train.labels, { validation: 0.2, seed: 0 });
   const stats = channelStats(data.train, split.trainIndex);
-  const preprocess = {
-    scale: true,
-    normalize: "train" as const,
-    resize: [28, 28] as [number, number],
-    channels: 1 as const,
-  };
+  // As train_stage.ts: the model's input rule (DenseNet wants larger images) sets the resize.
+  const { preprocess, inputShape } = resolvePreprocess(
+    familyInputShape(modelFamily(options.name), options, data.train.shape),
+    { scale: true, normalize: "train" },
+    data.train.shape,
+  );
 
   // As train_stage.ts: Math.random seeded while building.
   const building = installSeededMathRandom(seed, 0xb017d);
   let model: tf.LayersModel;
   try {
-    model = buildModel(options, { inputShape: [28, 28, 1], classes: 10, seed });
+    model = buildModel(options, { inputShape, classes: 10, seed });
   } finally {
     building.restore();
   }
@@ -240,7 +242,7 @@ export async function trainRun(dir: string, o: TrainRunOptions): Promise<number[
       backend: o.backend,
       seed,
       options,
-      inputShape: [28, 28, 1],
+      inputShape,
       classes: 10,
       batchSize: train.batch_size,
       optimizer: { name: train.optimizer, lr, betas: train.betas, eps: train.eps },

@@ -76,7 +76,7 @@ def main(d):
     steps, b = min(len(run["losses"]), int(os.environ.get("PARITY_STEPS", "1000000000"))), run["batchSize"]
     xs = np.memmap(f"{d}/x.bin", dtype="<f4", mode="r")
     ys = np.fromfile(f"{d}/y.bin", dtype="<i4")
-    samples = np.fromfile(f"{d}/sample.bin", dtype="<f4").reshape(steps, -1)
+    samples = np.fromfile(f"{d}/sample.bin", dtype="<f4").reshape(len(run["losses"]), -1)
     sample_index = [np.array(ix, dtype=np.int64) for ix in run["sampleIndex"]]
 
     # Dropout: the TF.js keep masks of every step, in forward order, fed to the twin's drop().

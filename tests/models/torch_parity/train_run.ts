@@ -55,6 +55,12 @@ export interface TrainRunOptions {
   seed?: number;
   /** Steps after which all weights are written; default 1, 10, 25 and the last. */
   fullAt?: number[];
+  /**
+   * A control: multiply every initial weight by (1 + perturb·N(0, 1)) (seeded by perturbSeed) to
+   * see how far this side drifts from itself. Default 0.
+   */
+  perturb?: number;
+  perturbSeed?: number;
   /** Entries sampled per weight tensor and step. Default 256. */
   samplePerTensor?: number;
   log?: (line: string) => void;
@@ -117,6 +123,25 @@ export async function trainRun(dir: string, o: TrainRunOptions): Promise<number[
     model = buildModel(options, { inputShape, classes: 10, seed });
   } finally {
     building.restore();
+  }
+  if (o.perturb) {
+    for (const [i, w] of model.weights.entries()) {
+      const v = w.read();
+      w.write(
+        tf.tidy(() =>
+          tf.mul(
+            v,
+            tf.add(
+              1,
+              tf.mul(
+                tf.randomNormal(v.shape, 0, 1, "float32", (o.perturbSeed ?? 1) * 1000 + i),
+                o.perturb!,
+              ),
+            ),
+          )
+        ),
+      );
+    }
   }
   const layout: { name: string; shape: number[]; offset: number; trainable: boolean }[] = [];
   const trainable = new Set(model.trainableWeights.map((w) => w.originalName));
@@ -280,6 +305,8 @@ if (import.meta.main) {
   const backend = (flag("backend") ?? "native") as "native" | "cpu";
   const fullAt = flag("full-at");
   const dropout = bool("dropout");
+  const perturb = flag("perturb");
+  const perturbSeed = flag("perturb-seed");
   const dir = args[0] ?? "/tmp/train_parity";
   await trainRun(dir, {
     experiment: experimentKey,
@@ -288,6 +315,8 @@ if (import.meta.main) {
     seed: seed === undefined ? undefined : Number(seed),
     backend,
     dropout,
+    perturb: perturb === undefined ? undefined : Number(perturb),
+    perturbSeed: perturbSeed === undefined ? undefined : Number(perturbSeed),
     fullAt: fullAt === undefined ? undefined : fullAt.split(",").filter(Boolean).map(Number),
     log: console.log,
   });

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 import torchvision
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from tf_layout import SUFFIX, to_torch  # noqa: E402
 from zoo_models import ZOO  # noqa: E402
 
 out_dir = sys.argv[1]
@@ -77,23 +78,6 @@ CASES = {
     "tv_densenet121": (lambda c: torchvision.models.densenet121(num_classes=c), tv_densenet),
     "tv_mobilenet_v2": (lambda c: torchvision.models.mobilenet_v2(num_classes=c), tv_mobilenet_v2),
 }
-
-SUFFIX = {"kernel": "weight", "depthwise_kernel": "weight", "bias": "bias", "gamma": "weight",
-          "beta": "bias", "moving_mean": "running_mean", "moving_variance": "running_var"}
-
-
-def to_torch(kind, arr, first_fc, flatten_input):
-    if kind == "depthwise_kernel":  # [kh, kw, in, 1] → [in, 1, kh, kw]
-        return arr.transpose(2, 3, 0, 1)
-    if arr.ndim == 4:  # conv [kh, kw, in, out] → [out, in, kh, kw]
-        return arr.transpose(3, 2, 0, 1)
-    if arr.ndim == 2:  # dense [in, out] → [out, in]; after a Flatten, reorder NHWC → NCHW inputs
-        if first_fc and flatten_input is not None:
-            h, w, c = flatten_input[1:]
-            return arr.reshape(h, w, c, -1).transpose(3, 2, 0, 1).reshape(arr.shape[1], -1)
-        return arr.T
-    return arr
-
 
 for key, make in ZOO.items():
     CASES[key] = (make, lambda layer: f"m.{layer.replace('.', '_')}")

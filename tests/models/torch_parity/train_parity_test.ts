@@ -44,13 +44,17 @@ async function parity(dir: string): Promise<Parity> {
  * The config's lr 0.0001 holds 1e-3 on all 50 steps. At the lab's first LeNet lr 0.004, float32
  * rounding differences grow about tenfold every 8 steps (Adam turns near-zero gradient
  * components into ±lr steps), past 1e-3 around step 30 — as far as PyTorch drifts from itself
- * when its initial weights move by 1e-7 (README.md) — so that case checks the first 25 steps.
+ * when its initial weights move by 1e-7 (README.md) — so that case checks the first 12 steps.
  * The cpu backend is left to the README's table: 50 steps take minutes there.
  */
 const CASES = [
-  { lr: 0.0001, exact: 50, weights: 1e-3 },
-  // The weights drift with the losses: 1.6e-2 of a BN shift after 25 steps (measured).
-  { lr: 0.004, exact: 25, weights: 5e-2 },
+  // The lab's layout (BN after the sigmoid in block 2, dropout off here): the BN shifts start at
+  // zero, so their relative difference is the largest, 1.1e-3 / 2.1e-3 after 50 steps with 2 / 1
+  // threads (measured); the loss stays within 1e-3 throughout.
+  { lr: 0.0001, exact: 50, weights: 5e-3 },
+  // With 2 threads the loss passes 1e-3 at step 23 (4.7e-3, measured), with 1 thread later: the
+  // first 12 steps hold it with a margin. The weights drift with the losses.
+  { lr: 0.004, exact: 12, weights: 5e-2 },
 ];
 
 for (const c of CASES) {

@@ -622,7 +622,8 @@ class DensenetTwin(Twin):  # densenet (BC), densenet_simple (lab report 001)
             self.norm("head.bn", c)
         self.fc("head.fc", c, classes)
 
-    def forward(self, x):
+    def dense_features(self, x):
+        """Stem, dense blocks and transitions: everything before the head."""
         x = self["stem.conv"](x)
         if self.stem == "imagenet":
             x = F.relu(self["stem.bn"](x))
@@ -637,6 +638,10 @@ class DensenetTwin(Twin):  # densenet (BC), densenet_simple (lab report 001)
                 y = F.relu(self[f"{p}.bn2"](self[f"{p}.conv1"](y)))
             y = self.drop(self[f"{p}.conv2"](y), self.o["conv_dropout"])
             x = torch.cat([x, y], 1)
+        return x
+
+    def forward(self, x):
+        x = self.dense_features(x)
         if not self.simple:
             x = F.relu(self["head.bn"](x))
         x = self.drop(flat(F.adaptive_avg_pool2d(x, 1)), self.o["fc_dropout"])
@@ -887,19 +892,7 @@ class DensenetLabTwin(DensenetTwin):
         o = self.o
         if self.simple:
             return super().forward(x)
-        x = self["stem.conv"](x)
-        if self.stem == "imagenet":
-            x = F.relu(self["stem.bn"](x))
-        if self.stem != "cifar":
-            x = F.max_pool2d(x, 3, 2, 1)
-        for kind, p, bottleneck in self.layout:
-            if kind == "transition":
-                x = F.avg_pool2d(self[f"{p}.conv"](F.relu(self[f"{p}.bn"](x))), 2)
-                continue
-            y = F.relu(self[f"{p}.bn1"](x))
-            if bottleneck:
-                y = F.relu(self[f"{p}.bn2"](self[f"{p}.conv1"](y)))
-            x = torch.cat([x, self.drop(self[f"{p}.conv2"](y), o["conv_dropout"])], 1)
+        x = self.dense_features(x)
         if o.get("head_norm", True):
             x = F.relu(self["head.bn"](x))
         x = flat(F.adaptive_avg_pool2d(x, 1))

@@ -82,16 +82,7 @@ export async function prepareCache(root: string): Promise<void> {
         `it is a folder of other files (${shown}), not a cnnlab cache: give an empty or new folder`,
       );
     }
-    if (!tagged) {
-      const tmpTag = join(root, `${CACHE_TAG}.${Deno.pid}.tmp`);
-      await Deno.writeTextFile(tmpTag, TAG_TEXT);
-      await Deno.rename(tmpTag, join(root, CACHE_TAG)).catch(async (error) => {
-        // Another process preparing the same cache removed our temp as a leftover after it had
-        // tagged the cache: the tag is there, which is all this wanted.
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-        await Deno.stat(join(root, CACHE_TAG));
-      });
-    }
+    if (!tagged) await writeTag(root);
     const tmp = join(root, "tmp");
     await Deno.mkdir(tmp, { recursive: true });
     const probe = join(tmp, probeName());
@@ -104,5 +95,25 @@ export async function prepareCache(root: string): Promise<void> {
   } catch (error) {
     if (error instanceof CacheError) throw error;
     fail(errorCause(error));
+  }
+}
+
+/**
+ * Tags the cache through a temp file renamed into place. Another process preparing the same new
+ * cache may remove our temp as a leftover before either tag exists (it cannot tell a live
+ * process's temp from a killed one's): then the tag is written again, until one is there.
+ */
+async function writeTag(root: string): Promise<void> {
+  const tag = join(root, CACHE_TAG);
+  const tmpTag = join(root, `${CACHE_TAG}.${Deno.pid}.tmp`);
+  for (let attempt = 1;; attempt++) {
+    await Deno.writeTextFile(tmpTag, TAG_TEXT);
+    try {
+      await Deno.rename(tmpTag, tag);
+      return;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound) || attempt >= 10) throw error;
+      if (await Deno.stat(tag).then(() => true, () => false)) return;
+    }
   }
 }

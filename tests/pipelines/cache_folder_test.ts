@@ -158,3 +158,30 @@ Deno.test({
     assert.ok(!run.err.some((l) => /\n\s+at /.test(l)), "no stack trace");
   },
 });
+
+Deno.test("processes that start at once on a new cache folder all prepare it (none removes another's tag for good)", async () => {
+  const prepare = new URL("../../pipelines/cache/prepare_cache.ts", import.meta.url).href;
+  for (let round = 0; round < 6; round++) {
+    const dir = await Deno.makeTempDir({ prefix: "cnnlab-new-cache-" });
+    try {
+      const cache = join(dir, "cache");
+      const code = `import { prepareCache } from ${JSON.stringify(prepare)};\n` +
+        `await prepareCache(${JSON.stringify(cache)});`;
+      const outputs = await Promise.all(
+        Array.from(
+          { length: 10 },
+          () =>
+            new Deno.Command(Deno.execPath(), { args: ["eval", code], stderr: "piped" }).output(),
+        ),
+      );
+      for (const output of outputs) {
+        assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+      }
+      const names = [...Deno.readDirSync(cache)].map((e) => e.name).sort();
+      assert.deepEqual(names, ["CACHEDIR.TAG", "tmp"], "the tag, no temp tag left");
+      assert.deepEqual([...Deno.readDirSync(join(cache, "tmp"))], [], "no probe left");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+});

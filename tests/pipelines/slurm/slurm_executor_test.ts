@@ -270,15 +270,22 @@ ${SLURM}`,
           assert.match(ended.err, /Ctrl-C: cancelling the queued and running jobs/);
           assert.match(ended.err, /Interrupted: .*stages that had not started were skipped/);
           assert.match(ended.out, /^stage\s+outcome\s+time\s+where$/m);
-          const queue = await c.jobs();
-          const states = Object.fromEntries(
-            Object.entries(ended.submitted).map(([id, job]) => [id, queue.get(job)?.state]),
-          );
-          assert.ok(
-            Object.values(states).every((s) => s === "CANCELLED" || s === "COMPLETED"),
-            JSON.stringify(states),
-          );
-          assert.equal(states["report:slow"], "CANCELLED");
+          const states = async () => {
+            const queue = await c.jobs();
+            return Object.fromEntries(
+              Object.entries(ended.submitted).map(([id, job]) => [id, queue.get(job)?.state]),
+            );
+          };
+          const final = (s: string | undefined) => s === "CANCELLED" || s === "COMPLETED";
+          // A cancelled running job passes through COMPLETING while its processes end.
+          await waitFor(
+            async () => Object.values(await states()).every(final),
+            30_000,
+            "every job cancelled or completed",
+          ).catch(async (error) => {
+            throw new Error(`${error.message}: ${JSON.stringify(await states())}`);
+          });
+          assert.equal((await states())["report:slow"], "CANCELLED");
           assert.equal(outcomes(ended)["report:slow"], "skipped");
           assert.ok(Object.values(outcomes(ended)).includes("failed"), ended.out);
         },

@@ -128,7 +128,7 @@ export function readCliRun(code: number, out: string, err: string): CliRun {
   const rows: CliRun["rows"] = {};
   for (const line of out.split("\n")) {
     const match = line.match(
-      /^(\S+)\s+(run|fresh|restored|failed|skipped|submitted)\s+\d+\.\ds(?:\s+(.*))?$/,
+      /^(\S+)\s+(run|fresh|restored|failed|skipped|submitted|interrupted)\s+\d+\.\ds(?:\s+(.*))?$/,
     );
     if (match) rows[match[1]] = { outcome: match[2], where: match[3] ?? "" };
   }

@@ -214,4 +214,10 @@ export interface Project<R = Json, F extends Json = Json> {
    * `executor.light` resources for them instead of the full ones. Default: none.
    */
   lightStageKinds?: readonly string[];
+  /**
+   * Run param keys (dotted) whose command-line override leaves the run's name alone: they change
+   * no result, only what is said or planned about the run (`skip`, `assumptions`), so the run
+   * keeps its name, its references and its report rows.
+   */
+  unnamedOverrideKeys?: readonly string[];
 }

@@ -23,6 +23,8 @@ export const project: Project<RunParams, RuntimeFacts> = {
   stageSetup: [new URL("./quiet_tfjs.ts", import.meta.url)],
   estimate: estimateStage,
   lightStageKinds: ["data", "split", "report"],
+  // Skipping a run or stating an assumption on the command line keeps the run's name.
+  unnamedOverrideKeys: ["skip", "assumptions", "reference_epochs", "reference_fraction"],
   // run-info.md beside each published report, and where it went with its test results.
   afterRun,
 };

@@ -142,7 +142,9 @@ function candidates(
   experiments: string[],
   runSchema: z.ZodType,
   allOverrides: readonly ConfigOverride[],
+  unnamedKeys: readonly string[],
 ): Candidate[] {
+  const named = (key: string) => !unnamedKeys.some((k) => key === k || key.startsWith(`${k}.`));
   const { merged, sources } = chain;
   const sweeps = expandSweeps(merged.sweep, { sources, experiments, runSchema });
   const seeds = seedList(merged.seeds, chain);
@@ -171,7 +173,7 @@ function candidates(
             Object.keys(point?.values ?? {}),
           );
           for (const { override, value } of applied) {
-            name += `-${label(override.key)}=${formatNameValue(value)}`;
+            if (named(override.key)) name += `-${label(override.key)}=${formatNameValue(value)}`;
           }
           if (seeds.length > 1) name += `-seed=${seed}`;
           const overrideSweep = Object.fromEntries(
@@ -322,6 +324,7 @@ export function expandRuns<R>(
   chain: ConfigChain,
   runSchema: z.ZodType<R>,
   overrides: readonly ConfigOverride[] = [],
+  unnamedKeys: readonly string[] = [],
 ): ExpandedRun<R>[] {
   const experiments = Object.keys(chain.merged.experiments ?? {});
   if (experiments.length === 0) {
@@ -329,7 +332,7 @@ export function expandRuns<R>(
     const current = chain.merged.experiments ? "current value is {}" : "it is missing";
     throw configError(at, `'experiments' must name at least one experiment: ${current}`);
   }
-  const runs = candidates(chain, experiments, runSchema, overrides);
+  const runs = candidates(chain, experiments, runSchema, overrides, unnamedKeys);
   checkUniqueNames(runs, chain);
   const interner = new ParamsInterner();
   return runs.map((run) => {

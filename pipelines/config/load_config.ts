@@ -32,7 +32,7 @@ export interface LoadConfigOptions {
  */
 export function loadConfig<R>(
   given: string,
-  project: Pick<Project<R>, "runSchema" | "reportSchema">,
+  project: Pick<Project<R>, "runSchema" | "reportSchema" | "unnamedOverrideKeys">,
   options: LoadConfigOptions = {},
 ): LoadedConfig<R> {
   // `./configs/a.yaml`, `configs/a.yaml` and `$PWD/configs/a.yaml` are one config (report
@@ -57,7 +57,7 @@ export function loadConfig<R>(
     runSchema: project.runSchema,
     file,
   });
-  const runs = expandRuns(chain, project.runSchema, overrides);
+  const runs = expandRuns(chain, project.runSchema, overrides, project.unnamedOverrideKeys);
   const reportInput = chain.merged.report ?? {};
   const report = project.reportSchema.safeParse(reportInput);
   if (!report.success) {

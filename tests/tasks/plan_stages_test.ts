@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { ExpandedRun, ResolvedConfig, StageNode } from "../../pipelines/types.ts";
+import { loadConfig } from "../../pipelines/config/load_config.ts";
+import { parseOverride } from "../../pipelines/config/command_line_override.ts";
 import { planStages } from "../../tasks/plan_stages.ts";
+import { project } from "../../tasks/project.ts";
 import { type RunParams, runSchema } from "../../tasks/run_schema.ts";
 import type { RuntimeFacts } from "../../tasks/runtime_facts.ts";
 import type { DataStageParams } from "../../tasks/stages/stage_params.ts";
@@ -213,4 +216,27 @@ Deno.test("planStages(): a run on the same subset its reference used is not redu
   // The train stage does not see it: the same subset trains once whatever the reference says.
   const [asLab, , unstated] = byKind(nodes, "train");
   assert.deepEqual(asLab.params, unstated.params);
+});
+
+Deno.test("a skip or an assumption given on the command line keeps the run's name; a training override renames it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cnnlab-skip-name-" });
+  try {
+    const file = `${dir}/names.yaml`;
+    await Deno.writeTextFile(
+      file,
+      "defaults: { data: { dataset: mnist } }\nexperiments:\n  a: { model: { name: lenet } }\n  b: { model: { name: lenet } }\n",
+    );
+    const names = (overrides: string[]) =>
+      loadConfig(file, project, { overrides: overrides.map(parseOverride) }).runs.map((r) => [
+        r.name,
+        (r.params as RunParams).skip,
+      ]);
+    assert.deepEqual(names(['b.skip="too slow here"', 'assumptions=["lr as the lab"]']), [
+      ["a", undefined],
+      ["b", "too slow here"],
+    ]);
+    assert.deepEqual(names(["b.train.lr=0.1"]), [["a", undefined], ["b-lr=0.1", undefined]]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

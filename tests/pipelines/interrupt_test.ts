@@ -60,15 +60,27 @@ Deno.test("a second Ctrl-C exits at once with 130", async () => {
   await using box = await createSandbox();
   // Each epoch sleeps 5 s: the first Ctrl-C is only acted on after it.
   const config = box.write("slow.yaml", SLOW.replace("sleep_ms: 300", "sleep_ms: 5000"));
-  const cli = startCli(box, ["run", config]);
-  await cli.waitFor(/train:slow\] running:/);
-  cli.process.kill("SIGINT");
-  await cli.waitFor("Ctrl-C: stopping the running stages");
-  const sent = performance.now();
-  cli.process.kill("SIGINT");
-  const { code } = await cli.finished();
-  assert.equal(code, 130);
-  assert.ok(performance.now() - sent < 2000);
+  // The second Ctrl-C must land while the first is still being acted on; on a loaded machine the
+  // pipeline may already have ended (a stage process that got the first SIGINT before its
+  // handler was installed ends at once): then the case is tried again.
+  for (let attempt = 1;; attempt++) {
+    const cli = startCli(box, ["run", config]);
+    await cli.waitFor(/train:slow\] running:/);
+    cli.process.kill("SIGINT");
+    await cli.waitFor("Ctrl-C: stopping the running stages");
+    const sent = performance.now();
+    try {
+      cli.process.kill("SIGINT");
+    } catch (error) {
+      await cli.finished();
+      if (attempt < 3 && /already terminated/.test(String(error))) continue;
+      throw error;
+    }
+    const { code } = await cli.finished();
+    assert.equal(code, 130);
+    assert.ok(performance.now() - sent < 2000);
+    return;
+  }
 });
 
 Deno.test("waiting for a lock held by a live process says who holds it and stops on Ctrl-C", async () => {

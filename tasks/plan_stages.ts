@@ -26,7 +26,13 @@ import type {
   TrainStageParams,
 } from "./stages/stage_params.ts";
 
-const stageModule = (file: string) => new URL(`./stages/${file}`, import.meta.url);
+// One URL per stage module, shared by every node (the engine names each code set once).
+const stageModules = new Map<string, URL>();
+const stageModule = (file: string) => {
+  let url = stageModules.get(file);
+  if (url === undefined) stageModules.set(file, url = new URL(`./stages/${file}`, import.meta.url));
+  return url;
+};
 
 /** Builds the stage graph of `config` (runs already expanded and validated). */
 export async function planStages(
@@ -54,6 +60,27 @@ export async function planStages(
   }
   const notRun = config.runs.filter((run) => run.params.skip !== undefined)
     .map((run) => ({ name: run.name, experiment: run.experiment, reason: run.params.skip! }));
+  // One runtime and one `uses` object per (model family, backend), shared by the runs' nodes:
+  // the engine serializes each object once, however big the sweep.
+  const setups = new Map<string, Pick<StageNode, "runtime" | "uses">>();
+  const trainSetup = (p: RunParams) => {
+    const id = `${p.model.name}\u0000${p.backend}`;
+    let setup = setups.get(id);
+    if (setup === undefined) {
+      const backend = facts.backends[p.backend];
+      setup = {
+        runtime: {
+          backend: backend.id,
+          ...(backend.threads === undefined ? {} : { threads: backend.threads }),
+          tfjs: facts.tfjs,
+          deno: facts.deno,
+        },
+        uses: { family: familyModule(p.model.name), backend: backendModule(backend.name) },
+      };
+      setups.set(id, setup);
+    }
+    return setup;
+  };
   for (const run of runs) {
     const p = run.params;
     const dataKey = canonicalJson(p.data);
@@ -91,14 +118,7 @@ export async function planStages(
       };
       shared.set(splitKey, split);
     }
-    const backend = facts.backends[p.backend];
-    const runtime = {
-      backend: backend.id,
-      ...(backend.threads === undefined ? {} : { threads: backend.threads }),
-      tfjs: facts.tfjs,
-      deno: facts.deno,
-    };
-    const uses = { family: familyModule(p.model.name), backend: backendModule(backend.name) };
+    const { runtime, uses } = trainSetup(p);
     const train: StageNode<TrainStageParams> = {
       id: `train:${run.name}`,
       kind: "train",
@@ -122,8 +142,9 @@ export async function planStages(
       runtime,
     };
     nodes.push(train, evaluate);
-    reportInputs[`train:${run.name}`] = train;
-    reportInputs[`evaluate:${run.name}`] = evaluate;
+    // Named by the stages' own ids (one string each, however big the sweep).
+    reportInputs[train.id] = train;
+    reportInputs[evaluate.id] = evaluate;
     // The report draws test images (samples, mistakes) from the data artifact.
     reportInputs[`data:${run.name}`] = data;
   }

@@ -11,14 +11,14 @@ import { explainStages } from "./explain_stages.ts";
 import { queuedTable } from "./queued_table.ts";
 import { runtimeFactsSource } from "./runtime_facts_source.ts";
 import { estimateStages } from "../estimate/estimate_stages.ts";
-import { describeTotal, estimateTable } from "./estimate_table.ts";
+import { describeTotal, estimateTableChunks } from "./estimate_table.ts";
 import { pipelineProgressReporter } from "./pipeline_progress.ts";
 import { confirmLongRun, previewRun, terminalAsk } from "./run_preview.ts";
 import { runGcCommand } from "./gc_command.ts";
 import { beginInvocation } from "../history/record_invocation.ts";
 import { parseCliArgs, USAGE } from "./parse_cli_args.ts";
 import { planPipeline } from "../graph/plan_pipeline.ts";
-import { planTable } from "./plan_table.ts";
+import { planTableChunks } from "./plan_table.ts";
 import { createConsoleReporter } from "./progress_reporter.ts";
 import type { Reporter } from "./progress_reporter.ts";
 import { runPipeline, type StageResult } from "../run/run_pipeline.ts";
@@ -116,11 +116,16 @@ export async function runCli<R, F extends Json>(
       const items = await explainStages(stages, layout, forced, {
         publishRoot: project.publishRoot,
       });
-      out(planTable(items));
+      for (const chunk of planTableChunks(items)) out(chunk);
       const toRun = items.filter((i) => !i.assessment.fresh).map((i) => i.stage);
       const estimates = await estimateStages(project, toRun, layout, err);
-      if (toRun.length > 0) out(estimateTable(toRun, estimates));
-      const queued = await queuedTable(layout, new Set(stages.map((s) => s.key)));
+      for (const chunk of estimateTableChunks(toRun, estimates)) out(chunk);
+      // The stages' keys only once a cluster job is recorded: a big sweep's report computes its
+      // key (every run's params) only when asked.
+      let keys: Set<string> | undefined;
+      const queued = await queuedTable(layout, {
+        has: (key) => (keys ??= new Set(stages.map((s) => s.key))).has(key),
+      });
       if (queued) out(queued);
       return 0;
     }

@@ -5,7 +5,7 @@
  */
 import { type Estimates, totalEstimate } from "../estimate/estimate_stages.ts";
 import type { PlannedStage } from "../graph/stage_graph.ts";
-import { formatTable } from "./format_table.ts";
+import { formatTableChunks } from "./format_table.ts";
 import { formatDuration } from "./progress_reporter.ts";
 
 /** `~12.3 s` under a minute, `~1:05` above, or `?` without an estimate. */
@@ -28,12 +28,19 @@ export function describeTotal(stages: readonly PlannedStage[], estimates: Estima
  * @returns "" when no stage will run
  */
 export function estimateTable(stages: readonly PlannedStage[], estimates: Estimates): string {
-  if (stages.length === 0) return "";
+  return [...estimateTableChunks(stages, estimates)].join("\n");
+}
+
+/** {@linkcode estimateTable}'s text in pieces of lines; nothing when no stage will run. */
+export function* estimateTableChunks(
+  stages: readonly PlannedStage[],
+  estimates: Estimates,
+): Generator<string> {
+  if (stages.length === 0) return;
   const rows = stages.map((stage) => {
     const estimate = estimates.get(stage);
     return [stage.id, formatEstimate(estimate?.seconds), estimate?.basis ?? "no earlier run"];
   });
-  return `${formatTable(["stage", "estimate", "based on"], rows)}\nestimated time: ${
-    describeTotal(stages, estimates)
-  }`;
+  yield* formatTableChunks(["stage", "estimate", "based on"], rows);
+  yield `estimated time: ${describeTotal(stages, estimates)}`;
 }

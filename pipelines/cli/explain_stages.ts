@@ -2,6 +2,7 @@ import { indexCache } from "../cache/cache_index.ts";
 import type { CacheLayout } from "../cache/cache_layout.ts";
 import { publishedMatches } from "../cache/publish_outputs.ts";
 import { outputDigest } from "../graph/fingerprint.ts";
+import { inputEntries } from "../graph/input_entries.ts";
 import type { PlannedStage } from "../graph/stage_graph.ts";
 import { assessStage } from "../run/assess_stage.ts";
 import type { PlannedOutcome } from "./plan_table.ts";
@@ -24,7 +25,7 @@ function levelsOf(stages: readonly PlannedStage[]): PlannedStage[][] {
     if (visiting.has(stage)) throw new Error("Cannot explain stages whose inputs form a cycle");
     visiting.add(stage);
     let d = 0;
-    for (const input of Object.values(stage.inputs)) {
+    for (const [, input] of inputEntries(stage)) {
       if (inPlan.has(input)) d = Math.max(d, depthOf(input) + 1);
     }
     visiting.delete(stage);
@@ -32,7 +33,23 @@ function levelsOf(stages: readonly PlannedStage[]): PlannedStage[][] {
     return d;
   };
   const levels: PlannedStage[][] = [];
-  for (const stage of stages) (levels[depthOf(stage)] ??= []).push(stage);
+  for (const stage of stages) {
+    // Planned stages come inputs first, so a stage's depth is usually known from its inputs'
+    // without the recursive walk.
+    let d: number | undefined = 0;
+    for (const [, input] of inputEntries(stage)) {
+      if (!inPlan.has(input)) continue;
+      const known = depth.get(input);
+      if (known === undefined) {
+        d = undefined;
+        break;
+      }
+      if (known + 1 > d) d = known + 1;
+    }
+    if (d === undefined) d = depthOf(stage);
+    else depth.set(stage, d);
+    (levels[d] ??= []).push(stage);
+  }
   return levels.filter((level) => level !== undefined);
 }
 
@@ -54,9 +71,7 @@ export async function explainStages(
   const outcomes = new Map<PlannedStage, PlannedOutcome>();
   const assess = async (stage: PlannedStage) => {
     const inputDigests: Record<string, string | undefined> = {};
-    for (const [name, input] of Object.entries(stage.inputs)) {
-      inputDigests[name] = digests.get(input);
-    }
+    for (const [name, input] of inputEntries(stage)) inputDigests[name] = digests.get(input);
     const assessment = await assessStage(
       layout,
       stage,
@@ -73,7 +88,11 @@ export async function explainStages(
         }
       }
     }
-    outcomes.set(stage, { stage, assessment, restore });
+    // Kept only when non-empty: a big plan holds one outcome per stage.
+    outcomes.set(
+      stage,
+      restore.length > 0 ? { stage, assessment, restore } : { stage, assessment },
+    );
   };
   for (const level of levelsOf(stages)) {
     for (let i = 0; i < level.length; i += CONCURRENCY) {
@@ -82,7 +101,7 @@ export async function explainStages(
   }
   const hasDependents = new Set<PlannedStage>();
   for (const stage of stages) {
-    for (const input of Object.values(stage.inputs)) hasDependents.add(input);
+    for (const [, input] of inputEntries(stage)) hasDependents.add(input);
   }
   return stages.map((stage) => {
     const outcome = outcomes.get(stage)!;

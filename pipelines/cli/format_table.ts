@@ -3,6 +3,19 @@
  * instead of spreading rows into `Math.max`, so any number of rows fits (a 100,000-run sweep).
  */
 export function formatTable(header: string[], rows: string[][]): string {
+  return [...formatTableChunks(header, rows)].join("\n");
+}
+
+/**
+ * {@linkcode formatTable}'s text in pieces of at most `linesPerChunk` lines (joined by "\n" they
+ * are that text), built one at a time: a 200,000-row table is printed without ever holding its
+ * whole text.
+ */
+export function* formatTableChunks(
+  header: string[],
+  rows: readonly string[][],
+  linesPerChunk = 1000,
+): Generator<string> {
   const widths = header.map((h) => h.length);
   for (const row of rows) {
     for (let i = 0; i < widths.length; i++) {
@@ -12,9 +25,15 @@ export function formatTable(header: string[], rows: string[][]): string {
   }
   const line = (cells: string[]) =>
     cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i])).join("  ").trimEnd();
-  const lines = [line(header), line(widths.map((w) => "-".repeat(w)))];
-  for (const row of rows) lines.push(line(row));
-  return lines.join("\n");
+  let lines = [line(header), line(widths.map((w) => "-".repeat(w)))];
+  for (const row of rows) {
+    if (lines.length >= linesPerChunk) {
+      yield lines.join("\n");
+      lines = [];
+    }
+    lines.push(line(row));
+  }
+  yield lines.join("\n");
 }
 
 /** A stage's label in tables: its id, plus the other ids that share its fingerprint. */

@@ -1,4 +1,4 @@
-import { formatTable, stageLabel } from "./format_table.ts";
+import { formatTableChunks, stageLabel } from "./format_table.ts";
 import type { Assessment } from "../run/assess_stage.ts";
 import type { PlannedStage } from "../graph/stage_graph.ts";
 
@@ -21,6 +21,11 @@ export interface PlannedOutcome {
  * as `3 fresh, 0 will restore, 4 will run`.
  */
 export function planTable(items: readonly PlannedOutcome[]): string {
+  return [...planTableChunks(items)].join("\n");
+}
+
+/** {@linkcode planTable}'s text in pieces of lines, for printing a big plan piece by piece. */
+export function* planTableChunks(items: readonly PlannedOutcome[]): Generator<string> {
   const stateOf = (i: PlannedOutcome) =>
     !i.assessment.fresh ? "will run" : i.restore?.length ? "will restore" : "fresh";
   const rows = items.map((item) => {
@@ -34,5 +39,6 @@ export function planTable(items: readonly PlannedOutcome[]): string {
   });
   const count = (state: string) => items.filter((i) => stateOf(i) === state).length;
   const counts = ["fresh", "will restore", "will run"].map((s) => `${count(s)} ${s}`);
-  return `${formatTable(["stage", "state", "why"], rows)}\n${counts.join(", ")}`;
+  yield* formatTableChunks(["stage", "state", "why"], rows);
+  yield counts.join(", ");
 }

@@ -9,7 +9,7 @@ import { formatTable } from "./format_table.ts";
  */
 export async function queuedTable(
   layout: CacheLayout,
-  keys: ReadonlySet<string>,
+  keys: { has(key: string): boolean },
 ): Promise<string | undefined> {
   const queued = await queuedStages(layout, { keys });
   if ("error" in queued) {

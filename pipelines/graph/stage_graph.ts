@@ -1,7 +1,9 @@
-import { canonicalJson, canonicalSha256 } from "../hashing/canonical_json.ts";
+import { createHash, type Hash } from "node:crypto";
+import { canonicalJson, canonicalSha256Into } from "../hashing/canonical_json.ts";
 import { type CodeHashes, hashStageCode, type StageCode } from "../hashing/code_hash.ts";
 import type { HashStageCodeOptions } from "../hashing/code_hash.ts";
 import { sha256 } from "../hashing/sha256.ts";
+import { inputEntries, inputsFromEntries } from "./input_entries.ts";
 import type { Json, StageNode } from "../types.ts";
 import {
   type CanonicalParts,
@@ -76,7 +78,7 @@ class Stage implements PlannedStage {
     public readonly node: StageNode,
     public readonly runtime: Json,
     code: StageCode,
-    public readonly key: string,
+    key: string | (() => string),
     public readonly inputs: Record<string, PlannedStage>,
     run: string | undefined,
     public readonly canonical: CanonicalParts,
@@ -90,6 +92,20 @@ class Stage implements PlannedStage {
     this.untracked = code.untracked;
     this.runs = run === undefined ? [] : [run];
     this.publish = node.publish ? [node.publish] : [];
+    if (typeof key === "string") this.#key = key;
+    else this.#keyOf = key;
+  }
+
+  #key: string | undefined;
+  #keyOf: (() => string) | undefined;
+
+  /** Computed when first read for a stage no other stage can equal (see `buildStageGraph`). */
+  get key(): string {
+    if (this.#key === undefined) {
+      this.#key = this.#keyOf!();
+      this.#keyOf = undefined;
+    }
+    return this.#key;
   }
 
   get params(): Json {
@@ -165,39 +181,43 @@ export async function buildStageGraph(
 ): Promise<PlannedStage[]> {
   const nodes = orderNodes(groups);
   const code = await hashCodeSets(nodes.map(({ node }) => node), options.memo ?? new Map());
-  // Stages share their canonical parts object when code and runtime are equal; planners reuse
-  // one runtime object for many nodes, so it is serialized once per object.
-  const partsMemo = new Map<string, CanonicalParts>();
-  const runtimeMemo = new WeakMap<object, string>();
-  const runtimeJsonOf = (runtime: Json) => {
-    if (runtime === null || typeof runtime !== "object") return canonicalJson(runtime);
-    let json = runtimeMemo.get(runtime);
-    if (json === undefined) runtimeMemo.set(runtime, json = canonicalJson(runtime));
-    return json;
-  };
   const byNode = new Map<StageNode, PlannedStage>();
   const byKey = new Map<string, PlannedStage>();
   const order: PlannedStage[] = [];
-  // id → `config \0 key` of its first use; ids used more than once → every (config, key).
+  // id → its first use (`config \0 key`, or the key alone when there is one config); ids used
+  // more than once → every use.
+  const single = groups.length === 1;
   const firstUse = new Map<string, string>();
   const moreUses = new Map<string, string[]>();
-  for (const { node, config } of nodes) {
-    const inputs: Record<string, PlannedStage> = {};
-    for (const name in node.inputs) inputs[name] = byNode.get(node.inputs[name])!;
-    const set = code.get(codeSetId(node))!;
+  const heads = new KeyHeads();
+  // A stage's key decides which nodes are one stage: equal keys need an equal head. A node that
+  // no other node reads and that is alone with its head (a config's report, whose params hold
+  // every run) can equal no other node, so its key is computed only if something asks for it.
+  const perHead = new Map<Hash, number>();
+  const sets = nodes.map(({ node }) => code.get(codeSetId(node))!);
+  const found = nodes.map(({ node }, i) => {
+    const it = heads.of(node, sets[i], node.runtime ?? null);
+    perHead.set(it.head, (perHead.get(it.head) ?? 0) + 1);
+    return it;
+  });
+  for (const [index, { node, config, read, inputs: inputNodes }] of nodes.entries()) {
+    const inputs = inputsFromEntries(inputNodes.map(([name, input]) => [name, byNode.get(input)!]));
     const runtime = node.runtime ?? null;
-    const runtimeJson = runtimeJsonOf(runtime);
-    const partsId = `${set.digest}\u0000${runtimeJson}`;
-    let canonical = partsMemo.get(partsId);
-    if (!canonical) {
-      canonical = { code: set.json, packages: set.packagesJson, runtime: runtimeJson };
-      partsMemo.set(partsId, canonical);
-    }
-    const key = nodeKey(node, inputs, set, runtimeJson);
-    const use = `${config}\u0000${key}`;
+    const { canonical, head } = found[index];
+    const set = sets[index];
+    const lazy = !read && perHead.get(head) === 1;
+    const key = lazy ? lazyNodeKey(node, inputs, head) : nodeKey(node, inputs, head);
+    // A lazily keyed node differs from every other: a token of its own stands for its key.
+    const keyText = typeof key === "string" ? key : `\u0001${index}`;
+    const use = single ? keyText : `${config}\u0000${keyText}`;
     const first = firstUse.get(node.id);
     if (first === undefined) firstUse.set(node.id, use);
     else if (first !== use) {
+      if (single) {
+        throw new Error(
+          `Cannot plan stage ${node.id} as two different stages of config '${config}' have that id: the planner must give each its own id`,
+        );
+      }
       const uses = moreUses.get(node.id) ?? [first];
       moreUses.set(node.id, uses);
       if (uses.some((u) => u.startsWith(`${config}\u0000`) && u !== use)) {
@@ -208,7 +228,7 @@ export async function buildStageGraph(
       if (!uses.includes(use)) uses.push(use);
     }
     const run = runOfNode(node, options.runNames);
-    const same = byKey.get(key);
+    const same = typeof key === "string" ? byKey.get(key) : undefined;
     if (same) {
       const recordId = `${config}/${node.id}`;
       if (!same.ids.includes(node.id)) same.ids.push(node.id);
@@ -220,7 +240,7 @@ export async function buildStageGraph(
       continue;
     }
     const stage = new Stage(node.id, config, node, runtime, set.code, key, inputs, run, canonical);
-    byKey.set(key, stage);
+    if (typeof key === "string") byKey.set(key, stage);
     byNode.set(node, stage);
     order.push(stage);
   }
@@ -229,28 +249,45 @@ export async function buildStageGraph(
   return order;
 }
 
+/** A node in planning order. */
+interface OrderedNode {
+  node: StageNode;
+  /** The config that reached it first. */
+  config: string;
+  /** Whether another node reads it. */
+  read: boolean;
+  /** `Object.entries(node.inputs)`. */
+  inputs: [string, StageNode][];
+}
+
 /**
  * Every node reachable from the groups, each after its inputs (depth first, in input order), with
  * the config that reached it first.
  * @throws {Error} when the inputs form a cycle, naming it.
  */
-function orderNodes(groups: readonly NodeGroup[]): { node: StageNode; config: string }[] {
-  const state = new Map<StageNode, "open" | "done">();
-  const ordered: { node: StageNode; config: string }[] = [];
+function orderNodes(groups: readonly NodeGroup[]): OrderedNode[] {
+  // A node's entry while it is open (its inputs being visited), then once it is ordered.
+  const state = new Map<StageNode, OrderedNode | "open">();
+  const ordered: OrderedNode[] = [];
   for (const group of groups) {
     for (const root of group.nodes) {
       if (state.has(root)) continue;
       // An explicit stack (a 100,000-run report has 200,000 inputs): node and its input list.
-      const stack: { node: StageNode; inputs: StageNode[]; next: number }[] = [];
-      const open = (node: StageNode) => {
+      const stack: {
+        node: StageNode;
+        inputs: [string, StageNode][];
+        next: number;
+        read: boolean;
+      }[] = [];
+      const open = (node: StageNode, read: boolean) => {
         state.set(node, "open");
-        stack.push({ node, inputs: Object.values(node.inputs), next: 0 });
+        stack.push({ node, inputs: Object.entries(node.inputs), next: 0, read });
       };
-      open(root);
+      open(root, false);
       while (stack.length > 0) {
         const top = stack[stack.length - 1];
         if (top.next < top.inputs.length) {
-          const input = top.inputs[top.next++];
+          const input = top.inputs[top.next++][1];
           const seen = state.get(input);
           if (seen === "open") {
             const path = stack.slice(stack.findIndex((f) => f.node === input)).map((f) => f.node);
@@ -260,12 +297,19 @@ function orderNodes(groups: readonly NodeGroup[]): { node: StageNode; config: st
               }`,
             );
           }
-          if (seen === undefined) open(input);
+          if (seen === undefined) open(input, true);
+          else seen.read = true;
           continue;
         }
         stack.pop();
-        state.set(top.node, "done");
-        ordered.push({ node: top.node, config: group.config });
+        const entry: OrderedNode = {
+          node: top.node,
+          config: group.config,
+          read: top.read,
+          inputs: top.inputs,
+        };
+        state.set(top.node, entry);
+        ordered.push(entry);
       }
     }
   }
@@ -280,8 +324,20 @@ interface CodeSet {
   digest: string;
 }
 
-const codeSetId = (node: StageNode) =>
-  [node.module, ...Object.values(node.uses ?? {})].map((u) => u.href).join("\n");
+// Planners share module URLs and `uses` objects between nodes: each pair is named once.
+const codeSetIds = new WeakMap<URL, WeakMap<object, string>>();
+const NO_USES: Record<string, URL> = {};
+const codeSetId = (node: StageNode) => {
+  let byUses = codeSetIds.get(node.module);
+  if (byUses === undefined) codeSetIds.set(node.module, byUses = new WeakMap());
+  const uses = node.uses ?? NO_USES;
+  let id = byUses.get(uses);
+  if (id === undefined) {
+    id = [node.module, ...Object.values(uses)].map((u) => u.href).join("\n");
+    byUses.set(uses, id);
+  }
+  return id;
+};
 
 /** Hashes each distinct code set (module + uses) once. */
 async function hashCodeSets(
@@ -304,21 +360,68 @@ async function hashCodeSets(
 }
 
 /**
- * A node's key: SHA-256 over its kind, params, inputs' keys, code, runtime and the names of its
- * `uses`, with the params streamed (never serialized whole). Internal, never stored.
+ * The hash state after the part of a node's key that many nodes share (kind, code set, runtime,
+ * the names of its `uses`), and the canonical parts of its fingerprint: computed once per
+ * distinct combination, so a sweep's stages each hash only their inputs' keys and params.
  */
-function nodeKey(
+class KeyHeads {
+  readonly #runtimeJson = new WeakMap<object, string>();
+  readonly #bySet = new Map<CodeSet, Map<string, { canonical: CanonicalParts; head: Hash }>>();
+  readonly #parts = new Map<string, CanonicalParts>();
+
+  of(node: StageNode, set: CodeSet, runtime: Json): { canonical: CanonicalParts; head: Hash } {
+    const runtimeJson = this.#jsonOf(runtime);
+    const uses = node.uses ? Object.keys(node.uses).sort().join(",") : "";
+    const id = `${node.kind}\u0000${uses}\u0000${runtimeJson}`;
+    let heads = this.#bySet.get(set);
+    if (heads === undefined) this.#bySet.set(set, heads = new Map());
+    let found = heads.get(id);
+    if (found === undefined) {
+      // Stages share their canonical parts object when code and runtime are equal.
+      const partsId = `${set.digest}\u0000${runtimeJson}`;
+      let canonical = this.#parts.get(partsId);
+      if (canonical === undefined) {
+        canonical = { code: set.json, packages: set.packagesJson, runtime: runtimeJson };
+        this.#parts.set(partsId, canonical);
+      }
+      const head = createHash("sha256").update(
+        `${ENGINE_VERSION}\u0000${node.kind}\u0000${set.digest}\u0000` +
+          `${JSON.stringify(set.code.untracked)}\u0000${runtimeJson}\u0000${uses}\u0000`,
+      );
+      heads.set(id, found = { canonical, head });
+    }
+    return found;
+  }
+
+  // Planners reuse one runtime object for many nodes: it is serialized once per object.
+  #jsonOf(runtime: Json): string {
+    if (runtime === null || typeof runtime !== "object") return canonicalJson(runtime);
+    let json = this.#runtimeJson.get(runtime);
+    if (json === undefined) this.#runtimeJson.set(runtime, json = canonicalJson(runtime));
+    return json;
+  }
+}
+
+/** {@linkcode nodeKey} when first asked for (a function of its own, so it keeps only its args). */
+function lazyNodeKey(
   node: StageNode,
   inputs: Record<string, PlannedStage>,
-  code: CodeSet,
-  runtimeJson: string,
-): string {
+  head: Hash,
+): () => string {
+  return () => nodeKey(node, inputs, head);
+}
+
+/**
+ * A node's key: SHA-256 over its kind, code, runtime and the names of its `uses` (the shared
+ * `head`), then its inputs' keys and its params, streamed (never serialized whole). Keys name
+ * `keys/` pointers in the cache (pointers to the fingerprint a stage last completed as); a
+ * change of this formula only leaves old pointers unused.
+ */
+function nodeKey(node: StageNode, inputs: Record<string, PlannedStage>, head: Hash): string {
   let inputKeys = "";
-  for (const name of Object.keys(inputs).sort()) inputKeys += `${name}=${inputs[name].key},`;
-  const uses = node.uses ? Object.keys(node.uses).sort().join(",") : "";
-  const prefix = `${ENGINE_VERSION}\u0000${node.kind}\u0000${inputKeys}\u0000${code.digest}\u0000` +
-    `${JSON.stringify(code.code.untracked)}\u0000${runtimeJson}\u0000${uses}\u0000`;
-  return canonicalSha256(node.params, prefix);
+  const sorted = [...inputEntries({ inputs })].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, input] of sorted) inputKeys += `${name}=${input.key},`;
+  return canonicalSha256Into(head.copy(), node.params, `${inputKeys}\u0000`);
 }
 
 /**

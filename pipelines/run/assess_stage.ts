@@ -5,6 +5,7 @@ import type { CacheLayout } from "../cache/cache_layout.ts";
 import { readStageRecord } from "../cache/stage_record.ts";
 import { verifyEntry } from "../cache/verify_entry.ts";
 import type { EntryCheck } from "../cache/verify_entry.ts";
+import { inputEntries } from "../graph/input_entries.ts";
 import { explainChange } from "../graph/explain_change.ts";
 import type { FingerprintObject } from "../graph/fingerprint.ts";
 import { fingerprintObject, type PlannedStage, stageFingerprint } from "../graph/stage_graph.ts";
@@ -38,7 +39,10 @@ export async function assessStage(
   forced: boolean,
   index?: CacheIndex,
 ): Promise<Assessment> {
-  const pending = Object.keys(stage.inputs).filter((name) => inputDigests[name] === undefined);
+  const pending: string[] = [];
+  for (const [name] of inputEntries(stage)) {
+    if (inputDigests[name] === undefined) pending.push(name);
+  }
   // Built only when needed: a big plan has many stages whose inputs have not run yet.
   const partial = () => fingerprintObject(stage, inputDigests as Record<string, string>);
   let fingerprint: string | undefined;

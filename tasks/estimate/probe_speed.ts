@@ -99,13 +99,20 @@ async function timeSteps(step: () => Promise<void>, seconds: number, max: number
 
 // Canonical text of a param block, once per block: a sweep's runs share their frozen blocks.
 const blockTexts = new WeakMap<object, string>();
-function blockText(block: unknown, speedOnly = false): string {
+function blockText(block: unknown): string {
   if (block === null || typeof block !== "object") return JSON.stringify(block ?? null);
   let text = blockTexts.get(block);
-  if (text === undefined) {
-    text = canonicalJson(speedOnly ? speedRelevant(block as Json) : block as Json);
-    blockTexts.set(block, text);
-  }
+  if (text === undefined) blockTexts.set(block, text = canonicalJson(block as Json));
+  return text;
+}
+
+// A model's text → the text of what changes its speed: a sweep over dropout rates has one
+// model block per run but few distinct texts.
+const speedTexts = new Map<string, string>();
+function speedText(model: unknown): string {
+  const full = blockText(model);
+  let text = speedTexts.get(full);
+  if (text === undefined) speedTexts.set(full, text = canonicalJson(speedRelevant(model as Json)));
   return text;
 }
 
@@ -125,7 +132,7 @@ export function probeSpeed(
   const p = node.params;
   const identity = [
     cacheDir,
-    blockText(p.model, true),
+    speedText(p.model),
     blockText(p.preprocess),
     p.train.batch_size,
     p.train.optimizer,

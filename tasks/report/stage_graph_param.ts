@@ -36,12 +36,14 @@ export function stageGraphParam(nodes: readonly GraphNodeLike[]): StageGraph {
   const add = (node: GraphNodeLike) => {
     if (seen.has(node.id)) return;
     seen.add(node.id);
-    for (const input of Object.values(node.inputs)) {
+    const ids = new Set<string>();
+    for (const name in node.inputs) {
+      const input = node.inputs[name];
       if ("kind" in input && "inputs" in input) add(input as GraphNodeLike);
+      ids.add(input.id);
     }
-    const inputs = [...new Set(Object.values(node.inputs).map((i) => i.id))];
-    out.push({ id: node.id, kind: node.kind, inputs });
+    out.push({ id: node.id, kind: node.kind, inputs: [...ids] });
   };
-  nodes.forEach(add);
+  for (const node of nodes) add(node);
   return { nodes: out };
 }

@@ -11,6 +11,7 @@ import {
   fingerprintFromParts,
   fingerprintOf,
 } from "../../pipelines/graph/fingerprint.ts";
+import { formatTable, formatTableChunks } from "../../pipelines/cli/format_table.ts";
 import { globToRegExp } from "../../pipelines/graph/glob.ts";
 import { sha256 } from "../../pipelines/hashing/sha256.ts";
 import type { Json } from "../../pipelines/types.ts";
@@ -200,4 +201,17 @@ Deno.test("resolveCacheDir() prefers the flag, then CNNLAB_CACHE, then .cache in
   assert.equal(resolveCacheDir(undefined, "/y/env"), "/y/env");
   assert.equal(resolveCacheDir(undefined, ""), join(Deno.cwd(), ".cache"));
   assert.equal(resolveCacheDir(undefined, undefined), join(Deno.cwd(), ".cache"));
+});
+
+Deno.test("formatTableChunks() prints a 200,003-row table in pieces padded to the widest cell", () => {
+  const rows = Array.from({ length: 200_003 }, (_, i) => [`train:run-${i}`, "will run", "new"]);
+  rows[200_002][0] = "x".repeat(40); // the widest cell comes last and still pads the first rows
+  const chunks = [...formatTableChunks(["stage", "state", "why"], rows, 1000)];
+  assert.equal(chunks.length, 201);
+  assert.ok(chunks.every((c) => c.split("\n").length <= 1000));
+  const lines = chunks.join("\n").split("\n");
+  assert.equal(lines.length, 200_005);
+  assert.equal(lines[0], `${"stage".padEnd(40)}  ${"state".padEnd(8)}  why`);
+  assert.equal(lines[2], `${"train:run-0".padEnd(40)}  will run  new`);
+  assert.equal(chunks.join("\n"), formatTable(["stage", "state", "why"], rows));
 });

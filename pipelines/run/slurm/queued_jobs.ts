@@ -24,7 +24,7 @@ export interface QueuedStage {
  */
 export async function queuedStages(
   layout: CacheLayout,
-  options: { keys?: ReadonlySet<string>; commands?: SlurmCommands } = {},
+  options: { keys?: { has(key: string): boolean }; commands?: SlurmCommands } = {},
 ): Promise<QueuedStage[] | { error: string }> {
   const commands = options.commands ?? slurmCommands;
   const jobs = (await readSubmissions(layout)).flatMap((s) => s.jobs)

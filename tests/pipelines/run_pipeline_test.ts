@@ -5,7 +5,7 @@ import type { StageJob } from "../../pipelines/run/execute_stage.ts";
 import { inProcessExecutor } from "../../pipelines/run/in_process_executor.ts";
 import { runPipeline } from "../../pipelines/run/run_pipeline.ts";
 import { buildStageGraph } from "../../pipelines/graph/stage_graph.ts";
-import type { StageNode } from "../../pipelines/types.ts";
+import type { Json, StageNode } from "../../pipelines/types.ts";
 
 const MODULE = new URL("../fixtures/pipelines/stages/data.ts", import.meta.url);
 
@@ -90,4 +90,45 @@ Deno.test("buildStageGraph() merges equal stages, rejects one id for two stages 
     { config: "two", nodes: [clash] },
   ]);
   assert.deepEqual(stages2.map((s) => s.id), ["one/data:x", "two/data:x"]);
+});
+
+Deno.test("buildStageGraph() keys a stage nothing reads lazily, with the same key and the same merging and id checks", async () => {
+  const data: StageNode = {
+    id: "data:x",
+    kind: "data",
+    module: MODULE,
+    params: { d: 1 },
+    inputs: {},
+  };
+  const report = (params: Json): StageNode => ({
+    id: "report",
+    kind: "report",
+    module: MODULE,
+    params,
+    inputs: { data },
+  });
+  // Alone with its kind and code: keyed when first read; equal to the key it gets when a twin in
+  // another config makes the two one stage.
+  const [, alone] = await buildStageGraph([{ config: "c", nodes: [report({ runs: [1, 2] })] }]);
+  const merged = await buildStageGraph([
+    { config: "one", nodes: [report({ runs: [1, 2] })] },
+    { config: "two", nodes: [report({ runs: [1, 2] })] },
+  ]);
+  assert.equal(merged.length, 2);
+  assert.deepEqual(merged[1].configs, ["one", "two"]);
+  assert.match(alone.key, /^[0-9a-f]{64}$/);
+  assert.equal(alone.key, merged[1].key);
+  // Different params: two stages, different keys.
+  const apart = await buildStageGraph([
+    { config: "one", nodes: [report({ runs: [1, 2] })] },
+    { config: "two", nodes: [report({ runs: [1, 3] })] },
+  ]);
+  assert.deepEqual(apart.map((s) => s.id), ["data:x", "one/report", "two/report"]);
+  assert.notEqual(apart[1].key, apart[2].key);
+  // One id for two lazily keyed stages (different kinds) of a config is still refused.
+  const other: StageNode = { ...report({}), kind: "summary" };
+  await assert.rejects(
+    () => buildStageGraph([{ config: "c", nodes: [report({}), other] }]),
+    /Cannot plan stage report as two different stages of config 'c' have that id/,
+  );
 });

@@ -62,15 +62,19 @@ export interface PlannedStage {
  * a closure per stage would keep the whole planning state alive.
  */
 class Stage implements PlannedStage {
-  ids: string[];
-  readonly recordIds: string[];
-  readonly configs: string[];
   readonly kind: string;
   readonly code: CodeHashes;
   readonly packages: Record<string, string>;
   readonly untracked: string[];
-  runs: string[];
-  readonly publish: string[];
+  // The lists of a stage made from one node are made when read (a big sweep has 200,000
+  // stages); set once a second node joins the stage, or its ids are qualified.
+  #ids: string[] | undefined;
+  #recordIds: string[] | undefined;
+  #configs: string[] | undefined;
+  #runs: string[] | undefined;
+  #publish: string[] | undefined;
+  readonly #config: string;
+  readonly #run: string | undefined;
 
   constructor(
     public id: string,
@@ -83,17 +87,46 @@ class Stage implements PlannedStage {
     run: string | undefined,
     public readonly canonical: CanonicalParts,
   ) {
-    this.ids = [id];
-    this.recordIds = [`${config}/${id}`];
-    this.configs = [config];
+    this.#config = config;
+    this.#run = run;
     this.kind = node.kind;
     this.code = code.files;
     this.packages = code.packages;
     this.untracked = code.untracked;
-    this.runs = run === undefined ? [] : [run];
-    this.publish = node.publish ? [node.publish] : [];
     if (typeof key === "string") this.#key = key;
     else this.#keyOf = key;
+  }
+
+  get ids(): string[] {
+    return this.#ids ?? [this.id];
+  }
+  set ids(ids: string[]) {
+    this.#ids = ids;
+  }
+  get recordIds(): string[] {
+    return this.#recordIds ?? [`${this.#config}/${this.node.id}`];
+  }
+  get configs(): string[] {
+    return this.#configs ?? [this.#config];
+  }
+  get runs(): string[] {
+    return this.#runs ?? (this.#run === undefined ? [] : [this.#run]);
+  }
+  set runs(runs: string[]) {
+    this.#runs = runs;
+  }
+  get publish(): string[] {
+    return this.#publish ?? (this.node.publish ? [this.node.publish] : []);
+  }
+
+  /** Adds a node of `config` whose key equals this stage's. */
+  join(node: StageNode, config: string, run: string | undefined): void {
+    const add = (list: string[], item: string) => list.includes(item) ? list : [...list, item];
+    this.#ids = add(this.ids, node.id);
+    this.#recordIds = add(this.recordIds, `${config}/${node.id}`);
+    this.#configs = add(this.configs, config);
+    if (run !== undefined) this.#runs = add(this.runs, run);
+    if (node.publish) this.#publish = add(this.publish, node.publish);
   }
 
   #key: string | undefined;
@@ -182,8 +215,8 @@ export async function buildStageGraph(
   const nodes = orderNodes(groups);
   const code = await hashCodeSets(nodes.map(({ node }) => node), options.memo ?? new Map());
   const byNode = new Map<StageNode, PlannedStage>();
-  const byKey = new Map<string, PlannedStage>();
-  const order: PlannedStage[] = [];
+  const byKey = new Map<string, Stage>();
+  const order: Stage[] = [];
   // id → its first use (`config \0 key`, or the key alone when there is one config); ids used
   // more than once → every use.
   const single = groups.length === 1;
@@ -230,12 +263,7 @@ export async function buildStageGraph(
     const run = runOfNode(node, options.runNames);
     const same = typeof key === "string" ? byKey.get(key) : undefined;
     if (same) {
-      const recordId = `${config}/${node.id}`;
-      if (!same.ids.includes(node.id)) same.ids.push(node.id);
-      if (!same.recordIds.includes(recordId)) same.recordIds.push(recordId);
-      if (!same.configs.includes(config)) same.configs.push(config);
-      if (run !== undefined && !same.runs.includes(run)) same.runs.push(run);
-      if (node.publish && !same.publish.includes(node.publish)) same.publish.push(node.publish);
+      same.join(node, config, run);
       byNode.set(node, same);
       continue;
     }
@@ -272,6 +300,23 @@ function orderNodes(groups: readonly NodeGroup[]): OrderedNode[] {
   for (const group of groups) {
     for (const root of group.nodes) {
       if (state.has(root)) continue;
+      // Planners list inputs first: a node whose inputs are all ordered is ordered at once.
+      const inputs = Object.entries(root.inputs);
+      let ready = true;
+      for (const [, input] of inputs) {
+        const seen = state.get(input);
+        if (seen === undefined || seen === "open") {
+          ready = false;
+          break;
+        }
+      }
+      if (ready) {
+        for (const [, input] of inputs) (state.get(input) as OrderedNode).read = true;
+        const entry: OrderedNode = { node: root, config: group.config, read: false, inputs };
+        state.set(root, entry);
+        ordered.push(entry);
+        continue;
+      }
       // An explicit stack (a 100,000-run report has 200,000 inputs): node and its input list.
       const stack: {
         node: StageNode;

@@ -86,7 +86,9 @@ export async function assessStage(
     reasons.push(`${pending.length - MAX_PENDING_NAMED} more inputs will run first`);
   }
   if (reasons.length === 0) reasons.push(check && !check.ok ? check.detail : "fingerprint changed");
-  return { fresh: false, ...known, reasons };
+  // A copy of its own length: a list grown by push keeps room for more, and a big plan holds
+  // one per stage.
+  return { fresh: false, ...known, reasons: [...reasons] };
 }
 
 async function firstRecord(layout: CacheLayout, stage: PlannedStage, index?: CacheIndex) {

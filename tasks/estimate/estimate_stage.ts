@@ -31,7 +31,22 @@ const same = (a: unknown, b: unknown) => canonicalJson(a as Json) === canonicalJ
 const backendOf = (runtime: unknown) => (runtime as { backend?: unknown } | null)?.backend;
 // One formatter: toLocaleString builds a new one per call (a sweep formats a rate per stage).
 const thousands = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const rate = (n: number) => `${thousands.format(Math.round(n))} images/s`;
+// A sweep's stages share few rates: each text is made once.
+const rates = new Map<number, string>();
+const rate = (n: number) => {
+  const rounded = Math.round(n);
+  let text = rates.get(rounded);
+  if (text === undefined) rates.set(rounded, text = `${thousands.format(rounded)} images/s`);
+  return text;
+};
+const probedBases = new Map<number, string>();
+const probedBasis = (n: number) => {
+  let text = probedBases.get(n);
+  if (text === undefined) {
+    probedBases.set(n, text = `${rate(n)} in a short probe (no earlier run of this model)`);
+  }
+  return text;
+};
 
 /** Earlier stages of `kind` of the same model on the same backend, best matches first. */
 async function earlier(
@@ -140,7 +155,7 @@ async function estimateTrain(
   const fixed = Math.max(probe.setup ?? 0, await fixedCostOfAnyTrain(context));
   const seconds = fixed + node.params.train.epochs *
       (size.trainImages / probe.train + size.valImages / probe.infer);
-  return { seconds, basis: `${rate(probe.train)} in a short probe (no earlier run of this model)` };
+  return { seconds, basis: probedBasis(probe.train) };
 }
 
 async function estimateEvaluate(
@@ -170,7 +185,7 @@ async function estimateEvaluate(
   if (!probe) return undefined;
   return {
     seconds: (probe.setup ?? 0) + size.testImages / probe.infer,
-    basis: `${rate(probe.infer)} in a short probe (no earlier run of this model)`,
+    basis: probedBasis(probe.infer),
   };
 }
 

@@ -4,7 +4,11 @@ import { dagCli } from "../../tasks/dag_cli.ts";
 import { stageGraphSvg } from "../../tasks/report/figures/stage_graph_svg.ts";
 import { renderHtml } from "../../tasks/report/render_html.ts";
 import { reportPlanParams } from "../../tasks/report/report_plan_params.ts";
-import { stageGraphParam } from "../../tasks/report/stage_graph_param.ts";
+import {
+  type GraphNodeLike,
+  MAX_DRAWN_STAGES,
+  stageGraphParam,
+} from "../../tasks/report/stage_graph_param.ts";
 import { buildReportDocument } from "../../tasks/report/build_report_document.ts";
 import { renderMarkdown } from "../../tasks/report/render_markdown.ts";
 import { fixtureReportData } from "./_fixture_report_data.ts";
@@ -142,4 +146,37 @@ Deno.test("deno task dag draws the smoke config's graph and refuses bad argument
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("stageGraphParam() draws a graph of more stages than fit by kind, with counts", () => {
+  const data = { id: "data:mnist", kind: "data", inputs: {} };
+  const split = { id: "split:mnist", kind: "split", inputs: { data } };
+  const inputs: Record<string, GraphNodeLike> = {};
+  for (let i = 0; i < 100_000; i++) {
+    const train = { id: `train:${i}`, kind: "train", inputs: { data, split } };
+    inputs[train.id] = train;
+    inputs[`evaluate:${i}`] = { id: `evaluate:${i}`, kind: "evaluate", inputs: { data, train } };
+  }
+  const graph = stageGraphParam([{ id: "report:x", kind: "report", inputs }]);
+  assert.deepEqual(graph.nodes, [
+    { id: "data ×1", kind: "data", inputs: [] },
+    { id: "split ×1", kind: "split", inputs: ["data ×1"] },
+    { id: "train ×100,000", kind: "train", inputs: ["data ×1", "split ×1"] },
+    { id: "evaluate ×100,000", kind: "evaluate", inputs: ["data ×1", "train ×100,000"] },
+    { id: "report ×1", kind: "report", inputs: ["train ×100,000", "evaluate ×100,000"] },
+  ]);
+  const svg = stageGraphSvg(graph, "Stage graph of x");
+  assert.deepEqual(
+    texts(parseSvg(svg)).sort(),
+    ["Stage graph of x", ...graph.nodes.map((n) => n.id)].sort(),
+  );
+  // Exactly at the limit every stage is drawn.
+  const few: Record<string, GraphNodeLike> = {};
+  for (let i = 0; i < MAX_DRAWN_STAGES - 1; i++) {
+    few[`t${i}`] = { id: `t${i}`, kind: "t", inputs: {} };
+  }
+  assert.equal(
+    stageGraphParam([{ id: "r", kind: "r", inputs: few }]).nodes.length,
+    MAX_DRAWN_STAGES,
+  );
 });

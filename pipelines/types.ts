@@ -112,8 +112,12 @@ export interface ResolvedConfig<R = Json, F extends Json = Json> {
   name: string;
   /** The config file path as given (relative to the cwd when it was given that way). */
   path: string;
-  /** SHA-256 of the canonical JSON of { name, runs, report } (not of the file bytes). */
-  hash: string;
+  /**
+   * SHA-256 of the canonical JSON of { name, runs, report } (not of the file bytes). Computed
+   * when first read (it serializes every run): read it only where it is used, so that `status`
+   * of a big sweep does not pay for it.
+   */
+  readonly hash: string;
   /** The command-line overrides applied to it, as given (`train.lr=0.01`); absent when none. */
   overrides?: string[];
   description?: string;

@@ -156,7 +156,11 @@ export async function planStages(
       config: {
         name: config.name,
         path: config.path,
-        hash: config.hash,
+        // Read when the report's params are (its key, its run): `status` of a big sweep never
+        // serializes every run for it.
+        get hash() {
+          return config.hash;
+        },
         ...(config.description ? { description: config.description } : {}),
         ...(config.overrides?.length ? { overrides: config.overrides } : {}),
       },

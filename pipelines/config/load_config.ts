@@ -81,16 +81,19 @@ export function loadConfig<R>(
     }
     executor = section.data;
   }
-  // Streamed: the text of a 100,000-run config is never built whole (same bytes, same hash).
-  const hash = canonicalSha256({ name, runs, report: report.data });
-  return {
+  const loaded = {
     name,
     path: file,
-    hash,
     ...(parsed.length > 0 ? { overrides: parsed.map((o) => o.text) } : {}),
     ...(chain.merged.description !== undefined ? { description: chain.merged.description } : {}),
     runs,
     report: report.data as Json,
     ...(executor ? { executor } : {}),
   };
+  let hash: string | undefined;
+  return Object.defineProperty(loaded, "hash", {
+    enumerable: true,
+    // Streamed: the text of a 100,000-run config is never built whole (same bytes, same hash).
+    get: () => hash ??= canonicalSha256({ name, runs, report: report.data }),
+  }) as typeof loaded & { readonly hash: string };
 }

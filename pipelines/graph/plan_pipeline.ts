@@ -57,10 +57,10 @@ export async function planPipeline<R, F extends Json>(
   if (options.runtimeFacts) facts = await options.runtimeFacts(loaded);
   // One after the other: a project may probe the machine's backends while answering.
   else for (const config of loaded) facts.push(await project.runtimeFacts(config.runs));
-  const configs: PipelinePlan<R, F>["configs"] = loaded.map((config, i) => ({
-    ...config,
-    runtime: facts[i],
-  }));
+  // Assigned, not spread: a spread would compute each config's hash now (a getter).
+  const configs: PipelinePlan<R, F>["configs"] = loaded.map((config, i) =>
+    Object.assign(config, { runtime: facts[i] })
+  );
   const groups = [];
   for (const config of configs) {
     groups.push({ config: config.name, nodes: await project.plan(config, context) });

@@ -80,7 +80,7 @@ export async function assessStage(
   }
   // A report over 100,000 runs waits for 200,000 inputs: name a few, count the rest.
   for (const name of pending.slice(0, MAX_PENDING_NAMED)) {
-    reasons.push(`input ${stage.inputs[name].id} will run first`);
+    reasons.push(runsFirst(stage.inputs[name]));
   }
   if (pending.length > MAX_PENDING_NAMED) {
     reasons.push(`${pending.length - MAX_PENDING_NAMED} more inputs will run first`);
@@ -89,6 +89,14 @@ export async function assessStage(
   // A copy of its own length: a list grown by push keeps room for more, and a big plan holds
   // one per stage.
   return { fresh: false, ...known, reasons: [...reasons] };
+}
+
+// One text per input stage: in a big sweep, 200,000 stages wait for the same data stage.
+const runsFirstTexts = new WeakMap<PlannedStage, string>();
+function runsFirst(input: PlannedStage): string {
+  let text = runsFirstTexts.get(input);
+  if (text === undefined) runsFirstTexts.set(input, text = `input ${input.id} will run first`);
+  return text;
 }
 
 async function firstRecord(layout: CacheLayout, stage: PlannedStage, index?: CacheIndex) {

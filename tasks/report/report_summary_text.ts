@@ -6,6 +6,7 @@
 import { join, relative } from "node:path";
 import { z } from "zod";
 import { formatMetric } from "./format_metric.ts";
+import { maxOf } from "./extent.ts";
 
 /** The part of metrics/runs.json this reads. */
 const runsJsonSchema = z.looseObject({
@@ -49,7 +50,9 @@ export async function reportSummaryText(reportDir: string): Promise<string> {
     r.flags.join("; "),
   ]);
   const headers = ["run", "test top-1", "top-5", "flags"];
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]].length)));
+  const widths = headers.map((h, i) =>
+    Math.max(h.length, maxOf(rows.map((r) => [...r[i]].length)))
+  );
   const line = (cells: string[]) =>
     cells.map((c, i) =>
       i === 1 || i === 2 ? c.padStart(widths[i]) : i === cells.length - 1 ? c : c.padEnd(widths[i])

@@ -4,6 +4,7 @@
  * @module
  */
 import type { StoredModelSummary as ModelSummary } from "../artifacts/model_summary.ts";
+import { maxOf } from "./extent.ts";
 
 /** One row of a (possibly folded) summary table. */
 export interface SummaryTableRow {
@@ -37,7 +38,7 @@ export function summaryRows(summary: ModelSummary, maxRows: number): FoldedSumma
     multAdds: r.multAdds ?? null,
   }));
   if (layers.length <= maxRows) return { rows: layers, depth: null };
-  const deepest = Math.max(...layers.map((l) => l.name.split(".").length));
+  const deepest = maxOf(layers.map((l) => l.name.split(".").length));
   for (let depth = deepest - 1; depth >= 1; depth--) {
     const rows = fold(layers, depth);
     if (rows.length <= maxRows || depth === 1) return { rows, depth };

@@ -9,6 +9,7 @@ import { groupStats, type MetricSource } from "../group_stats.ts";
 import type { ChartBlock } from "../report_document.ts";
 import { percentScale } from "./axes.ts";
 import { chartConfig, type ChartSize, VEGA_LITE_SCHEMA } from "./chart_config.ts";
+import { maxOf, minOf } from "../extent.ts";
 
 /** Options of {@linkcode ablationChart}. */
 export interface AblationChartOptions {
@@ -73,8 +74,8 @@ export function ablationChart(
   const height = Math.round(size.height * 0.9);
   const y = values.length > 0
     ? percentScale(
-      Math.min(...values.map((v) => v.lo)),
-      Math.max(...values.map((v) => v.hi)),
+      minOf(values.map((v) => v.lo)),
+      maxOf(values.map((v) => v.hi)),
       height,
     )
     : percentScale(0, 1, height);
@@ -146,8 +147,8 @@ function layoutOf(group: AblationGroup): Layout {
   const numericKey = (key: string) => points.every((_, i) => typeof value(i, key) === "number");
   if (keys.length === 1 && numericKey(keys[0])) {
     const xs = points.map((_, i) => value(i, keys[0]) as number);
-    const min = Math.min(...xs);
-    const max = Math.max(...xs);
+    const min = minOf(xs);
+    const max = maxOf(xs);
     const lr = /(^|[._])(lr|learning_rate)$/.test(keys[0]);
     return {
       numeric: true,

@@ -4,6 +4,7 @@
  * the number of epochs (1 or 1,000) or the spread of the values.
  * @module
  */
+import { maxOf, minOf } from "../extent.ts";
 
 /** Minimum horizontal room per tick label, in pixels ("100%" is about 30 px at 11 px). */
 const PIXELS_PER_LABEL = 56;
@@ -45,8 +46,8 @@ function decimalsOf(x: number): number {
  * domain padded by half an epoch when all points sit on one epoch (a 1-epoch run).
  */
 export function epochX(epochs: readonly number[], width: number) {
-  const lo = Math.min(...epochs);
-  const hi = Math.max(...epochs);
+  const lo = minOf(epochs);
+  const hi = maxOf(epochs);
   const single = !(hi > lo);
   const maxCount = Math.max(2, Math.floor(width / 40));
   return {
@@ -106,8 +107,8 @@ export function percentScale(
  */
 export function positiveScale(values: readonly number[], logRatio: number) {
   const finite = values.filter((v) => Number.isFinite(v));
-  const min = Math.min(...finite);
-  const max = Math.max(...finite);
+  const min = minOf(finite);
+  const max = maxOf(finite);
   const log = min > 0 && max / min > logRatio;
   if (!log) {
     const scale: { type?: "log"; zero?: boolean } = { zero: false };

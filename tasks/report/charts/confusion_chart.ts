@@ -7,6 +7,7 @@ import type { RunResult } from "../load_run_results.ts";
 import type { ChartBlock } from "../report_document.ts";
 import { confusedClasses } from "../confused_classes.ts";
 import { chartConfig, type ChartSize, VEGA_LITE_SCHEMA } from "./chart_config.ts";
+import { maxOf } from "../extent.ts";
 
 /** Options of {@linkcode confusionChart}. */
 export interface ConfusionChartOptions {
@@ -48,7 +49,7 @@ export function confusionChart(
     : "";
   const field = normalize ? "rate" : "count";
   const side = Math.max(size.height, Math.min(size.width, 14 * names.length));
-  const max = Math.max(...values.map((v) => v[field]));
+  const max = maxOf(values.map((v) => v[field]));
   const cells = {
     mark: { type: "rect" as const },
     encoding: {

@@ -10,6 +10,7 @@ import type { StoredEpoch as EpochRecord } from "../../artifacts/history.ts";
 import { epochX, percentScale, positiveScale } from "./axes.ts";
 import { chartConfig, type ChartSize, VEGA_LITE_SCHEMA } from "./chart_config.ts";
 import { groupCurve } from "./group_curve.ts";
+import { maxOf, minOf } from "../extent.ts";
 
 /** One column of the grid. */
 interface Column {
@@ -52,7 +53,7 @@ const MIN_TOP5_CLASSES = 10;
  * @returns null when no run has a history
  */
 export function curvesChart(data: ReportData, size: ChartSize): ChartBlock | null {
-  const classes = Math.max(...data.results.map((r) => r.metrics.class_names.length));
+  const classes = maxOf(data.results.map((r) => r.metrics.class_names.length));
   const columns = COLUMNS.filter((c) => c.metric !== "top-5" || classes >= MIN_TOP5_CLASSES);
   const values = data.seedGroups.flatMap((group, row) =>
     columns.flatMap((column) =>
@@ -91,7 +92,7 @@ export function curvesChart(data: ReportData, size: ChartSize): ChartBlock | nul
       const range = own.flatMap((v) => [v.lo, v.hi]);
       const y = column.metric === "loss"
         ? positiveScale(range, 30)
-        : percentScale(Math.min(...range), Math.max(...range), cellHeight);
+        : percentScale(minOf(range), maxOf(range), cellHeight);
       const yEncoding = {
         field: "mean",
         type: "quantitative",

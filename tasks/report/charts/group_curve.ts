@@ -4,6 +4,7 @@
  */
 import type { SeedGroup } from "../group_by_seed.ts";
 import type { StoredEpoch as EpochRecord } from "../../artifacts/history.ts";
+import { maxOf, minOf } from "../extent.ts";
 
 /** The seeds' values at one epoch. */
 export interface CurvePoint {
@@ -37,8 +38,8 @@ export function groupCurve(
     .map(([epoch, values]) => ({
       epoch,
       mean: values.reduce((s, v) => s + v, 0) / values.length,
-      lo: Math.min(...values),
-      hi: Math.max(...values),
+      lo: minOf(values),
+      hi: maxOf(values),
       seeds: values.length,
     }));
 }

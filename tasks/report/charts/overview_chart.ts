@@ -11,6 +11,7 @@ import { epochX, percentScale, positiveScale } from "./axes.ts";
 import { chartFamilies } from "./chart_families.ts";
 import { categoryScheme, chartConfig, type ChartSize, VEGA_LITE_SCHEMA } from "./chart_config.ts";
 import { groupCurve } from "./group_curve.ts";
+import { maxOf, minOf } from "../extent.ts";
 
 /** What an overview chart plots. */
 export interface OverviewMetric {
@@ -55,8 +56,8 @@ export function overviewChart(
     const labels = family.members.map((m) => m.label).filter((l) => own.some((v) => v.label === l));
     const y = metric.kind === "accuracy"
       ? percentScale(
-        Math.min(...own.map((v) => v.lo)),
-        Math.max(...own.map((v) => v.hi)),
+        minOf(own.map((v) => v.lo)),
+        maxOf(own.map((v) => v.hi)),
         panelHeight,
       )
       : positiveScale(own.flatMap((v) => [v.lo, v.hi]), 30);

@@ -8,6 +8,7 @@ import { encode } from "fast-png";
 import { encodeBase64 } from "./_base64.ts";
 import { textWidth } from "../text_width.ts";
 import { round, svgDocument, svgText } from "./svg_text.ts";
+import { maxOf } from "../extent.ts";
 
 /** One image of a grid. */
 export interface GridCell {
@@ -47,7 +48,7 @@ export function imageGridSvg(
   options: ImageGridOptions = {},
 ): string {
   const thumb = options.thumb ?? 56;
-  const columns = Math.max(1, ...rows.map((r) => r.cells.length));
+  const columns = Math.max(1, maxOf(rows.map((r) => r.cells.length)));
   const cellWidth = Math.max(thumb, options.cellWidth ?? 110);
   const labelWidth = Math.min(
     MAX_LABEL_WIDTH,

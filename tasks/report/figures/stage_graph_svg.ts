@@ -8,6 +8,7 @@
 import type { StageGraph } from "../stage_graph_param.ts";
 import { textWidth } from "../text_width.ts";
 import { round, svgDocument, svgText } from "./svg_text.ts";
+import { maxOf } from "../extent.ts";
 
 const PAD = 12;
 const BOX_HEIGHT = 22;
@@ -44,18 +45,18 @@ export function stageGraphSvg(graph: StageGraph, title: string): string {
     const known = depth.get(id);
     if (known !== undefined) return known;
     const inputs = byId.get(id)!.inputs;
-    const d = inputs.length === 0 ? 0 : 1 + Math.max(...inputs.map(depthOf));
+    const d = inputs.length === 0 ? 0 : 1 + maxOf(inputs.map(depthOf));
     depth.set(id, d);
     return d;
   };
   graph.nodes.forEach((n) => depthOf(n.id));
-  const columnCount = Math.max(0, ...depth.values()) + 1;
+  const columnCount = Math.max(0, maxOf(depth.values())) + 1;
   const columns = Array.from(
     { length: columnCount },
     (_, c) => graph.nodes.filter((n) => depth.get(n.id) === c),
   );
   const widths = columns.map((nodes) =>
-    Math.min(MAX_BOX_WIDTH, Math.max(60, ...nodes.map((n) => textWidth(n.id, FONT) + 16)))
+    Math.min(MAX_BOX_WIDTH, Math.max(60, maxOf(nodes.map((n) => textWidth(n.id, FONT) + 16))))
   );
   const xs = widths.map((_, c) => PAD + widths.slice(0, c).reduce((a, w) => a + w + COLUMN_GAP, 0));
   // Rows: the widest column evenly; columns to its right centred on their inputs, columns to
@@ -116,6 +117,6 @@ export function stageGraphSvg(graph: StageGraph, title: string): string {
     );
   }
   const width = xs.at(-1)! + widths.at(-1)! + PAD;
-  const height = Math.max(...[...y.values()].map((v) => v + BOX_HEIGHT)) + PAD;
+  const height = maxOf([...y.values()].map((v) => v + BOX_HEIGHT)) + PAD;
   return svgDocument(width, height, body, title);
 }

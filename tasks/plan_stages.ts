@@ -52,6 +52,7 @@ export async function planStages(
 
   const nodes: StageNode[] = [];
   const reportInputs: Record<string, StageNode> = {};
+  const reportRuns: ReportRun[] = [];
   const runs = config.runs.filter((run) => run.params.skip === undefined);
   if (runs.length === 0) {
     throw new Error(
@@ -145,9 +146,12 @@ export async function planStages(
     // Named by the stages' own ids (one string each, however big the sweep).
     reportInputs[train.id] = train;
     reportInputs[evaluate.id] = evaluate;
-    // The report draws test images (samples, mistakes) from the data artifact.
-    reportInputs[`data:${run.name}`] = data;
+    // The report draws test images (samples, mistakes) from the data artifact: one input per
+    // data stage, named in each run's `data`.
+    reportInputs[data.id] = data;
+    reportRuns.push(reportRun(run, data.id));
   }
+  const stages = [...new Set(shared.values()), ...nodes];
   const report: StageNode<ReportParamsInput> = {
     id: `report:${config.name}`,
     kind: "report",
@@ -165,22 +169,26 @@ export async function planStages(
         ...(config.overrides?.length ? { overrides: config.overrides } : {}),
       },
       options: config.report as ReportParamsInput["options"],
-      runs: runs.map(reportRun),
+      runs: reportRuns,
       ...(notRun.length > 0 ? { not_run: notRun } : {}),
       provenance: {
         deno: facts.deno,
         tfjs: facts.tfjs,
         backend: [...new Set(Object.values(facts.backends).map((b) => b.name))].join(", "),
       },
-      // The notes file's text and the stage graph to draw (tasks/report/report_plan_params.ts).
-      ...reportPlanParams(config, [...new Set(shared.values()), ...nodes], reportInputs),
     },
     inputs: reportInputs,
     // Chart text is drawn with a system CJK font the code hash cannot see.
     runtime: { cjk_font: await cjkFontDigest(context.cacheDir) },
     publish: `reports/${config.name}`,
   };
-  return [...new Set(shared.values()), ...nodes, report];
+  // The notes file's text and the stage graph to draw, described when read
+  // (tasks/report/report_plan_params.ts): copied with its getter.
+  Object.defineProperties(
+    report.params,
+    Object.getOwnPropertyDescriptors(reportPlanParams(config, stages, reportInputs)),
+  );
+  return [...stages, report];
 }
 
 /** The train stage's params of a run: what training reads, nothing else. */
@@ -208,7 +216,7 @@ function splitLabel(p: RunParams): string {
 }
 
 /** A run as the report stage wants it, labelled when it trains on part of the data. */
-function reportRun(run: ResolvedConfig<RunParams>["runs"][number]): ReportRun {
+function reportRun(run: ResolvedConfig<RunParams>["runs"][number], data: string): ReportRun {
   const p = run.params;
   const reduced: string[] = [];
   if (p.reference_epochs !== undefined && p.train.epochs < p.reference_epochs) {
@@ -226,6 +234,7 @@ function reportRun(run: ResolvedConfig<RunParams>["runs"][number]): ReportRun {
   return {
     name: run.name,
     experiment: run.experiment,
+    data,
     ...(run.sweep ? { sweep: run.sweep } : {}),
     ...(run.overrides ? { overrides: run.overrides } : {}),
     seed: run.seed,

@@ -48,14 +48,26 @@ function formatNameValue(value: Json): string {
   return String(value).replace(/[\s/\\\u0000-\u001f\u007f-\u009f]+/g, "_");
 }
 
+// A sweep's key list → each key's label: every point of a sweep has the same keys.
+const keyLabels = new Map<string, string[]>();
+
 /** `conv_dropout=0.1-fc_dropout=0.5`: last key segment, or the whole path when that is ambiguous. */
 function pointLabel(point: SweepPoint): string {
   const keys = Object.keys(point.values);
-  const last = (k: string) => k.split(".").pop()!;
-  return keys.map((k) => {
-    const ambiguous = keys.filter((other) => last(other) === last(k)).length > 1;
-    return `${ambiguous ? k : last(k)}=${formatNameValue(point.values[k])}`;
-  }).join("-");
+  const id = keys.join("\u0000");
+  let labels = keyLabels.get(id);
+  if (labels === undefined) {
+    const last = (k: string) => k.split(".").pop()!;
+    labels = keys.map((k) =>
+      keys.filter((other) => last(other) === last(k)).length > 1 ? k : last(k)
+    );
+    keyLabels.set(id, labels);
+  }
+  let label = "";
+  for (let i = 0; i < keys.length; i++) {
+    label += `${i > 0 ? "-" : ""}${labels[i]}=${formatNameValue(point.values[keys[i]])}`;
+  }
+  return label;
 }
 
 function seedList(
@@ -136,6 +148,9 @@ function checkOverrideConflicts(
   }
 }
 
+// The swept overrides' values of a run no override sweeps: shared, never changed.
+const NO_VALUES: Record<string, Json> = Object.freeze({});
+
 /** Lists every run with its merged, unvalidated params, in file order. */
 function candidates(
   chain: ConfigChain,
@@ -159,24 +174,26 @@ function candidates(
       experiment,
     );
     const points = mine.length ? mine.flatMap((s) => s.points) : [undefined];
-    const swept = overrides.filter((o) => o.values.length > 1);
+    const swept = overridePoints(overrides.filter((o) => o.values.length > 1));
     return points.flatMap((point) =>
-      overridePoints(swept).flatMap((overridePoint) =>
+      swept.flatMap((overridePoint) =>
         seeds.map((seed) => {
           const applied = overrides.map((override) => ({
             override,
             value: overridePoint.get(override) ?? override.values[0],
           }));
           let name = point ? `${experiment}-${pointLabel(point)}` : experiment;
-          const label = overrideLabels(
-            applied.map((a) => a.override.key),
-            Object.keys(point?.values ?? {}),
-          );
-          for (const { override, value } of applied) {
-            if (named(override.key)) name += `-${label(override.key)}=${formatNameValue(value)}`;
+          if (applied.length > 0) {
+            const label = overrideLabels(
+              applied.map((a) => a.override.key),
+              Object.keys(point?.values ?? {}),
+            );
+            for (const { override, value } of applied) {
+              if (named(override.key)) name += `-${label(override.key)}=${formatNameValue(value)}`;
+            }
           }
           if (seeds.length > 1) name += `-seed=${seed}`;
-          const overrideSweep = Object.fromEntries(
+          const overrideSweep = overridePoint.size === 0 ? NO_VALUES : Object.fromEntries(
             [...overridePoint].map(([override, value]) => [override.key, value]),
           );
           return {
@@ -213,19 +230,47 @@ function paramsOf(run: Candidate): Record<string, unknown> {
  */
 class ParamsInterner {
   #blocks = new Map<string, unknown>();
+  /** Key → the block the previous run shared there: consecutive runs mostly repeat it. */
+  #previous = new Map<string, unknown>();
 
   share<R>(params: R): R {
     if (!isPlainObject(params)) return params;
     const record = params as Record<string, unknown>;
     for (const [key, value] of Object.entries(record)) {
       if (value === null || typeof value !== "object") continue;
+      const previous = this.#previous.get(key);
+      if (previous !== undefined && sameJson(value, previous)) {
+        record[key] = previous;
+        continue;
+      }
       const id = `${key}\u0000${JSON.stringify(value)}`;
-      const shared = this.#blocks.get(id);
-      if (shared !== undefined) record[key] = shared;
-      else this.#blocks.set(id, freezeDeeply(value));
+      let shared = this.#blocks.get(id);
+      if (shared === undefined) this.#blocks.set(id, shared = freezeDeeply(value));
+      record[key] = shared;
+      this.#previous.set(key, shared);
     }
     return params;
   }
+}
+
+/** Whether two JSON values serialize alike (`JSON.stringify`), keys in the same order. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i]) return false;
+    const va = (a as Record<string, unknown>)[ka[i]], vb = (b as Record<string, unknown>)[kb[i]];
+    if (!sameJson(va, vb)) return false;
+  }
+  return true;
 }
 
 /**
@@ -292,7 +337,7 @@ function validateRun<R>(
   const sweep = run.point || swept
     ? {
       name: run.point?.block ?? COMMAND_LINE_SWEEP,
-      values: { ...run.point?.values, ...run.overrideSweep },
+      values: swept ? { ...run.point?.values, ...run.overrideSweep } : run.point!.values,
     }
     : undefined;
   return {

@@ -15,6 +15,11 @@ export const reportRunSchema = z.object({
   name: z.string().min(1),
   /** The `experiments:` key the run came from. */
   experiment: z.string().min(1),
+  /**
+   * The report input holding the run's data set (its test images): one input per data stage,
+   * however many runs share it.
+   */
+  data: z.string().min(1),
   /** The sweep block and the values of its point by dotted key path. */
   sweep: z.object({ name: z.string().min(1), values: jsonRecord }).optional(),
   /** Values command-line overrides gave this run, by dotted key path. */

@@ -17,7 +17,9 @@ export interface ReportPlanConfig {
 }
 
 /**
- * Builds `{ notes?: { file, text }, graph }` for the report stage of `config`.
+ * Builds `{ notes?: { file, text }, graph }` for the report stage of `config`. The notes are read
+ * now; `graph` is a getter that describes the stages when first read (the report's key, its run):
+ * `status` of a big sweep never does. Copy it with its property descriptors, not by spreading.
  * @param stages every stage the report depends on, directly or not
  * @param reportInputs the report stage's inputs (drawn as its incoming edges)
  * @throws Error when `report.notes` names a file that cannot be read, saying how to fix it
@@ -26,13 +28,18 @@ export function reportPlanParams(
   config: ReportPlanConfig,
   stages: readonly GraphNodeLike[],
   reportInputs: Record<string, { id: string }>,
-): { notes?: { file: string; text: string }; graph: StageGraph } {
-  const graph = stageGraphParam([
-    ...stages,
-    { id: `report:${config.name}`, kind: "report", inputs: reportInputs },
-  ]);
+): { notes?: { file: string; text: string }; readonly graph: StageGraph } {
+  let described: StageGraph | undefined;
+  const graph = {
+    get graph(): StageGraph {
+      return described ??= stageGraphParam([
+        ...stages,
+        { id: `report:${config.name}`, kind: "report", inputs: reportInputs },
+      ]);
+    },
+  };
   const option = (config.report as { notes?: string | { file: string } } | null)?.notes;
-  if (option === undefined) return { graph };
+  if (option === undefined) return graph;
   const file = typeof option === "string" ? option : option.file;
   const path = join(dirname(config.path), file);
   let text: string;
@@ -44,5 +51,8 @@ export function reportPlanParams(
       : `${path} cannot be read: ${(error as Error).message}`;
     throw new Error(`Cannot read report.notes of ${config.path} as ${why}`);
   }
-  return { notes: { file, text }, graph };
+  return Object.defineProperties(
+    { notes: { file, text } },
+    Object.getOwnPropertyDescriptors(graph),
+  ) as { notes: { file: string; text: string } } & typeof graph;
 }

@@ -56,7 +56,7 @@ export interface LoadTestImagesOptions {
 /**
  * Reads predictions and the needed pixels. Models are the seed groups' best seeds (by the
  * selection metric), the best `maxModels` groups kept, shown in config order.
- * @param inputs the report stage's inputs (`evaluate:<run>`, `data:<run>`)
+ * @param inputs the report stage's inputs (`evaluate:<run>` and each run's `data` input)
  * @throws Error when predictions.csv or the data artifact exists but is malformed
  */
 export async function loadTestImages(
@@ -151,9 +151,9 @@ async function sourceOf(
   inputs: Readonly<Record<string, string>>,
   missing: string[],
 ): Promise<Source | null> {
-  const dataDir = inputs[`data:${run.run.name}`];
+  const dataDir = inputs[run.run.data];
   if (dataDir === undefined) {
-    missing.push("No test images: the report stage has no `data:<run>` input.");
+    missing.push(`No test images: the report stage has no '${run.run.data}' input.`);
     return null;
   }
   const classNames = run.metrics.class_names;

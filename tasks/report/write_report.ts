@@ -40,7 +40,7 @@ const CJK_LANGUAGES = /^(zh|ja|ko)(-|$)/i;
 /**
  * Writes the report for the runs in `params` (the report stage's params, validated here).
  * @param params the stage params: config, options, runs, provenance, notes, graph
- * @param inputs `train:<run>`, `evaluate:<run>` and `data:<run>` → stage output directories
+ * @param inputs `train:<run>`, `evaluate:<run>` and the runs' data inputs → stage output directories
  * @param outDir an existing, writable directory
  * @returns the files written, relative to `outDir`, sorted
  * @throws Error for invalid params, missing or malformed run files, a chart that fails to

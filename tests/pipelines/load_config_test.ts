@@ -84,6 +84,42 @@ sweep:
   });
 });
 
+Deno.test("loadConfig() shares equal param blocks between runs, frozen, and never unequal ones", () => {
+  const listed = {
+    runSchema: z.strictObject({
+      net: z.strictObject({ layers: z.array(z.int()), drop: z.number().default(0) }),
+      opt: z.strictObject({ lr: z.number() }),
+    }),
+    reportSchema: z.object({}),
+  };
+  withFiles({
+    "s.yaml": `defaults: { net: { layers: [1] }, opt: { lr: 0.1 } }
+experiments: { a: {}, b: { net: { layers: [1, 2] } } }
+sweep:
+  name: g
+  experiments: [a]
+  params: { net.layers: [[1, 2], [1, 2, 3]], opt.lr: [0.1, 0.2, 0.3] }
+`,
+  }, (dir) => {
+    const runs = loadConfig(join(dir, "s.yaml"), listed).runs;
+    const [r0, r1, r2, r3, r4, r5, b] = runs.map((r) => r.params);
+    assert.deepEqual(runs.map((r) => r.name).slice(-1), ["b"]);
+    assert.deepEqual([r0, r5, b], [
+      { net: { layers: [1, 2], drop: 0 }, opt: { lr: 0.1 } },
+      { net: { layers: [1, 2, 3], drop: 0 }, opt: { lr: 0.3 } },
+      { net: { layers: [1, 2], drop: 0 }, opt: { lr: 0.1 } },
+    ]);
+    // Equal blocks are one object, in consecutive runs and far apart (another experiment's).
+    assert.ok(r0.net === r1.net && r1.net === r2.net && r3.net === r4.net && r4.net === r5.net);
+    assert.ok(r0.net === b.net && r0.opt === r3.opt && r0.opt === b.opt && r2.opt === r5.opt);
+    // A list that starts like another, or a different value, is its own block.
+    assert.notEqual(r2.net, r3.net);
+    assert.notEqual(r0.opt, r1.opt);
+    assert.ok(Object.isFrozen(r0.net) && Object.isFrozen(r0.net.layers));
+    assert.throws(() => (r0.net.layers as number[]).push(4), TypeError);
+  });
+});
+
 Deno.test("loadConfig() labels a sweep with its full key path when two keys end alike", () => {
   const clashing = {
     runSchema: z.strictObject({

@@ -133,6 +133,7 @@ export function fixtureParams(runs: readonly FixtureRun[], options: Record<strin
     runs: runs.map((r) => ({
       name: r.name,
       experiment: r.experiment,
+      data: `data:${r.name}`,
       ...(r.sweep ? { sweep: r.sweep } : {}),
       seed: r.seed,
       params: {
@@ -172,7 +173,7 @@ export function fixtureParams(runs: readonly FixtureRun[], options: Record<strin
  * Writes `train/<run>/` and `evaluate/<run>/` (with predictions.csv) under `root` for each run,
  * and one data artifact per class count (meta.json and test-images.u8 only: what the report
  * reads) whose test images are image k of class c at index 100 c + k.
- * @returns the stage inputs: `train:<run>`, `evaluate:<run>` and `data:<run>` → directory
+ * @returns the stage inputs: `train:<run>`, `evaluate:<run>` and `data:<run>` (each run's `data` input) → directory
  */
 export async function writeFixtureRuns(
   root: string,

@@ -34,6 +34,27 @@ Deno.test("reportPlanParams() reads report.notes beside the config and describes
         { id: "report:demo", kind: "report", inputs: ["train:a"] },
       ],
     });
+    // The graph is described when first read (a big sweep's `status` never reads it), once.
+    let inputReads = 0;
+    const counted = {
+      id: "train:b",
+      kind: "train",
+      get inputs() {
+        inputReads++;
+        return { data };
+      },
+    };
+    const lazy = Object.defineProperties(
+      {},
+      Object.getOwnPropertyDescriptors(reportPlanParams(config, [data, counted], {})),
+    ) as ReturnType<typeof reportPlanParams>;
+    assert.equal(inputReads, 0);
+    assert.deepEqual(lazy.graph.nodes.map((n) => n.id), ["data:mnist", "train:b", "report:demo"]);
+    const described = inputReads;
+    assert.ok(described > 0);
+    assert.equal(lazy.graph, lazy.graph);
+    assert.equal(inputReads, described);
+    assert.deepEqual(JSON.parse(JSON.stringify(lazy)).graph, lazy.graph);
     const placed = { ...config, report: { notes: { file: "notes.md", after: "results" } } };
     assert.equal(reportPlanParams(placed, [], {}).notes!.text, NOTES);
     assert.equal(reportPlanParams({ ...config, report: {} }, [], {}).notes, undefined);

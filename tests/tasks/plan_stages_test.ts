@@ -157,19 +157,20 @@ Deno.test("planStages() gives the report every run's stages, labels reduced runs
   assert.deepEqual(Object.keys(report.inputs), [
     "train:full",
     "evaluate:full",
-    "data:full",
+    "data:mnist",
     "train:tenth",
     "evaluate:tenth",
-    "data:tenth",
     "train:short",
     "evaluate:short",
-    "data:short",
   ]);
-  const runs = (report.params as { runs: { name: string; reduced?: string }[] }).runs;
-  assert.deepEqual(runs.map((r) => [r.name, r.reduced]), [
-    ["full", undefined],
-    ["tenth", "10 % of the training data"],
-    ["short", "2 of 10 epochs, at most 5000 training images"],
+  // One data input for the three runs that share the data stage, named in each run.
+  assert.equal(report.inputs["data:mnist"], byKind(nodes, "data")[0]);
+  const runs = (report.params as { runs: { name: string; data: string; reduced?: string }[] })
+    .runs;
+  assert.deepEqual(runs.map((r) => [r.name, r.data, r.reduced]), [
+    ["full", "data:mnist", undefined],
+    ["tenth", "data:mnist", "10 % of the training data"],
+    ["short", "data:mnist", "2 of 10 epochs, at most 5000 training images"],
   ]);
 });
 

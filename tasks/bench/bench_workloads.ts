@@ -118,7 +118,8 @@ export function benchWorkloads(configs: string[] = shippedConfigs()): BenchWorkl
 
 /**
  * The workloads `patterns` pick: each pattern is a workload id or `also` entry (`mnist-all:lenet`),
- * a config name (`mnist-all`: all of its workloads) or a model name (`densenet`).
+ * a config name (`mnist-all`: all of its workloads) or a model name (`densenet`), in the order of
+ * the patterns (each workload once, where first picked).
  * @throws Error naming a pattern that matches nothing, with the ids there are.
  */
 export function selectWorkloads(all: BenchWorkload[], patterns: string[]): BenchWorkload[] {
@@ -138,5 +139,6 @@ export function selectWorkloads(all: BenchWorkload[], patterns: string[]): Bench
     }
     hits.forEach((w) => picked.add(w));
   }
-  return all.filter((w) => picked.has(w));
+  // In the order asked for: under a `--budget`, what is named first is measured first.
+  return [...picked];
 }

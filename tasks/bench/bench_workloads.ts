@@ -117,7 +117,7 @@ export function benchWorkloads(configs: string[] = shippedConfigs()): BenchWorkl
 }
 
 /**
- * The workloads `patterns` pick: each pattern is a workload id or `also` entry (`mnist-all:lenet`),
+ * The workloads `patterns` pick: each pattern is a workload id or `also` entry (`mnist-all:alexnet`),
  * a config name (`mnist-all`: all of its workloads) or a model name (`densenet`), in the order of
  * the patterns (each workload once, where first picked).
  * @throws Error naming a pattern that matches nothing, with the ids there are.

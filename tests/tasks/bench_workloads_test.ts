@@ -6,6 +6,7 @@ import {
   shippedConfigs,
 } from "../../tasks/bench/bench_workloads.ts";
 import { project } from "../../tasks/project.ts";
+import { jobsWorkload } from "../../tasks/bench/bench_jobs.ts";
 
 const all = benchWorkloads();
 
@@ -42,4 +43,12 @@ Deno.test("selectWorkloads() picks by id, config or model name, in the order ask
     message:
       /^Cannot bench 'nosuch': no workload of the shipped configs matches it; use a config:run id, a config or a model name, e\.g\. /,
   });
+});
+
+Deno.test("the --jobs 2 figure finds mnist-all's LeNet at batch 128 under its swept run names", () => {
+  const lenet = jobsWorkload(all)!;
+  assert.equal(lenet.model.name, "lenet");
+  assert.equal(lenet.batchSize, 128);
+  assert.match(lenet.id, /^mnist-all:lenet-lr=/);
+  assert.equal(jobsWorkload(all.filter((w) => w !== lenet)), undefined);
 });

@@ -108,7 +108,10 @@ export function expandSweeps(
       block: block.name,
       at,
       indices,
-      values: Object.fromEntries(keys.map((k) => [k, block.params[k][indices[k]] as Json])),
+      // Frozen: every run of the point (its seeds, other experiments) shares it as its sweep values.
+      values: Object.freeze(
+        Object.fromEntries(keys.map((k) => [k, block.params[k][indices[k]] as Json])),
+      ),
     }));
     return { name: block.name, experiments: block.experiments ?? options.experiments, points };
   });

@@ -24,7 +24,7 @@ import { parseArgs } from "node:util";
 import { benchJobs } from "./bench_jobs.ts";
 import { benchModels } from "./bench_models.ts";
 import { benchPipeline } from "./bench_pipeline.ts";
-import { benchWorkloads, selectWorkloads } from "./bench_workloads.ts";
+import { benchWorkloads, selectWorkloads, splitWorkloadPatterns } from "./bench_workloads.ts";
 import { loadAverage, runChild } from "./_run_child.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
@@ -104,7 +104,9 @@ if (import.meta.main) {
     let workloads;
     try {
       const all = benchWorkloads();
-      workloads = values.models ? selectWorkloads(all, values.models.split(",")) : all;
+      workloads = values.models
+        ? selectWorkloads(all, splitWorkloadPatterns(all, values.models))
+        : all;
     } catch (e) {
       console.error((e as Error).message);
       Deno.exit(2);

@@ -116,6 +116,38 @@ export function benchWorkloads(configs: string[] = shippedConfigs()): BenchWorkl
   return [...byKey.values()];
 }
 
+/** Whether `pattern` names a workload of `all` (see {@linkcode selectWorkloads}). */
+function matchesWorkload(all: BenchWorkload[], pattern: string): boolean {
+  return all.some((w) =>
+    [w.id, ...w.also].some((id) => id === pattern || id.split(":")[0] === pattern) ||
+    w.model.name === pattern
+  );
+}
+
+/**
+ * Splits a `--models` list at its commas, except where a comma belongs to a run id: run names
+ * of swept lists contain commas (`tiny-imagenet-ablations:cnn-channels=128,256,512,1024-fc_units=512`).
+ * At each position the longest run of comma-joined pieces that names a workload is taken; a piece
+ * that names nothing stays alone (so {@linkcode selectWorkloads} reports it).
+ */
+export function splitWorkloadPatterns(all: BenchWorkload[], list: string): string[] {
+  const pieces = list.split(",").map((p) => p.trim());
+  const patterns: string[] = [];
+  for (let i = 0; i < pieces.length;) {
+    let end = i + 1;
+    for (let j = pieces.length; j > i + 1; j--) {
+      if (matchesWorkload(all, pieces.slice(i, j).join(","))) {
+        end = j;
+        break;
+      }
+    }
+    const pattern = pieces.slice(i, end).join(",");
+    if (pattern !== "") patterns.push(pattern);
+    i = end;
+  }
+  return patterns;
+}
+
 /**
  * The workloads `patterns` pick: each pattern is a workload id or `also` entry (`mnist-all:alexnet`),
  * a config name (`mnist-all`: all of its workloads) or a model name (`densenet`), in the order of
@@ -125,10 +157,7 @@ export function benchWorkloads(configs: string[] = shippedConfigs()): BenchWorkl
 export function selectWorkloads(all: BenchWorkload[], patterns: string[]): BenchWorkload[] {
   const picked = new Set<BenchWorkload>();
   for (const pattern of patterns) {
-    const hits = all.filter((w) =>
-      [w.id, ...w.also].some((id) => id === pattern || id.split(":")[0] === pattern) ||
-      w.model.name === pattern
-    );
+    const hits = all.filter((w) => matchesWorkload([w], pattern));
     if (hits.length === 0) {
       throw new Error(
         `Cannot bench '${pattern}': no workload of the shipped configs matches it; use a ` +

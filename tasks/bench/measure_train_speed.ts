@@ -37,6 +37,8 @@ export interface TrainSpeedOptions {
   evalBatches?: number;
   /** Per-kernel time of one extra training step (`tf.profile`). Default: false. */
   profile?: boolean;
+  /** With `profile`: one entry per kernel and input shapes instead of per kernel. */
+  profileByShape?: boolean;
 }
 
 /** One measurement. */
@@ -113,7 +115,7 @@ export async function measureTrainSpeed(
       params,
       multAdds,
     };
-    if (options.profile) result.kernels = await profileStep(step);
+    if (options.profile) result.kernels = await profileStep(step, options.profileByShape ?? false);
     if (options.evalBatchSize) {
       result.evalImagesPerSec = await evalSpeed(net, {
         batch: options.evalBatchSize,
@@ -131,14 +133,18 @@ export async function measureTrainSpeed(
   }
 }
 
-async function profileStep(step: () => Promise<number>): Promise<[string, number, number][]> {
+async function profileStep(
+  step: () => Promise<number>,
+  byShape: boolean,
+): Promise<[string, number, number][]> {
   // tf.profile wants a synchronous body's tensors; the step's own awaits finish inside it.
   const info = await tf.profile(step as unknown as () => tf.TensorContainer);
   const byName = new Map<string, [number, number]>();
   for (const k of info.kernels) {
     const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
-    const [t, n] = byName.get(k.name) ?? [0, 0];
-    byName.set(k.name, [t + ms, n + 1]);
+    const key = byShape ? `${k.name} ${JSON.stringify(k.inputShapes)}` : k.name;
+    const [t, n] = byName.get(key) ?? [0, 0];
+    byName.set(key, [t + ms, n + 1]);
   }
   return [...byName].map(([k, [t, n]]): [string, number, number] => [k, t, n])
     .sort((a, b) => b[1] - a[1]);

@@ -1,9 +1,9 @@
 /**
  * `deno run -A tasks/bench/profile_step.ts WORKLOAD… [--backend native] [--steps 3] [--batch N]
- * [--top 20]`: training images/s of shipped-config workloads (`mnist-all:densenet`, a config or a
+ * [--top 20] [--by-shape]`: training images/s of shipped-config workloads (`mnist-all:densenet`, a config or a
  * model name; see bench_workloads.ts) on one backend and the kernels that dominate one step
  * (`tf.profile`; a lazy input gradient is charged to the kernel that reads it). For finding what
- * to move into a backend; `deno task bench` is the comparison with PyTorch.
+ * to move into a backend (`--by-shape`: one line per kernel and input shapes); `deno task bench` is the comparison with PyTorch.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -20,6 +20,7 @@ if (import.meta.main) {
       steps: { type: "string", default: "3" },
       batch: { type: "string" },
       top: { type: "string", default: "20" },
+      "by-shape": { type: "boolean", default: false },
     },
   });
   const choice = await useBackend(values.backend);
@@ -34,6 +35,7 @@ if (import.meta.main) {
       warmupSteps: 1,
       steps: Number(values.steps),
       profile: true,
+      profileByShape: values["by-shape"],
     });
     console.log(
       `${w.id} [${w.inputShape}] batch ${batchSize}: ${r.imagesPerSec.toFixed(1)} images/s ` +
@@ -46,7 +48,9 @@ if (import.meta.main) {
     );
     for (const [k, ms, n] of kernels.slice(0, Number(values.top))) {
       console.log(
-        `  ${k.padEnd(40)} ${ms.toFixed(1).padStart(8)} ms ${(100 * ms / total).toFixed(1)}% ×${n}`,
+        `  ${k.padEnd(values["by-shape"] ? 70 : 40)} ${ms.toFixed(1).padStart(8)} ms ${
+          (100 * ms / total).toFixed(1)
+        }% ×${n}`,
       );
     }
   }

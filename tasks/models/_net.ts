@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { BatchNorm } from "./batch_norm_layer.ts";
+import { Dropout } from "./dropout_layer.ts";
 import { InputConv2D } from "./input_conv_layer.ts";
 import { ConstantPadding2D, LOWEST_FLOAT32 } from "./pad_layer.ts";
 
@@ -206,12 +207,12 @@ export function globalAvgPool(x: T, name: string): T {
 }
 
 /**
- * `nn.Dropout`; returns `x` for rate 0. Deliberately unseeded: a fixed TF.js dropout seed would
- * draw the same mask at every step; the trainer makes randomness deterministic globally.
+ * `nn.Dropout` ({@linkcode Dropout}); returns `x` for rate 0. Deliberately unseeded: a fixed seed
+ * would draw the same mask at every step; the trainer makes randomness deterministic globally.
  */
 export function dropout(x: T, name: string, rate: number): T {
   if (rate <= 0) return x;
-  return tf.layers.dropout({ name, rate }).apply(x) as T;
+  return new Dropout({ name, rate }).apply(x) as T;
 }
 
 /** `torch.flatten(x, 1)`. */

@@ -9,6 +9,7 @@ import { join } from "node:path";
 // Side effects: custom layers must be registered before a saved topology is deserialized.
 import "./batch_norm_layer.ts";
 import "./channel_pad_layer.ts";
+import "./dropout_layer.ts";
 import "./lrn_layer.ts";
 import "./pad_layer.ts";
 import "./upsample_layer.ts";

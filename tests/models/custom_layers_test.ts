@@ -46,6 +46,7 @@ Deno.test("loadModel() restores models that use the custom layers", async () => 
     const [options, input] of [
       [{ name: "googlenet", width: 0.125, lrn: true }, [32, 32, 1]],
       [{ name: "resnet_cifar", depth: 8, widths: [4, 8, 16] }, [16, 16, 3]],
+      [{ name: "resnet_cifar", depth: 8, widths: [4, 8, 16], conv_dropout: 0.2 }, [16, 16, 3]],
     ] as [Record<string, unknown>, [number, number, number]][]
   ) {
     const dir = await Deno.makeTempDir();
@@ -55,6 +56,7 @@ Deno.test("loadModel() restores models that use the custom layers", async () => 
     const restored = await loadModel(dir);
     const classes = restored.layers.map((l) => l.getClassName());
     assert.ok(classes.includes(options.name === "googlenet" ? "LocalResponseNorm" : "ChannelPad"));
+    if (options.conv_dropout) assert.ok(classes.includes("CnnlabDropout"), `${classes}`);
     assert.deepEqual(
       (restored.predict(x) as tf.Tensor).dataSync(),
       (model.predict(x) as tf.Tensor).dataSync(),

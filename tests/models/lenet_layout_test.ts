@@ -82,7 +82,7 @@ Deno.test("lenet in lab report 000's layout: block 2 sigmoid before BN, one drop
       "Dense [64,84] 10164",
       "Activation [64,84] 0",
       "Dense [64,10] 850",
-      "Dropout [64,10] 0",
+      "CnnlabDropout [64,10] 0",
     ],
   );
   const lines = formatSummary(summary).split("\n");

@@ -4,6 +4,7 @@ import {
   benchWorkloads,
   selectWorkloads,
   shippedConfigs,
+  splitWorkloadPatterns,
 } from "../../tasks/bench/bench_workloads.ts";
 import { project } from "../../tasks/project.ts";
 import { jobsWorkload } from "../../tasks/bench/bench_jobs.ts";
@@ -42,6 +43,22 @@ Deno.test("selectWorkloads() picks by id, config or model name, in the order ask
   assert.throws(() => selectWorkloads(all, ["nosuch"]), {
     message:
       /^Cannot bench 'nosuch': no workload of the shipped configs matches it; use a config:run id, a config or a model name, e\.g\. /,
+  });
+});
+
+Deno.test("splitWorkloadPatterns() keeps the commas of swept run names inside their id", () => {
+  const wide = "tiny-imagenet-ablations:cnn-channels=128,256,512,1024,2048-fc_units=1024";
+  const narrow = "tiny-imagenet-ablations:cnn-channels=128,256,512,1024-fc_units=512";
+  assert.deepEqual(
+    splitWorkloadPatterns(all, `${wide},lenet,${narrow}, smoke`),
+    [wide, "lenet", narrow, "smoke"],
+  );
+  const picked = selectWorkloads(all, splitWorkloadPatterns(all, `${narrow},${wide}`));
+  assert.deepEqual(picked.map((w) => w.id), [narrow, wide]);
+  // Pieces that name nothing stay apart, so the error names the first of them alone.
+  assert.deepEqual(splitWorkloadPatterns(all, "lenet,nosuch,256"), ["lenet", "nosuch", "256"]);
+  assert.throws(() => selectWorkloads(all, splitWorkloadPatterns(all, "lenet,nosuch")), {
+    message: /^Cannot bench 'nosuch'/,
   });
 });
 

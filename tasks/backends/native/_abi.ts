@@ -1,7 +1,7 @@
 // Generated from src/cn_abi.h by gen_abi.ts; do not edit (tests/backends/native/abi_test.ts
 // checks it is current). The header's comments document every item.
 
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 export const MAX_RANK = 8;
 
 /** `enum cn_unary_op`. */
@@ -384,6 +384,8 @@ export const symbols = {
   cn_clip: { parameters: ["i32", "buffer", "buffer", "f32", "f32"], result: "i32" },
   /** (n: int32_t, x: const float*, dy: const float*, dx: float*, lo: float, hi: float) */
   cn_clip_grad: { parameters: ["i32", "buffer", "buffer", "buffer", "f32", "f32"], result: "i32" },
+  /** (n: int32_t, x: const float*, y: float*, seed: int32_t, threshold: int32_t, scale: float) */
+  cn_dropout: { parameters: ["i32", "buffer", "buffer", "i32", "i32", "f32"], result: "i32" },
   /** (p: const cn_strided_params*, x: const float*, out: float*) */
   cn_copy: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
   /** (rank: int32_t, shape: const int32_t*, before: const int32_t*, after: const int32_t*, x: const float*, out: float*, value: float) */

@@ -25,6 +25,7 @@ import { installNativeSigmoidTanhGradients, sigmoidTanhGradKernels } from "./_si
 import { batchNormTrainingKernels } from "./_batchnorm_training.ts";
 import { concatSplitKernels } from "./_concat_split_kernels.ts";
 import { clipGradKernels, installNativeClipGradient } from "./_clip_grad.ts";
+import { dropoutKernels } from "./_dropout_kernel.ts";
 import { resizeKernels } from "./_resize_kernels.ts";
 import { installReluOutputGradient } from "./_relu_grad.ts";
 
@@ -71,6 +72,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...compareSelectKernels,
   ...concatSplitKernels,
   ...clipGradKernels,
+  ...dropoutKernels,
   ...resizeKernels,
 ];
 

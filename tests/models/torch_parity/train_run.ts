@@ -32,6 +32,8 @@ import { buildModel, familyInputShape, parseModelOptions } from "../../../tasks/
 import { modelFamily } from "../../../tasks/models/model_families.ts";
 import { resolvePreprocess } from "../../../tasks/stages/_resolve_preprocess.ts";
 import { trainStep } from "../../../tasks/train/_train_step.ts";
+import { Dropout } from "../../../tasks/models/dropout_layer.ts";
+import { dropoutAttrs, dropoutMultipliers } from "../../../tasks/ops/dropout.ts";
 import { createOptimizer } from "../../../tasks/train/create_optimizer.ts";
 import { installSeededMathRandom } from "../../../tasks/train/seeded_math_random.ts";
 import { trainOptionsSchema } from "../../../tasks/train/train_options.ts";
@@ -171,7 +173,7 @@ export async function trainRun(dir: string, o: TrainRunOptions): Promise<number[
   await Deno.writeFile(join(dir, "init.bin"), new Uint8Array(allWeights().buffer));
 
   const fullAt = new Set(o.fullAt ?? [1, 10, 25, o.steps]);
-  const dropoutLayers = model.layers.filter((l) => l.getClassName() === "Dropout")
+  const dropoutLayers = model.layers.filter((l) => l.getClassName() === Dropout.className)
     .map((l) => ({
       name: l.name,
       rate: (l.getConfig() as { rate: number }).rate,
@@ -213,17 +215,14 @@ export async function trainRun(dir: string, o: TrainRunOptions): Promise<number[
       await write(files_.x, batch.x.dataSync());
       await write(files_.y, batch.y.dataSync());
       if (o.dropout && dropoutLayers.length > 0) {
-        // tf.dropout draws one Math.random per layer call (its alea seed), layers in forward
-        // order, and keeps where floor(u + keep) = 1: the same draws, replayed.
+        // The Dropout layer draws one Math.random per call (its mask's seed), layers in forward
+        // order; its mask is dropoutMultipliers' (non-zero = kept): the same draws, replayed.
         random.reseed(seed, 0, b);
         for (const d of dropoutLayers) {
-          const keep = tf.tidy(() =>
-            tf.floor(
-              tf.add(tf.randomUniform([batch.size, ...d.shape], 0, 1, "float32"), 1 - d.rate),
-            )
-          );
-          await write(files_.masks, Uint8Array.from(keep.dataSync()));
-          keep.dispose();
+          const size = batch.size * d.shape.reduce((a, c) => a * c, 1);
+          const attrs = dropoutAttrs(d.rate, Math.floor(Math.random() * 2 ** 32));
+          const keep = dropoutMultipliers(size, attrs).map((m) => (m !== 0 ? 1 : 0));
+          await write(files_.masks, Uint8Array.from(keep));
         }
       }
       random.reseed(seed, 0, b);

@@ -15,7 +15,7 @@
 #pragma once
 #include <stdint.h>
 
-#define CN_ABI_VERSION 3
+#define CN_ABI_VERSION 4
 
 // Largest tensor rank of the strided kernels.
 #define CN_MAX_RANK 8
@@ -234,6 +234,9 @@ int32_t cn_binary(int32_t op, const cn_strided_params* p, const float* a, const 
 int32_t cn_unary(int32_t op, int32_t n, const float* x, float* y, float alpha);
 int32_t cn_clip(int32_t n, const float* x, float* y, float lo, float hi);
 int32_t cn_clip_grad(int32_t n, const float* x, const float* dy, float* dx, float lo, float hi);
+// Dropout: y = x * (hash24(seed, i) >= threshold ? scale : 0), the mask of tasks/ops/dropout.ts
+// (seed is a uint32 passed as its int32 bits).
+int32_t cn_dropout(int32_t n, const float* x, float* y, int32_t seed, int32_t threshold, float scale);
 
 // Strided copies: out[i] = x[position of i under stride_a] (stride_b: out's own strides, all 0 for
 // a contiguous out). Tile, Transpose, Slice, SplitV and Concat are all this one kernel.

@@ -166,6 +166,27 @@ void clip_grad_block(int64_t n, const float* __restrict x, const float* __restri
   }
 }
 
+// MurmurHash3's 32-bit finalizer; dropout_bits is tasks/ops/dropout.ts' dropoutBits, bit for bit.
+inline uint32_t mix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+// 32-bit multiplies vectorize from AVX2 on (SSE2 has none), hence the clones.
+CN_SIMD_CLONES void dropout_block(int64_t start, int64_t end, const float* __restrict x,
+                                  float* __restrict y, uint32_t key_a, uint32_t key_b,
+                                  uint32_t threshold, float scale) {
+  for (int64_t i = start; i < end; ++i) {
+    const uint32_t first = mix32((uint32_t(i) * 0x9e3779b9u) ^ key_a);
+    const uint32_t bits = mix32(first + key_b) >> 8;
+    y[i] = x[i] * (bits >= threshold ? scale : 0.f);
+  }
+}
+
 }  // namespace
 
 extern "C" {
@@ -219,6 +240,23 @@ int32_t cn_clip_grad(int32_t n32, const float* x, const float* dy, float* dx, fl
     for (int64_t b = 0; b < blocks; ++b) {
       const int64_t start = b * kBlock, end = std::min(n, start + kBlock);
       clip_grad_block(end - start, x + start, dy + start, dx + start, lo, hi);
+    }
+  });
+}
+
+/** y = x * (keep(i) ? scale : 0): dropout with the mask of tasks/ops/dropout.ts, never stored. */
+int32_t cn_dropout(int32_t n32, const float* x, float* y, int32_t seed32, int32_t threshold,
+                   float scale) {
+  const int64_t n = n32;
+  return cn::guarded("dropout", [&] {
+    const uint32_t seed = uint32_t(seed32);
+    const uint32_t key_a = mix32(seed ^ 0x9e3779b9u), key_b = mix32(seed + 0x7f4a7c15u);
+    constexpr int64_t kBlock = 1 << 14;
+    const int64_t blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for if (n > cn::kMathGrain)
+    for (int64_t b = 0; b < blocks; ++b) {
+      const int64_t start = b * kBlock, end = std::min(n, start + kBlock);
+      dropout_block(start, end, x, y, key_a, key_b, uint32_t(threshold), scale);
     }
   });
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { fusedAdamUpdate } from "../ops/fused_adam_update.ts";
+import { fusedSgdUpdate } from "../ops/fused_sgd_update.ts";
 import type { TrainOptions } from "./train_options.ts";
 
 /** A named float32 array, the unit of checkpointed state. */
@@ -62,6 +63,13 @@ export function createOptimizer(options: OptimizerOptions): Optimizer {
   };
 
   const sgdUpdate = (w: tf.Variable, g: tf.Tensor, i: number, lr: number) => {
+    const buf = momentum > 0 ? slots[0][i] : null;
+    const fused = fusedSgdUpdate(w, g, buf, { lr, momentum, weightDecay: wd, nesterov });
+    if (fused !== null) {
+      if (buf !== null) buf.assign(fused[1]);
+      w.assign(fused[0]);
+      return;
+    }
     if (wd > 0) g = tf.add(g, tf.mul(w, wd));
     let update = g;
     if (momentum > 0) {

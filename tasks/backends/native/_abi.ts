@@ -1,7 +1,7 @@
 // Generated from src/cn_abi.h by gen_abi.ts; do not edit (tests/backends/native/abi_test.ts
 // checks it is current). The header's comments document every item.
 
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;
 export const MAX_RANK = 8;
 
 /** `enum cn_unary_op`. */
@@ -253,6 +253,31 @@ export function packAdamParams(v: AdamParams): Int32Array {
   return i;
 }
 
+/** Fields of `cn_sgd_params`. */
+export interface SgdParams {
+  n: number;
+  applyDecay: number;
+  hasMomentum: number;
+  nesterov: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+}
+
+/** `cn_sgd_params` as C lays it out (7 four-byte fields). */
+export function packSgdParams(v: SgdParams): Int32Array {
+  const i = new Int32Array(7);
+  const f = new Float32Array(i.buffer);
+  i[0] = v.n;
+  i[1] = v.applyDecay;
+  i[2] = v.hasMomentum;
+  i[3] = v.nesterov;
+  f[4] = v.lr;
+  f[5] = v.momentum;
+  f[6] = v.weightDecay;
+  return i;
+}
+
 /** Fields of `cn_batchnorm_params`. */
 export interface BatchnormParams {
   rows: number;
@@ -405,6 +430,11 @@ export const symbols = {
   cn_batchnorm_train_grad: { parameters: ["buffer", "buffer"], result: "i32" },
   /** (p: const cn_resize_params*, x: const float*, y: float*) */
   cn_resize_bilinear: { parameters: ["buffer", "buffer", "buffer"], result: "i32" },
+  /** (p: const cn_sgd_params*, w: const float*, g: const float*, buf: const float*, w1: float*, buf1: float*) */
+  cn_sgd: {
+    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
   /** (p: const cn_adam_params*, w: const float*, g: const float*, m: const float*, v: const float*, w1: float*, m1: float*, v1: float*) */
   cn_adam: {
     parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],

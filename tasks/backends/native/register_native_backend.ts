@@ -26,6 +26,7 @@ import { batchNormTrainingKernels } from "./_batchnorm_training.ts";
 import { concatSplitKernels } from "./_concat_split_kernels.ts";
 import { clipGradKernels, installNativeClipGradient } from "./_clip_grad.ts";
 import { dropoutKernels } from "./_dropout_kernel.ts";
+import { fusedSgdKernels } from "./_fused_sgd_kernel.ts";
 import { resizeKernels } from "./_resize_kernels.ts";
 import { installReluOutputGradient } from "./_relu_grad.ts";
 
@@ -66,6 +67,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...batchNormKernels,
   ...slicePadKernels,
   ...fusedAdamKernels,
+  ...fusedSgdKernels,
   ...batchNormGradKernels,
   ...batchNormTrainingKernels,
   ...sigmoidTanhGradKernels,

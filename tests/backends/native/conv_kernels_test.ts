@@ -28,11 +28,13 @@ const cases: ConvCase[] = [
   { n: 2, h: 6, w: 5, c: 3, k: [3, 3], out: 4, stride: 2, dilation: 1, pad: explicit },
   { n: 4, h: 5, w: 5, c: 8, k: [1, 1], out: 16, stride: 2, dilation: 1, pad: "valid" },
   { n: 2, h: 14, w: 14, c: 1, k: [7, 7], out: 8, stride: 2, dilation: 1, pad: "same" },
-  // Outputs of at most 4x4 go through im2col + sgemm instead of oneDNN's direct kernels.
+  // Outputs of at most 4x4 with 64 or more channels go through im2col + sgemm instead of
+  // oneDNN's direct kernels (with fewer channels they stay with oneDNN).
   { n: 3, h: 4, w: 4, c: 5, k: [3, 3], out: 6, stride: 1, dilation: 1, pad: "same" },
-  { n: 2, h: 2, w: 2, c: 7, k: [3, 3], out: 3, stride: 1, dilation: 1, pad: "same" },
-  { n: 2, h: 7, w: 7, c: 4, k: [3, 3], out: 8, stride: 2, dilation: 1, pad: "same" },
-  { n: 2, h: 6, w: 6, c: 3, k: [2, 2], out: 4, stride: 1, dilation: 2, pad: "valid" },
+  { n: 3, h: 4, w: 4, c: 5, k: [3, 3], out: 64, stride: 1, dilation: 1, pad: "same" },
+  { n: 2, h: 2, w: 2, c: 7, k: [3, 3], out: 70, stride: 1, dilation: 1, pad: "same" },
+  { n: 2, h: 7, w: 7, c: 4, k: [3, 3], out: 72, stride: 2, dilation: 1, pad: "same" },
+  { n: 2, h: 6, w: 6, c: 3, k: [2, 2], out: 65, stride: 1, dilation: 2, pad: "valid" },
   // Filters wider than the padded map: the shim drops the taps that only see padding.
   { n: 3, h: 1, w: 1, c: 8, k: [3, 3], out: 5, stride: 1, dilation: 1, pad: "same" },
   { n: 2, h: 2, w: 3, c: 4, k: [5, 5], out: 3, stride: 1, dilation: 1, pad: "same" },

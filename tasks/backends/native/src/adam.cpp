@@ -1,4 +1,4 @@
-// One pass of the Adam/AdamW update of tasks/train/create_optimizer.ts over a variable: the op
+// One pass of the SGD and the Adam/AdamW update of tasks/train/create_optimizer.ts over a variable: the op
 // by op version reads and writes the whole parameter set ~11 times per step (230 ms of a ~1.2 s
 // ResNet-18 step). Each operation below rounds to float32 in the same order as those tfjs ops
 // (no FMA contraction is possible on the baseline x86-64 ISA we compile for), so results match.
@@ -26,6 +26,28 @@ int32_t cn_adam(const cn_adam_params* p, const float* w, const float* g, const f
       m1[i] = mi;
       v1[i] = vi;
       w1[i] = base - (mi / denom) * step;
+    }
+  });
+}
+
+/** Writes w1 (and buf1 with momentum; both may alias their inputs); see cn_sgd_params. */
+int32_t cn_sgd(const cn_sgd_params* p, const float* w, const float* g, const float* buf,
+               float* w1, float* buf1) {
+  return cn::guarded("sgd update", [&] {
+    const int64_t n = p->n;
+    const bool decay = p->apply_decay != 0, momentum_on = p->has_momentum != 0,
+               nesterov = p->nesterov != 0;
+    const float lr = p->lr, momentum = p->momentum, wd = p->weight_decay;
+#pragma omp parallel for if (n > cn::kParallelGrain)
+    for (int64_t i = 0; i < n; ++i) {
+      const float gi = decay ? g[i] + w[i] * wd : g[i];
+      float update = gi;
+      if (momentum_on) {
+        const float next = buf[i] * momentum + gi;
+        buf1[i] = next;
+        update = nesterov ? gi + next * momentum : next;
+      }
+      w1[i] = w[i] - update * lr;
     }
   });
 }

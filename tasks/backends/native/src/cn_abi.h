@@ -15,7 +15,7 @@
 #pragma once
 #include <stdint.h>
 
-#define CN_ABI_VERSION 4
+#define CN_ABI_VERSION 5
 
 // Largest tensor rank of the strided kernels.
 #define CN_MAX_RANK 8
@@ -157,6 +157,19 @@ typedef struct cn_adam_params {
   float one_minus_beta2;
 } cn_adam_params;
 
+// PyTorch-rule SGD on n values: g' = g + weight_decay * w where apply_decay; with momentum
+// (has_momentum) buf1 = momentum * buf + g' and the update is buf1, or g' + momentum * buf1 with
+// nesterov; w1 = w - lr * update. buf and buf1 are not touched without momentum.
+typedef struct cn_sgd_params {
+  int32_t n;
+  int32_t apply_decay;
+  int32_t has_momentum;
+  int32_t nesterov;
+  float lr;
+  float momentum;
+  float weight_decay;
+} cn_sgd_params;
+
 // Batch norm over rows of `channels` values (the last axis). Statistic lengths are 1 or
 // `channels`; a length of 0 means "absent" (offset 0, scale 1).
 typedef struct cn_batchnorm_params {
@@ -261,6 +274,7 @@ int32_t cn_batchnorm_train_grad(const cn_batchnorm_params* p, const cn_batchnorm
 int32_t cn_resize_bilinear(const cn_resize_params* p, const float* x, float* y);
 
 // One Adam/AdamW step: w1, m1, v1 (which may alias w, m, v) from w, g, m, v.
+int32_t cn_sgd(const cn_sgd_params* p, const float* w, const float* g, const float* buf, float* w1, float* buf1);
 int32_t cn_adam(const cn_adam_params* p, const float* w, const float* g, const float* m, const float* v, float* w1, float* m1, float* v1);
 
 #ifdef __cplusplus

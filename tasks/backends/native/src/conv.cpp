@@ -136,11 +136,13 @@ memory as_layout(const memory& user, const memory::desc& wanted) {
 // Small feature maps (ResNet's 4x4 and 2x2 stages at 28x28 input) keep oneDNN's direct kernels
 // busy with borders: forward ran at ~45 GFLOP/s and the filter gradient fell back to a gemm
 // implementation at ~30, while one sgemm over an im2col matrix reaches 85-130. Used only for
-// plain (ungrouped, uncropped) convolutions whose im2col matrix stays small.
+// plain (ungrouped, uncropped) convolutions whose im2col matrix stays small, and only with 64
+// or more output channels: the sgemm's n is the output channel count, and with DenseNet's growth
+// of 12 channels the gemm ran slower than oneDNN's direct kernels (see the native README).
 bool use_im2col(const Conv& c) {
   const int64_t rows = c.n * c.oh * c.ow, cols = c.kh * c.kw * c.ic;
-  return c.groups == 1 && !c.cropped() && c.oh * c.ow <= 16 && rows * cols <= (int64_t(1) << 24) &&
-         c.valid();
+  return c.groups == 1 && !c.cropped() && c.oh * c.ow <= 16 && c.oc >= 64 &&
+         rows * cols <= (int64_t(1) << 24) && c.valid();
 }
 
 // col[(n, oh, ow)][(kh, kw, ic)] = x[n, oh*sh - pt + kh*dh, ow*sw - pl + kw*dw, ic], 0 outside;

@@ -26,6 +26,7 @@ import { batchNormTrainingKernels } from "./_batchnorm_training.ts";
 import { concatSplitKernels } from "./_concat_split_kernels.ts";
 import { clipGradKernels, installNativeClipGradient } from "./_clip_grad.ts";
 import { dropoutKernels } from "./_dropout_kernel.ts";
+import { installNativeMeanGradient } from "./_mean_grad.ts";
 import { fusedSgdKernels } from "./_fused_sgd_kernel.ts";
 import { resizeKernels } from "./_resize_kernels.ts";
 import { installReluOutputGradient } from "./_relu_grad.ts";
@@ -157,6 +158,7 @@ export async function registerNativeBackend(
   installNativeBatchNormGradient();
   installNativeSigmoidTanhGradients();
   installNativeClipGradient();
+  installNativeMeanGradient();
   installReluOutputGradient();
   const envPool = envVar("CNNLAB_NATIVE_POOL_BYTES");
   const poolBytes = options.poolBytes ?? (envPool === undefined ? undefined : Number(envPool));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { compareBackends, ensureNative } from "./_compare.ts";
+import { compareBackends, ensureNative, randomArray } from "./_compare.ts";
 import { fallbackCounts } from "../../../tasks/backends/native/_kernel_utils.ts";
 import { nativeKernelNames } from "../../../tasks/backends/native/mod.ts";
 
@@ -69,4 +69,38 @@ Deno.test("clipByValue's gradient on native equals tfjs' ops, bounds and NaN inc
   });
   assert.equal(err, 0);
   assert.ok(nativeKernelNames.includes("CnnlabClipGrad"));
+});
+
+Deno.test("Mean's gradient on native equals tfjs' (ones and two full-size passes) bit for bit", async () => {
+  await ensureNative();
+  const shapes: [number[], number | number[], boolean][] = [
+    [[4, 6, 6, 16], [1, 2], false], // global average pool
+    [[4, 6, 6, 16], [1, 2], true],
+    [[3, 5, 7], 0, false],
+    [[3, 5, 7], [0, 2], true],
+    [[2, 3], -1, false],
+  ];
+  for (const [shape, axis, keepDims] of shapes) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = randomArray(size, 11);
+    values[3] = NaN;
+    const weights = (s: number[]) => tf.tensor(randomArray(s.reduce((a, b) => a * b, 1), 12), s);
+    const grad = () =>
+      tf.tidy(() => {
+        const x = tf.tensor(values, shape);
+        const w = weights(tf.mean(x, axis, keepDims).shape);
+        return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.mean(v, axis, keepDims), w)))(x)
+          .dataSync().slice();
+      });
+    await tf.setBackend("native");
+    const mine = grad();
+    // The installed gradient runs: a Tile of the divided dy, no full-size Multiply by ones.
+    const kernels = (await tf.profile(grad)).kernels;
+    const fullSize = (k: (typeof kernels)[number]) =>
+      k.outputShapes.some((s) => s.reduce((a: number, b: number) => a * b, 1) === size);
+    assert.ok(kernels.some((k) => k.name === "Tile"), `${kernels.map((k) => k.name)}`);
+    assert.ok(!kernels.some((k) => k.name === "Multiply" && fullSize(k)), "a full-size Multiply");
+    await tf.setBackend("cpu");
+    assert.deepEqual(mine, grad(), `mean over ${axis} of [${shape}]`);
+  }
 });

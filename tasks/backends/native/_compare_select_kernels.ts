@@ -1,11 +1,18 @@
 /**
  * Comparisons, LogicalAnd and Select in tight loops for equal shapes or a scalar operand.
  * tfjs-cpu computes every element's broadcast location when a side is a scalar, which made the
- * ReLU6 / clipByValue gradients (`x >= 0 && x <= 6`, then `where`) dominate a MobileNet step;
- * other broadcasts still go to the cpu kernels.
+ * ReLU6 / clipByValue gradients (`x >= 0 && x <= 6`, then `where`) dominate a MobileNet step.
+ * Other broadcasts (the hit count's [batch, classes] against [batch, 1]) run row by row.
  */
 import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs-core";
-import { cpuFallback, nativeKernel, type NativeKernelArgs, sizeOf } from "./_kernel_utils.ts";
+import { broadcast_util } from "@tensorflow/tfjs-core";
+import {
+  broadcastStrides,
+  cpuFallback,
+  nativeKernel,
+  type NativeKernelArgs,
+  sizeOf,
+} from "./_kernel_utils.ts";
 
 type Values = ArrayLike<number>;
 
@@ -61,6 +68,45 @@ function compareInto(
   }
 }
 
+/** A broadcast comparison row by row: each row of the last axis is one {@linkcode compareInto}. */
+function compareBroadcast(
+  kernelName: string,
+  op: Op,
+  args: NativeKernelArgs,
+  av: Values,
+  bv: Values,
+): TensorInfo {
+  const { a, b } = args.inputs;
+  const shape = broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
+  if (shape.length === 0 || !ArrayBuffer.isView(av) || !ArrayBuffer.isView(bv)) {
+    return cpuFallback(kernelName, args) as TensorInfo;
+  }
+  const sa = broadcastStrides(a.shape, shape), sb = broadcastStrides(b.shape, shape);
+  const rank = shape.length, inner = shape[rank - 1];
+  const out = new Uint8Array(sizeOf(shape));
+  const index = new Array<number>(rank - 1).fill(0);
+  const as = av as unknown as Float32Array, bs = bv as unknown as Float32Array;
+  for (let row = 0, oa = 0, ob = 0; row * inner < out.length; row++) {
+    compareInto(
+      op,
+      out.subarray(row * inner, (row + 1) * inner),
+      as.subarray(oa),
+      sa[rank - 1],
+      bs.subarray(ob),
+      sb[rank - 1],
+    );
+    for (let d = rank - 2; d >= 0; d--) {
+      oa += sa[d];
+      ob += sb[d];
+      if (++index[d] < shape[d]) break;
+      oa -= sa[d] * shape[d];
+      ob -= sb[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  return args.backend.makeTensorInfo(shape, "bool", out);
+}
+
 /** `kernelName(a, b)` → bool, for `a`, `b` of one shape or either a one-element tensor. */
 function comparison(kernelName: string, op: Op): KernelConfig {
   return nativeKernel(kernelName, (args) => {
@@ -74,7 +120,7 @@ function comparison(kernelName: string, op: Op): KernelConfig {
     if (sameShape(a.shape, b.shape)) shape = a.shape.slice();
     else if (nb === 1 && a.shape.length >= b.shape.length) shape = a.shape.slice();
     else if (na === 1 && b.shape.length >= a.shape.length) shape = b.shape.slice();
-    else return cpuFallback(kernelName, args);
+    else return compareBroadcast(kernelName, op, args, av, bv);
     const n = sizeOf(shape);
     const out = new Uint8Array(n);
     compareInto(op, out, av, na === n ? 1 : 0, bv, nb === n ? 1 : 0);

@@ -8,6 +8,7 @@ import { broadcast_util, type KernelConfig, type TensorInfo } from "@tensorflow/
 import { BinaryOp, packStridedParams, UnaryOp } from "./_abi.ts";
 import {
   allFloat32,
+  broadcastStrides,
   cpuFallback,
   f32,
   nativeKernel,
@@ -25,20 +26,6 @@ export function stridedParams(
   strideB: readonly number[] = [],
 ): Int32Array {
   return packStridedParams({ rank: shape.length, shape, strideA, strideB });
-}
-
-/** Element strides of `shape` read as `outShape` (right-aligned, 0 where broadcast). */
-function broadcastStrides(shape: number[], outShape: number[]): number[] {
-  const r = outShape.length;
-  const strides = new Array<number>(r);
-  let stride = 1;
-  for (let i = r - 1; i >= 0; i--) {
-    const j = i - (r - shape.length);
-    const d = j >= 0 ? shape[j] : 1;
-    strides[i] = d === 1 ? 0 : stride;
-    stride *= d;
-  }
-  return strides;
 }
 
 // Step outputs not computed yet (see step()), with the input whose sign they encode.

@@ -67,3 +67,17 @@ export function sizeOf(shape: readonly number[]): number {
   for (const d of shape) n *= d;
   return n;
 }
+
+/** Element strides of `shape` read as `outShape` (right-aligned, 0 where broadcast). */
+export function broadcastStrides(shape: number[], outShape: number[]): number[] {
+  const r = outShape.length;
+  const strides = new Array<number>(r);
+  let stride = 1;
+  for (let i = r - 1; i >= 0; i--) {
+    const j = i - (r - shape.length);
+    const d = j >= 0 ? shape[j] : 1;
+    strides[i] = d === 1 ? 0 : stride;
+    stride *= d;
+  }
+  return strides;
+}

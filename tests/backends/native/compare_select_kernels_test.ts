@@ -10,7 +10,11 @@ const shapes: [number[], number[]][] = [
   [[4, 5, 6, 7], []],
   [[], [3, 5]],
   [[2, 3], [1]],
-  [[4, 1, 6], [5, 1]], // a real broadcast: handed to the cpu kernel
+  // Real broadcasts: comparisons run row by row (Select hands them to the cpu kernel).
+  [[4, 1, 6], [5, 1]],
+  [[64, 10], [64, 1]], // the hit count's scores against the target's score
+  [[3, 4, 5], [4, 1]],
+  [[5], [2, 3, 1]],
 ];
 
 // Values rounded to tenths so that ties (x == y) occur and the boundary cases are compared.
@@ -55,4 +59,23 @@ Deno.test("the ReLU6 gradient on native runs in the tight loops, not the cpu ker
     assert.equal(fallbackCounts.get(name) ?? 0, 0, `${name} fell back to cpu`);
     assert.ok(nativeKernelNames.includes(name), `${name} missing from nativeKernelNames`);
   }
+});
+
+Deno.test("broadcast comparisons run row by row on native, not in the cpu kernel", async () => {
+  await ensureNative();
+  await tf.setBackend("native");
+  fallbackCounts.clear();
+  const scores = tf.tensor(Array.from({ length: 40 }, (_, i) => (i * 7) % 11), [4, 10]);
+  const target = tf.tensor([[3], [5], [0], [10]]);
+  const above = tf.greater(scores, target);
+  assert.deepEqual(
+    Array.from(await tf.sum(tf.cast(above, "int32"), 1).data()),
+    [0, 1, 2, 3].map((r) =>
+      Array.from({ length: 10 }, (_, j) => (r * 10 + j) * 7 % 11).filter((v) =>
+        v > [3, 5, 0, 10][r]
+      ).length
+    ),
+  );
+  assert.equal(fallbackCounts.get("Greater") ?? 0, 0, "Greater fell back to cpu");
+  tf.dispose([scores, target, above]);
 });

@@ -17,14 +17,21 @@ int32_t cn_matmul(const cn_matmul_params* p, const float* a, const float* b, con
     const int act = p->activation;
     const float alpha = p->alpha;
     const int64_t batch = ba > bb ? ba : bb;
+    // oneDNN's sgemm takes its thread count from omp_get_max_threads(); restored below.
+    const int threads = omp_get_max_threads();
+    if (m * n * k <= cn::kGemmGrain) omp_set_num_threads(1);
     for (int64_t i = 0; i < batch; ++i) {
       const float* ai = a + (ba == 1 ? 0 : i) * m * k;
       const float* bi = b + (bb == 1 ? 0 : i) * k * n;
       float* ci = c + i * m * n;
       const dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.f, ai,
                                           ta ? m : k, bi, tb ? k : n, 0.f, ci, n);
-      if (st != dnnl_success) throw dnnl::error(st, "dnnl_sgemm failed");
+      if (st != dnnl_success) {
+        omp_set_num_threads(threads);
+        throw dnnl::error(st, "dnnl_sgemm failed");
+      }
     }
+    omp_set_num_threads(threads);
     if (bias_len == 0 && act == 0) return;
     const int64_t rows = batch * m;
 #pragma omp parallel for if (rows * n > cn::kParallelGrain)

@@ -72,3 +72,44 @@ Deno.test("second derivatives still flow through saved tensors", async () => {
   });
   tf.dispose([x, second]);
 });
+
+Deno.test("Add, Sub, Concat, Reshape and Slice save memory-less stubs on native; gradients equal cpu's", async () => {
+  await ensureNative();
+  assert.ok(shareSavedTensors());
+  const grads = async (backend: string) => {
+    await tf.setBackend(backend);
+    return tf.tidy(() => {
+      const a = tf.tensor(Array.from({ length: 2 * 3 * 4 }, (_, i) => Math.sin(i)), [2, 3, 4]);
+      const b = tf.tensor(Array.from({ length: 4 }, (_, i) => i / 3 - 0.5), [4]);
+      const c = tf.tensor(Array.from({ length: 2 * 3 * 2 }, (_, i) => Math.cos(i)), [2, 3, 2]);
+      const f = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => {
+        const s = tf.sub(tf.add(x, y), tf.mul(y, 2)); // broadcasts [4] over [2, 3, 4]
+        const joined = tf.concat([s, z], 2); // [2, 3, 6]
+        const part = tf.slice(tf.reshape(joined, [6, 6]), [1, 2], [4, 3]);
+        return tf.sum(tf.mul(part, part));
+      };
+      return tf.grads(f)([a, b, c]).map((g) => g.dataSync().slice());
+    });
+  };
+  const native = await grads("native");
+  assert.deepEqual(native, await grads("cpu"));
+
+  // What the tape keeps for those kernels: stubs with the inputs' shapes, no values.
+  await tf.setBackend("native");
+  const backend = tf.backend() as unknown as { isLazyPending(id: object): boolean };
+  const engine = tf.engine() as unknown as {
+    getTensorsForGradient(k: string, i: tf.NamedTensorMap, o: tf.Tensor[]): tf.Tensor[];
+  };
+  const a = tf.add(tf.ones([3, 4]), 1), b = tf.add(tf.ones([4]), 2);
+  const [sa, sb] = engine.getTensorsForGradient("Add", { a, b }, []);
+  assert.deepEqual([sa.shape, sb.shape], [[3, 4], [4]]);
+  assert.ok(backend.isLazyPending(sa.dataId) && backend.isLazyPending(sb.dataId));
+  assert.throws(() => sa.dataSync(), {
+    message:
+      "Internal error: the gradient of Add read the values of an input it was expected to read only the shape of; remove Add from shapeOnlyGradients",
+  });
+  // Multiply's gradient reads values: it keeps the inputs themselves.
+  const [ma, mb] = engine.getTensorsForGradient("Multiply", { a, b }, []);
+  assert.ok(ma === a && mb === b);
+  tf.dispose([a, b, sa, sb]);
+});

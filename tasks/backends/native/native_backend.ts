@@ -134,6 +134,20 @@ export class NativeBackend extends MathBackendCPU {
     return info;
   }
 
+  /**
+   * A float32 tensor of `shape` with no memory, for a gradient that reads only the shape of what
+   * it saved (Add's, Concat's: tasks/backends/share_saved_tensors.ts). Reading its values is a
+   * bug in that list, so it throws instead of computing anything.
+   */
+  makeShapeStub(shape: number[], kernelName: string): TensorInfo {
+    return this.makeLazyTensorInfo(shape, [], () => {
+      throw new Error(
+        `Internal error: the gradient of ${kernelName} read the values of an input it was ` +
+          `expected to read only the shape of; remove ${kernelName} from shapeOnlyGradients`,
+      );
+    });
+  }
+
   /** True while `dataId` is a lazy tensor whose values were not computed yet. */
   isLazyPending(dataId: DataId): boolean {
     return this.#lazy.has(dataId);

@@ -1,4 +1,5 @@
 import { writeJsonAtomic } from "../run/slurm/slurm_job.ts";
+import { useSlurmAllocation } from "../run/share_cores.ts";
 import type { FactsAnswer, FactsRequest } from "../run/slurm/runtime_facts_probe.ts";
 import type { ExpandedRun, Json, Project } from "../types.ts";
 
@@ -22,6 +23,9 @@ export async function answerRuntimeFacts<R, F extends Json>(
     return 2;
   }
   const node = Deno.hostname();
+  // As every stage job does (slurm_stage.ts): the facts must describe the threads they will use.
+  const threads = useSlurmAllocation();
+  if (threads !== undefined) console.log(threads);
   let answer: FactsAnswer;
   try {
     const facts: Json[] = [];

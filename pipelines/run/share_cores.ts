@@ -36,3 +36,31 @@ export function shareCores(
   Deno.env.set(THREADS_VARIABLE, String(threads));
   return `--jobs ${jobs} on ${cores} cores: each stage process gets ${THREADS_VARIABLE}=${threads}`;
 }
+
+/**
+ * The CPUs Slurm allocated to the job this process runs in (`SLURM_CPUS_PER_TASK` when the job
+ * asked for `--cpus-per-task`, else `SLURM_CPUS_ON_NODE`), or undefined outside a Slurm job.
+ */
+export function slurmCpus(env: (name: string) => string | undefined): number | undefined {
+  if (env("SLURM_JOB_ID") === undefined) return undefined;
+  for (const name of ["SLURM_CPUS_PER_TASK", "SLURM_CPUS_ON_NODE"]) {
+    const n = Number(env(name));
+    if (Number.isInteger(n) && n > 0) return n;
+  }
+  return undefined;
+}
+
+/**
+ * Inside a Slurm job, gives this process as many threads as the job was allocated CPUs
+ * (`CNNLAB_THREADS`), unless the user set `CNNLAB_THREADS`: the node's other cores belong to other
+ * jobs, and the thread count changes the last bits of native results, so the runtime-facts probe
+ * and every stage job must count alike. Returns the log line, or undefined when nothing changed.
+ */
+export function useSlurmAllocation(): string | undefined {
+  const current = Deno.env.get(THREADS_VARIABLE);
+  if (current !== undefined && current !== "") return undefined;
+  const cpus = slurmCpus((name) => Deno.env.get(name));
+  if (cpus === undefined) return undefined;
+  Deno.env.set(THREADS_VARIABLE, String(cpus));
+  return `slurm job with ${cpus} CPU${cpus === 1 ? "" : "s"}: ${THREADS_VARIABLE}=${cpus}`;
+}

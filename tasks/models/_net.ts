@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { BatchNorm } from "./batch_norm_layer.ts";
 import { Dropout } from "./dropout_layer.ts";
+import { Conv2D } from "./conv_layer.ts";
 import { InputConv2D } from "./input_conv_layer.ts";
 import { ConstantPadding2D, LOWEST_FLOAT32 } from "./pad_layer.ts";
 
@@ -134,7 +135,7 @@ export function conv2d(ctx: NetContext, x: T, name: string, spec: ConvSpec): T {
     kernelInitializer: torchUniform(ctx, `${name}/kernel`, fanIn),
     biasInitializer: torchUniform(ctx, `${name}/bias`, fanIn),
   };
-  const layer = dependsOnWeights(input) ? tf.layers.conv2d(args) : new InputConv2D(args);
+  const layer = dependsOnWeights(input) ? new Conv2D(args) : new InputConv2D(args);
   return layer.apply(input) as T;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The real project on a real (single-node, throwaway) Slurm cluster: `configs/smoke.yaml` and a
- * 12-run sweep submitted with `--executor slurm` give the same metrics as local runs (the sweep
- * against `--jobs 2`). Kept small: 2,000 and 400 training images, tiny models, 1–2 epochs, and
+ * 12-run sweep submitted with `--executor slurm` give the same metrics as local runs with the
+ * threads each job was allocated (one CPU: local runs with CNNLAB_THREADS=1, the sweep with
+ * `--jobs 2`). Kept small: 2,000 and 400 training images, tiny models, 1–2 epochs, and
  * the sweep evaluates on 1,000 test images of a slice of the real data.
  */
 import assert from "node:assert/strict";
@@ -31,11 +32,16 @@ const TIMING = new Set([
   "eval_images_per_sec",
 ]);
 
-async function pipeline(cwd: string, c: TestCluster, args: string[]) {
+async function pipeline(
+  cwd: string,
+  c: TestCluster,
+  args: string[],
+  env: Record<string, string> = {},
+) {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-webgpu", cli, "run", ...args],
     cwd,
-    env: { ...c.env, NO_COLOR: "1" },
+    env: { ...c.env, NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
     // A pipeline that hangs fails its test instead of the whole run.
@@ -129,7 +135,10 @@ Deno.test({
           assert.deepEqual(Object.values(slurm.rows).map((r) => r.outcome), Array(7).fill("run"));
           assert.equal(Object.keys(slurm.submitted).length, 7, "one job per stage");
           assert.ok(Object.values(slurm.rows).every((r) => /^slurm job \d+$/.test(r.where)));
-          const local = await pipeline(localDir, c, ["smoke.yaml", ...cache(localDir)]);
+          // Each job uses the one CPU Slurm allocated it (no cpus_per_task): so does this run.
+          const local = await pipeline(localDir, c, ["smoke.yaml", ...cache(localDir)], {
+            CNNLAB_THREADS: "1",
+          });
           assert.equal(local.code, 0, local.err);
           const expected = await metrics(join(localDir, "reports/smoke"));
           assert.equal(expected["final.csv"].length, 2);
@@ -155,7 +164,7 @@ Deno.test({
             "--jobs",
             "2",
             ...cache(localDir),
-          ]);
+          ], { CNNLAB_THREADS: "1" }); // one CPU per job there, whatever this machine's cores
           assert.equal(local.code, 0, local.err);
           const expected = await metrics(join(localDir, "reports/sweep12"));
           assert.equal(expected["final.csv"].length, 12);

@@ -12,6 +12,7 @@ import { hashStageCode } from "../../hashing/code_hash.ts";
 import type { ProgressUpdate } from "../../types.ts";
 import { executeInProcess } from "../execute_stage.ts";
 import { runStageTask } from "../run_stage_task.ts";
+import { useSlurmAllocation } from "../share_cores.ts";
 import type { TaskResult } from "../task_result.ts";
 import { readJson, type SlurmJobFile, writeJsonAtomic } from "./slurm_job.ts";
 
@@ -48,6 +49,8 @@ export async function runSlurmJob(jobFile: string): Promise<number> {
   const node = Deno.hostname();
   const jobId = Deno.env.get("SLURM_JOB_ID") ?? "?";
   console.log(`cnnlab: ${job.task.label} on ${node} (slurm job ${jobId}, pid ${Deno.pid})`);
+  const threads = useSlurmAllocation();
+  if (threads !== undefined) console.log(`cnnlab: ${threads}`);
   const begun = performance.now();
   let result: TaskResult;
   const refused = await refusal(job);

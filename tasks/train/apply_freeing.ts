@@ -1,0 +1,114 @@
+/**
+ * A model's training-mode forward pass that frees each intermediate layer output as soon as every
+ * layer reading it has run. tfjs-layers frees them that way only in inference; in training it
+ * keeps every layer's output until the whole forward pass ends, so the step's peak held every
+ * pre-activation, every pre-pooling map and every residual sum at once, although the backward
+ * pass keeps only what each gradient saved (its own handles, which stay valid). Same layers, same
+ * kernels in the same order: the same values bit for bit.
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+
+// The parts of a tfjs-layers functional model (4.x) this relies on.
+interface SymbolicTensor {
+  id: number;
+}
+interface LayerNode {
+  outboundLayer: Layer;
+  inputTensors: SymbolicTensor[];
+  outputTensors: SymbolicTensor[];
+}
+interface Layer {
+  inboundNodes: LayerNode[];
+  stateful?: boolean;
+  apply(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): unknown;
+  getClassName(): string;
+}
+interface Functional {
+  layers: Layer[];
+  inputs: SymbolicTensor[];
+  outputs: SymbolicTensor[];
+}
+
+interface Step {
+  layer: Layer;
+  inputs: number[];
+  outputs: number[];
+}
+
+interface Plan {
+  input: number;
+  output: number;
+  steps: Step[];
+  /** How many steps read each symbolic tensor. */
+  readers: Map<number, number>;
+}
+
+const plans = new WeakMap<object, Plan | null>();
+
+// The layers of `model` in an order where each runs after the layers it reads, or null for a
+// graph outside what this supports (several inputs or outputs, a layer used twice, nested models,
+// stateful layers): those run through model.apply.
+function planOf(model: LayersModel): Plan | null {
+  if (plans.has(model)) return plans.get(model)!;
+  const m = model as unknown as Functional;
+  let plan: Plan | null = null;
+  if (m.inputs?.length === 1 && m.outputs?.length === 1 && Array.isArray(m.layers)) {
+    const nodes: LayerNode[] = [];
+    let ok = true;
+    for (const layer of m.layers) {
+      if (layer.getClassName() === "InputLayer") continue;
+      const own = layer.inboundNodes ?? [];
+      if (own.length !== 1 || layer.stateful || "layers" in layer) ok = false;
+      else nodes.push(own[0]);
+    }
+    if (ok) plan = order(nodes, m.inputs[0].id, m.outputs[0].id);
+  }
+  plans.set(model, plan);
+  return plan;
+}
+
+function order(nodes: LayerNode[], input: number, output: number): Plan | null {
+  const available = new Set([input]);
+  const pending = [...nodes];
+  const steps: Step[] = [];
+  while (pending.length > 0) {
+    const i = pending.findIndex((n) => n.inputTensors.every((t) => available.has(t.id)));
+    if (i < 0) return null;
+    const [node] = pending.splice(i, 1);
+    node.outputTensors.forEach((t) => available.add(t.id));
+    steps.push({
+      layer: node.outboundLayer,
+      inputs: node.inputTensors.map((t) => t.id),
+      outputs: node.outputTensors.map((t) => t.id),
+    });
+  }
+  if (!available.has(output)) return null;
+  const readers = new Map<number, number>();
+  for (const s of steps) for (const id of s.inputs) readers.set(id, (readers.get(id) ?? 0) + 1);
+  return { input, output, steps, readers };
+}
+
+/** `model.apply(x, { training: true })`, freeing intermediate outputs once they are read. */
+export function applyTraining(model: LayersModel, x: tf.Tensor): tf.Tensor {
+  const plan = planOf(model);
+  if (plan === null) return model.apply(x, { training: true }) as tf.Tensor;
+  const values = new Map<number, tf.Tensor>([[plan.input, x]]);
+  const left = new Map(plan.readers);
+  for (const step of plan.steps) {
+    const inputs = step.inputs.map((id) => values.get(id)!);
+    const out = step.layer.apply(inputs, { training: true });
+    const outs = (Array.isArray(out) ? out : [out]) as tf.Tensor[];
+    step.outputs.forEach((id, i) => values.set(id, outs[i]));
+    for (const id of step.inputs) {
+      const n = left.get(id)! - 1;
+      left.set(id, n);
+      if (n === 0 && id !== plan.input && id !== plan.output) {
+        values.get(id)!.dispose();
+        values.delete(id);
+      }
+    }
+  }
+  return values.get(plan.output)!;
+}

@@ -9,19 +9,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-
-type Conv2DLayer = ReturnType<typeof tf.layers.conv2d>;
-type ConvLayerArgs = Parameters<typeof tf.layers.conv2d>[0];
-
-// tfjs-layers does not export its Conv2D class; its serialization registry holds it.
-const registered = tf.serialization.SerializationMap.getMap().classNameMap["Conv2D"];
-if (registered === undefined) {
-  throw new Error("Cannot define InputConv2D as tfjs-layers registered no 'Conv2D' class");
-}
-const Conv2D = registered[0] as unknown as new (args: ConvLayerArgs) => Conv2DLayer;
+import { LayersConv2D } from "./conv_layer.ts";
 
 /** `Conv2D` whose training-mode gradient never reaches its input. Takes `tf.layers.conv2d`'s args. */
-export class InputConv2D extends Conv2D {
+export class InputConv2D extends LayersConv2D {
   override call(
     inputs: tf.Tensor | tf.Tensor[],
     kwargs: { training?: boolean },

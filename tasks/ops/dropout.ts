@@ -49,26 +49,29 @@ function mix32(h: number): number {
   return h >>> 0;
 }
 
-/**
- * The mask's 24 random bits of element `index` (< 2^32) under `seed`. Two rounds keyed by the
- * seed, so masks of different seeds are not shifted copies of one sequence.
- */
-export function dropoutBits(seed: number, index: number): number {
-  const keyA = mix32((seed ^ 0x9e3779b9) >>> 0);
-  const keyB = mix32((seed + 0x7f4a7c15) >>> 0);
+/** The two keys of `seed`: two rounds keyed by the seed, so masks of different seeds are not
+ * shifted copies of one sequence. */
+function maskKeys(seed: number): [number, number] {
+  return [mix32((seed ^ 0x9e3779b9) >>> 0), mix32((seed + 0x7f4a7c15) >>> 0)];
+}
+
+function keyedBits(index: number, keyA: number, keyB: number): number {
   const first = mix32((Math.imul(index, 0x9e3779b9) ^ keyA) >>> 0);
   return mix32((first + keyB) >>> 0) >>> 8;
+}
+
+/** The mask's 24 random bits of element `index` (< 2^32) under `seed`. */
+export function dropoutBits(seed: number, index: number): number {
+  const [keyA, keyB] = maskKeys(seed);
+  return keyedBits(index, keyA, keyB);
 }
 
 /** The mask of `n` values as multipliers (0 or `attrs.scale`): the one definition of the mask. */
 export function dropoutMultipliers(n: number, attrs: DropoutAttrs): Float32Array {
   const out = new Float32Array(n);
-  const keyA = mix32((attrs.seed ^ 0x9e3779b9) >>> 0);
-  const keyB = mix32((attrs.seed + 0x7f4a7c15) >>> 0);
+  const [keyA, keyB] = maskKeys(attrs.seed);
   for (let i = 0; i < n; i++) {
-    const first = mix32((Math.imul(i, 0x9e3779b9) ^ keyA) >>> 0);
-    const bits = mix32((first + keyB) >>> 0) >>> 8;
-    out[i] = bits >= attrs.threshold ? attrs.scale : 0;
+    out[i] = keyedBits(i, keyA, keyB) >= attrs.threshold ? attrs.scale : 0;
   }
   return out;
 }

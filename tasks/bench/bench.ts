@@ -120,7 +120,8 @@ if (import.meta.main) {
         (peak > 0
           ? ` and its share of a 1024³ matmul's ${peak.toFixed(0)} GFLOP/s on native`
           : "") +
-        `; peak resident memory of each process`,
+        `; peak resident MB of each process while it trained (train MB) and then while it ` +
+        `ran inference at the evaluate stage's batch (eval MB, the peak reset in between)`,
     );
     await benchModels(workloads, {
       backends,

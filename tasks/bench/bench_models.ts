@@ -1,7 +1,8 @@
 /**
  * The bench's model table: every workload (bench_workloads.ts) trained and evaluated on the
  * project's backends and on its PyTorch twin (torch_bench.py), interleaved round by round, best
- * of the rounds, with each side's peak resident memory and the training GFLOP/s.
+ * of the rounds, with each side's peak resident memory in training and in inference and the
+ * training GFLOP/s.
  * @module
  */
 import type { BenchWorkload } from "./bench_workloads.ts";
@@ -33,7 +34,10 @@ export interface Measurement {
   evalImagesPerSec?: number;
   params?: number;
   multAdds?: number;
-  peakRssBytes?: number;
+  /** Peak resident bytes up to the end of the training steps. */
+  trainPeakRssBytes?: number;
+  /** Peak resident bytes while inference ran, after the training peak was reset. */
+  evalPeakRssBytes?: number;
   error?: string;
 }
 
@@ -59,7 +63,8 @@ function merge(best: Measurement | undefined, next: Measurement): Measurement {
     evalImagesPerSec: max(best.evalImagesPerSec, next.evalImagesPerSec),
     params: best.params ?? next.params,
     multAdds: best.multAdds ?? next.multAdds,
-    peakRssBytes: max(best.peakRssBytes, next.peakRssBytes),
+    trainPeakRssBytes: max(best.trainPeakRssBytes, next.trainPeakRssBytes),
+    evalPeakRssBytes: max(best.evalPeakRssBytes, next.evalPeakRssBytes),
   };
 }
 
@@ -72,7 +77,8 @@ function measurementOf(line: Record<string, unknown> | undefined, error?: string
     evalImagesPerSec: num("evalImagesPerSec"),
     params: num("params"),
     multAdds: num("multAdds"),
-    peakRssBytes: num("peakRssBytes"),
+    trainPeakRssBytes: num("trainPeakRssBytes"),
+    evalPeakRssBytes: num("evalPeakRssBytes"),
   };
 }
 
@@ -143,7 +149,10 @@ const COLUMNS: [string, number][] = [
   ["PyTorch", 8],
   ["ratio", 6],
   ["GFLOP/s", 14],
-  ["peak MB", 7],
+  ["train MB", 8],
+  ["PyTorch", 7],
+  ["ratio", 6],
+  ["eval MB", 7],
   ["PyTorch", 7],
   ["ratio", 6],
 ];
@@ -177,9 +186,12 @@ export function formatModelRow(row: ModelRow, peakGflops: number): string[] {
       rate(t.evalImagesPerSec),
       ratio(m.evalImagesPerSec, t.evalImagesPerSec),
       gflops > 0 ? `${gflops.toFixed(1)}${share}` : "-",
-      mb(m.peakRssBytes),
-      mb(t.peakRssBytes),
-      t.peakRssBytes && m.peakRssBytes ? `${(m.peakRssBytes / t.peakRssBytes).toFixed(2)}×` : "-",
+      mb(m.trainPeakRssBytes),
+      mb(t.trainPeakRssBytes),
+      ratio(m.trainPeakRssBytes, t.trainPeakRssBytes),
+      mb(m.evalPeakRssBytes),
+      mb(t.evalPeakRssBytes),
+      ratio(m.evalPeakRssBytes, t.evalPeakRssBytes),
     ]));
     if (t.params !== undefined && m.params !== undefined && t.params !== m.params) {
       lines.push(`  !! parameter counts differ: ${m.params} here, ${t.params} in the PyTorch twin`);

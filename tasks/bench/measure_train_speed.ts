@@ -11,6 +11,7 @@ import { createOptimizer } from "../train/create_optimizer.ts";
 import { evaluateModel } from "../train/evaluate_model.ts";
 import { trainOptionsSchema } from "../train/train_options.ts";
 import type { BenchOptimizer } from "./bench_workloads.ts";
+import { peakRssBytes, resetPeakRss } from "./peak_rss.ts";
 
 /** Options of {@linkcode measureTrainSpeed}. */
 export interface TrainSpeedOptions {
@@ -58,6 +59,10 @@ export interface TrainSpeed {
   multAdds: number;
   /** Kernels of one step by total time: [name, ms, calls], when `profile` was set. */
   kernels?: [string, number, number][];
+  /** The process's peak resident bytes up to the end of the timed training steps. */
+  trainPeakRssBytes?: number;
+  /** The peak resident bytes while inference was timed (from the end of training on). */
+  evalPeakRssBytes?: number;
 }
 
 /**
@@ -114,9 +119,11 @@ export async function measureTrainSpeed(
       loss,
       params,
       multAdds,
+      trainPeakRssBytes: peakRssBytes() ?? undefined,
     };
     if (options.profile) result.kernels = await profileStep(step, options.profileByShape ?? false);
     if (options.evalBatchSize) {
+      const phased = resetPeakRss();
       result.evalImagesPerSec = await evalSpeed(net, {
         batch: options.evalBatchSize,
         batches: options.evalBatches ?? 5,
@@ -124,6 +131,7 @@ export async function measureTrainSpeed(
         inputShape,
         classes,
       });
+      if (phased) result.evalPeakRssBytes = peakRssBytes() ?? undefined;
     }
     return result;
   } finally {

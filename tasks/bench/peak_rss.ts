@@ -13,3 +13,17 @@ export function peakRssBytes(): number | null {
     return null;
   }
 }
+
+/**
+ * Resets the peak resident set size to the current one (Linux ≥ 4.0 `clear_refs` 5), so that a
+ * later {@linkcode peakRssBytes} measures one phase (training, then inference) on its own.
+ * Returns false where that is not possible.
+ */
+export function resetPeakRss(): boolean {
+  try {
+    Deno.writeTextFileSync("/proc/self/clear_refs", "5");
+    return true;
+  } catch {
+    return false;
+  }
+}

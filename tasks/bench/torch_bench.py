@@ -5,7 +5,9 @@ Usage: /usr/bin/python3 torch_bench.py '<workload JSON>'
 The JSON: {"model": {resolved options}, "inputShape": [h, w, c], "classes", "batchSize",
 "evalBatchSize", "train": {"optimizer", "momentum", "nesterov", "weight_decay"}, "threads",
 "warmup", "steps", "maxSeconds", "evalBatches"}. Prints {"imagesPerSec", "evalImagesPerSec",
-"params", "steps", "loss", "peakRssBytes"} or {"error"}."""
+"params", "steps", "loss", "trainPeakRssBytes", "evalPeakRssBytes", "peakRssBytes"} or
+{"error"}: the peak resident bytes of the training steps, of the inference batches after them
+(VmHWM reset in between) and of the whole process."""
 import json
 import os
 import resource
@@ -13,6 +15,28 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tests/models/torch_parity"))
+
+
+def peak_rss_bytes():
+    """The process's peak resident bytes (VmHWM; ru_maxrss where /proc is not there)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def reset_peak_rss():
+    """Resets VmHWM to the current RSS (as tasks/bench/peak_rss.ts does); False where impossible."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
 
 
 def main(w):
@@ -59,8 +83,10 @@ def main(w):
         if time.perf_counter() - start > w["maxSeconds"]:
             break
     seconds = time.perf_counter() - start
-    result = {"imagesPerSec": steps * b / seconds, "params": params, "steps": steps, "loss": loss}
+    result = {"imagesPerSec": steps * b / seconds, "params": params, "steps": steps, "loss": loss,
+              "trainPeakRssBytes": peak_rss_bytes()}
     if w.get("evalBatchSize"):
+        phased = reset_peak_rss()
         eb = w["evalBatchSize"]
         ex = torch.randn(eb, c, h, wd)
         ey = torch.tensor([i % w["classes"] for i in range(eb)])
@@ -79,7 +105,9 @@ def main(w):
             if time.perf_counter() - start > w["maxSeconds"]:
                 break
         result["evalImagesPerSec"] = n * eb / (time.perf_counter() - start)
-    result["peakRssBytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        if phased:
+            result["evalPeakRssBytes"] = peak_rss_bytes()
+    result["peakRssBytes"] = max(peak_rss_bytes(), result["trainPeakRssBytes"])
     return result
 
 

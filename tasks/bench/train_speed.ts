@@ -44,7 +44,8 @@ if (import.meta.main) {
       ...speed,
       backend: choice.name,
       detail: choice.detail,
-      peakRssBytes: peakRssBytes(),
+      // The whole process's peak: training's, or inference's after the reset between them.
+      peakRssBytes: Math.max(speed.trainPeakRssBytes ?? 0, peakRssBytes() ?? 0) || null,
     }));
   } catch (e) {
     console.log(JSON.stringify({ backend, error: e instanceof Error ? e.message : String(e) }));

@@ -18,6 +18,7 @@ import { familyFromModule } from "../models/model_family.ts";
 import { resolvePreprocess } from "../stages/_resolve_preprocess.ts";
 import type { TrainStageParams } from "../stages/stage_params.ts";
 import { trainStep } from "../train/_train_step.ts";
+import { applyInference } from "../train/apply_freeing.ts";
 import { createOptimizer } from "../train/create_optimizer.ts";
 import type { RunSize } from "./run_size.ts";
 
@@ -201,7 +202,7 @@ async function probeOnce(
       );
       const inferSeconds = await timeSteps(
         async () => {
-          const out = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor);
+          const out = tf.tidy(() => applyInference(model, x));
           await out.data();
           out.dispose();
         },

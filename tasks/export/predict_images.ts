@@ -8,6 +8,7 @@ import { readPreprocessing } from "../artifacts/preprocessing.ts";
 import { batches } from "../datasets/batches.ts";
 import type { ImageSet } from "../datasets/image_set.ts";
 import { loadModel } from "../models/model_weights.ts";
+import { applyInference } from "../train/apply_freeing.ts";
 import { decodeImage, imagePixels } from "./decode_image.ts";
 
 /** One class of a prediction. */
@@ -87,7 +88,7 @@ export async function predictImages(
     });
     for (const batch of stream) {
       const probabilities = tf.tidy(() =>
-        tf.softmax(tf.reshape(model.apply(batch.x, { training: false }) as tf.Tensor, [
+        tf.softmax(tf.reshape(applyInference(model, batch.x), [
           batch.size,
           -1,
         ]))

@@ -9,7 +9,7 @@ import { BatchNorm } from "./batch_norm_layer.ts";
 import { Dropout } from "./dropout_layer.ts";
 import { Conv2D } from "./conv_layer.ts";
 import { InputConv2D } from "./input_conv_layer.ts";
-import { ConstantPadding2D, LOWEST_FLOAT32 } from "./pad_layer.ts";
+import { PaddedMaxPool2D } from "./max_pool_layer.ts";
 
 /** A symbolic tensor of the functional API. */
 export type T = tf.SymbolicTensor;
@@ -80,24 +80,25 @@ export function torchOutSize(
 }
 
 // TF.js "same" pads asymmetrically for strided windows; when that differs from PyTorch's
-// symmetric padding we pad explicitly, so shapes *and* pixel alignment match PyTorch. Convs pad
-// with zeros, max pools with the lowest float (PyTorch's implicit -inf).
-function padFor(x: T, name: string, kernel: number, stride: number, padding: number, fill = 0) {
+// symmetric padding convs pad explicitly with zeros, so shapes *and* pixel alignment match
+// PyTorch (max pools pad implicitly, see maxPool).
+function padFor(x: T, name: string, kernel: number, stride: number, padding: number) {
   if (padding === 0) return { x, mode: "valid" as const };
-  const [h, w] = [x.shape[1] as number, x.shape[2] as number];
+  if (sameMatchesTorch(x, kernel, stride, padding)) return { x, mode: "same" as const };
+  const layer = tf.layers.zeroPadding2d({ name: `${name}.pad`, padding: [padding, padding] });
+  return { x: layer.apply(x) as T, mode: "valid" as const };
+}
+
+/** Whether TF.js's "same" windows are PyTorch's symmetric `padding` for `x`'s height and width. */
+function sameMatchesTorch(x: T, kernel: number, stride: number, padding: number): boolean {
   const sameTop = (size: number) => {
     const out = Math.ceil(size / stride);
     return Math.floor(Math.max((out - 1) * stride + kernel - size, 0) / 2);
   };
-  const sameMatches = [h, w].every((size) =>
+  return [x.shape[1] as number, x.shape[2] as number].every((size) =>
     Math.ceil(size / stride) === torchOutSize(size, kernel, stride, padding) &&
     sameTop(size) === padding
   );
-  if (sameMatches) return { x, mode: "same" as const };
-  const layer = fill === 0
-    ? tf.layers.zeroPadding2d({ name: `${name}.pad`, padding: [padding, padding] })
-    : new ConstantPadding2D({ name: `${name}.pad`, padding, value: fill });
-  return { x: layer.apply(x) as T, mode: "valid" as const };
 }
 
 /** `nn.Conv2d` with PyTorch's default initialization. `[b,h,w,c] → [b,h',w',filters]` */
@@ -185,9 +186,17 @@ export interface PoolSpec {
 export function maxPool(x: T, name: string, spec: PoolSpec): T {
   const stride = spec.stride ?? spec.size;
   const padding = spec.padding ?? 0;
-  const { x: input, mode } = padFor(x, name, spec.size, stride, padding, LOWEST_FLOAT32);
-  return tf.layers.maxPooling2d({ name, poolSize: spec.size, strides: stride, padding: mode })
-    .apply(input) as T;
+  if (padding > 0 && !sameMatchesTorch(x, spec.size, stride, padding)) {
+    return new PaddedMaxPool2D({ name, poolSize: spec.size, strides: stride, padding }).apply(
+      x,
+    ) as T;
+  }
+  return tf.layers.maxPooling2d({
+    name,
+    poolSize: spec.size,
+    strides: stride,
+    padding: padding === 0 ? "valid" : "same",
+  }).apply(x) as T;
 }
 
 /** `nn.AvgPool2d` without padding. */

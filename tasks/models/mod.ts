@@ -29,4 +29,5 @@ export { LocalResponseNorm } from "./lrn_layer.ts";
 export { BatchNorm } from "./batch_norm_layer.ts";
 export { ChannelPad } from "./channel_pad_layer.ts";
 export { ConstantPadding2D } from "./pad_layer.ts";
+export { PaddedMaxPool2D } from "./max_pool_layer.ts";
 export { Upsample2D } from "./upsample_layer.ts";

@@ -11,6 +11,7 @@ import "./batch_norm_layer.ts";
 import "./channel_pad_layer.ts";
 import "./dropout_layer.ts";
 import "./lrn_layer.ts";
+import "./max_pool_layer.ts";
 import "./pad_layer.ts";
 import "./upsample_layer.ts";
 

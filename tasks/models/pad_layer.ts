@@ -1,7 +1,7 @@
 /**
- * `ConstantPadding2D`: pads height and width with a constant, serializable. Max pooling pads with
- * the lowest float so padded cells never win, which is what PyTorch's `MaxPool2d(padding=p)` does;
- * TF.js's own "same" pooling pads asymmetrically for strided windows.
+ * `ConstantPadding2D`: pads height and width with a constant, serializable. Models built before
+ * `PaddedMaxPool2D` padded max pools with it (the lowest float, so padded cells never win); it
+ * stays registered so their saved topologies load.
  */
 import * as tf from "@tensorflow/tfjs";
 

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import type { BatchStream } from "./batch.ts";
+import { applyInference } from "./apply_freeing.ts";
 import { crossEntropy } from "./cross_entropy.ts";
 import { targetRank } from "./target_rank.ts";
 import { yieldToEventLoop } from "./_yield_to_event_loop.ts";
@@ -59,7 +60,7 @@ export async function evaluateModel(
       await yieldToEventLoop();
       options.signal?.throwIfAborted();
       const [stats, predicted, confidence] = tf.tidy(() => {
-        const out = model.apply(batch.x, { training: false }) as tf.Tensor;
+        const out = applyInference(model, batch.x);
         const rank = targetRank(out, batch.y);
         const sums = tf.stack([
           tf.mul(crossEntropy(out, batch.y, { fromLogits }), batch.size),

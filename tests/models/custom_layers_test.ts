@@ -5,6 +5,7 @@ import {
   ConstantPadding2D,
   loadModel,
   LocalResponseNorm,
+  PaddedMaxPool2D,
   saveModelWeights,
   Upsample2D,
 } from "../../tasks/models/mod.ts";
@@ -43,11 +44,26 @@ Deno.test("ChannelPad adds zero channels before and after the existing ones", ()
 
 Deno.test("loadModel() restores models that use the custom layers", async () => {
   for (
-    const [options, input] of [
-      [{ name: "googlenet", width: 0.125, lrn: true }, [32, 32, 1]],
-      [{ name: "resnet_cifar", depth: 8, widths: [4, 8, 16] }, [16, 16, 3]],
-      [{ name: "resnet_cifar", depth: 8, widths: [4, 8, 16], conv_dropout: 0.2 }, [16, 16, 3]],
-    ] as [Record<string, unknown>, [number, number, number]][]
+    const [options, input, custom] of [
+      [{ name: "googlenet", width: 0.125, lrn: true }, [32, 32, 1], "LocalResponseNorm"],
+      [{ name: "resnet_cifar", depth: 8, widths: [4, 8, 16] }, [16, 16, 3], "ChannelPad"],
+      [
+        { name: "resnet_cifar", depth: 8, widths: [4, 8, 16], conv_dropout: 0.2 },
+        [16, 16, 3],
+        "CnnlabDropout",
+      ],
+      [
+        {
+          name: "densenet_simple",
+          block_sizes: [1, 1],
+          growth_rate: 4,
+          transition_channels: [8],
+          init_features: 8,
+        },
+        [16, 16, 3],
+        "PaddedMaxPool2D",
+      ],
+    ] as [Record<string, unknown>, [number, number, number], string][]
   ) {
     const dir = await Deno.makeTempDir();
     const model = build(options, input, 3);
@@ -55,8 +71,7 @@ Deno.test("loadModel() restores models that use the custom layers", async () => 
     await saveModelWeights(model, dir);
     const restored = await loadModel(dir);
     const classes = restored.layers.map((l) => l.getClassName());
-    assert.ok(classes.includes(options.name === "googlenet" ? "LocalResponseNorm" : "ChannelPad"));
-    if (options.conv_dropout) assert.ok(classes.includes("CnnlabDropout"), `${classes}`);
+    assert.ok(classes.includes(custom), `${options.name}: ${classes}`);
     assert.deepEqual(
       (restored.predict(x) as tf.Tensor).dataSync(),
       (model.predict(x) as tf.Tensor).dataSync(),
@@ -115,4 +130,31 @@ Deno.test("maxPool() never lets padding win, like nn.MaxPool2d(3, 2, padding=1)"
   const y = model.predict(x) as tf.Tensor;
   // Windows start at -1 (PyTorch's symmetric padding), so the first covers rows/columns 0..1.
   assert.deepEqual(Array.from(y.dataSync()), [-1, -2, -5, -6]);
+  assert.deepEqual(model.layers.map((l) => l.getClassName()), ["InputLayer", "PaddedMaxPool2D"]);
+});
+
+Deno.test("PaddedMaxPool2D: PyTorch's shapes, -Infinity kept, gradient to each window's maximum", () => {
+  const layer = new PaddedMaxPool2D({ poolSize: 3, strides: 2, padding: 1 });
+  assert.deepEqual(layer.computeOutputShape([null, 5, 4, 2]), [null, 3, 2, 2]);
+  assert.deepEqual(layer.getConfig(), {
+    name: layer.name,
+    trainable: true,
+    poolSize: 3,
+    strides: 2,
+    padding: 1,
+  });
+  // A window of -Infinity and padding gives -Infinity, as nn.MaxPool2d does (a lowest-float
+  // padding would give -3.4e38).
+  const x = tf.tensor4d([-Infinity, -Infinity, -Infinity, -Infinity], [1, 2, 2, 1]);
+  assert.deepEqual(Array.from((layer.apply(x) as tf.Tensor).dataSync()), [-Infinity]);
+  const v = tf.tensor4d([1, 5, 2, 0, -3, 4, 7, 6, 8], [1, 3, 3, 1]);
+  const grad = tf.grad((a: tf.Tensor) => tf.sum(layer.apply(a) as tf.Tensor))(v);
+  // Windows cover rows and columns -1..1 and 1..3: both top windows' maximum is the 5.
+  const y = (layer.apply(v) as tf.Tensor).dataSync();
+  assert.deepEqual(Array.from(y), [5, 5, 7, 8]);
+  assert.deepEqual(Array.from(grad.dataSync()), [0, 2, 0, 0, 0, 0, 1, 0, 1]);
+  assert.throws(
+    () => new PaddedMaxPool2D({ name: "p", poolSize: 2, strides: 2, padding: 2 }),
+    /Cannot build max pooling 'p' with padding 2: it must be at least 0 and less than the window size 2/,
+  );
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { applyTraining } from "../../tasks/train/apply_freeing.ts";
+import { applyInference, applyTraining } from "../../tasks/train/apply_freeing.ts";
 import { installSeededMathRandom } from "../../tasks/train/seeded_math_random.ts";
 import { variableGrads } from "../../tasks/ops/variable_grads.ts";
 import { batch, build } from "../models/_helpers.ts";
@@ -82,4 +82,78 @@ Deno.test("applyTraining() frees intermediate layer outputs during the forward p
   assert.equal(b - a, tf.memory().numTensors - b);
   model.dispose();
   x.dispose();
+});
+
+/** Counts the native backend's in-place ReLUs (and how many it refused) while `body` runs. */
+function countInPlace(body: () => void): { done: number; refused: number } {
+  const backend = tf.backend() as unknown as {
+    reluInPlace(dataId: object): boolean;
+  };
+  const original = backend.reluInPlace;
+  const counts = { done: 0, refused: 0 };
+  backend.reluInPlace = function (dataId) {
+    const ran = original.call(this, dataId);
+    counts[ran ? "done" : "refused"]++;
+    return ran;
+  };
+  try {
+    body();
+  } finally {
+    backend.reluInPlace = original;
+  }
+  return counts;
+}
+
+Deno.test("applyInference() computes model.apply(x, {training: false}) bit for bit, ReLUs in place", async () => {
+  await ensureNative();
+  await tf.setBackend("native");
+  // VGG: conv → ReLU (every ReLU in place); ResNet: BN → ReLU and add → ReLU; DenseNet: BN → ReLU.
+  for (const [options, shape] of MODELS) {
+    const model = build(options, shape, 5);
+    const { x } = batch(16, shape, 5);
+    const reference = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor);
+    let mine: tf.Tensor | null = null;
+    const before = tf.memory().numTensors;
+    const counts = countInPlace(() => {
+      mine = tf.tidy(() => applyInference(model, x));
+    });
+    assert.deepEqual(mine!.dataSync(), reference.dataSync(), options.name as string);
+    assert.equal(tf.memory().numTensors, before + 1, `${options.name}: only the output stays`);
+    // Buffers below 4,096 values are plain arrays the backend does not track (not overwritten).
+    const relus = model.layers.filter((l) => l.getClassName() === "Activation");
+    const values = (l: tf.layers.Layer) =>
+      (l.input as tf.SymbolicTensor).shape.slice(1).reduce((a: number, b) => a * b!, 16);
+    const pooled = relus.filter((l) => values(l) >= 4096);
+    assert.ok(pooled.length >= 4, `${options.name}: ${pooled.length} ReLUs on pooled buffers`);
+    assert.deepEqual(counts, { done: pooled.length, refused: relus.length - pooled.length });
+    tf.dispose([mine!, reference]);
+    model.dispose();
+    x.dispose();
+  }
+});
+
+Deno.test("applyInference() leaves a ReLU's input alone when anything else reads it", async () => {
+  await ensureNative();
+  await tf.setBackend("native");
+  const input = tf.input({ shape: [4, 4, 2] });
+  const conv = tf.layers.conv2d({ filters: 3, kernelSize: 1, kernelInitializer: "glorotNormal" })
+    .apply(input) as tf.SymbolicTensor;
+  const relu = tf.layers.activation({ activation: "relu" }).apply(conv) as tf.SymbolicTensor;
+  const sum = tf.layers.add().apply([conv, relu]) as tf.SymbolicTensor;
+  // The model's input and its output are never overwritten either.
+  const first = tf.layers.activation({ activation: "relu" }).apply(input) as tf.SymbolicTensor;
+  const both = tf.layers.concatenate().apply([sum, first]) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: both });
+  const x = tf.randomNormal([2, 4, 4, 2], 0, 1, "float32", 3);
+  const copy = x.dataSync().slice();
+  const reference = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor);
+  let mine: tf.Tensor | null = null;
+  const counts = countInPlace(() => {
+    mine = tf.tidy(() => applyInference(model as unknown as tf.LayersModel, x));
+  });
+  assert.deepEqual(mine!.dataSync(), reference.dataSync());
+  assert.deepEqual(x.dataSync(), copy);
+  assert.deepEqual(counts, { done: 0, refused: 0 });
+  tf.dispose([mine!, reference, x]);
+  model.dispose();
 });

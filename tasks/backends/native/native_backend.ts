@@ -1,5 +1,6 @@
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { DataId, TensorInfo } from "@tensorflow/tfjs-core";
+import { UnaryOp } from "./_abi.ts";
 import type { NativeLibrary } from "./_library.ts";
 
 /** Options of {@linkcode NativeBackend}. */
@@ -74,6 +75,9 @@ export class NativeBackend extends MathBackendCPU {
     } else if (this.#poolLimit > 0) {
       this.#free.set(length, []);
     }
+    // A miss grows the alive bytes: pooled buffers of other lengths make room, so alive plus
+    // pooled never passes the limit (else a step whose lengths change keeps both).
+    this.#evictDownTo(this.#limit() - this.#liveBytes, length);
     const fresh = new Float32Array(length);
     this.#own.add(fresh);
     return fresh;
@@ -148,6 +152,26 @@ export class NativeBackend extends MathBackendCPU {
     });
   }
 
+  /**
+   * ReLU over `dataId`'s own values, overwriting them, when nothing else can see that memory: a
+   * pooled-size output of a native kernel, computed, never read out nor shared, one reference.
+   * For inference, whose ReLU input is never read again (tasks/train/apply_freeing.ts); the
+   * record's reference count is the number of tensors on `dataId` (tfjs' Reshape, Identity and
+   * clone add one). Returns whether it ran.
+   */
+  reluInPlace(dataId: DataId): boolean {
+    if (!this.data.has(dataId) || this.#lazy.has(dataId)) return false;
+    const record = this.data.get(dataId) as { values?: unknown; dtype: string; refCount: number };
+    const values = record.values;
+    if (record.dtype !== "float32" || record.refCount !== 1) return false;
+    if (!(values instanceof Float32Array) || !this.#own.has(values)) return false;
+    if (this.#shared.has(values.buffer)) return false;
+    this.native.check(
+      this.native.symbols.cn_unary(UnaryOp.RELU, values.length, values, values, 0),
+    );
+    return true;
+  }
+
   /** True while `dataId` is a lazy tensor whose values were not computed yet. */
   isLazyPending(dataId: DataId): boolean {
     return this.#lazy.has(dataId);
@@ -187,23 +211,33 @@ export class NativeBackend extends MathBackendCPU {
     super.dispose();
   }
 
-  #recycle(values: Float32Array): void {
-    if (!this.#own.has(values) || this.#shared.has(values.buffer)) return;
-    // Alive plus pooled stays within the working set (or poolBytes): the pool only holds what
-    // the step's own peak will ask for again.
-    const limit = Math.max(this.#poolLimit, this.#liveHighWater) - this.#liveBytes;
-    if (this.#poolLimit <= 0 || values.byteLength > limit) return release(values);
-    // Make room from the lengths asked for least recently (never from this buffer's own).
+  // Alive plus pooled bytes stay within the larger of poolBytes and the working set.
+  #limit(): number {
+    return Math.max(this.#poolLimit, this.#liveHighWater);
+  }
+
+  // Releases pooled buffers, lengths asked for least recently first (never `keepLength`'s),
+  // until at most `bytes` stay pooled.
+  #evictDownTo(bytes: number, keepLength: number): void {
     for (const [length, list] of this.#free) {
-      if (this.#pooledBytes + values.byteLength <= limit) break;
-      if (length === values.length) continue;
-      while (list.length > 0 && this.#pooledBytes + values.byteLength > limit) {
+      if (this.#pooledBytes <= bytes) break;
+      if (length === keepLength) continue;
+      while (list.length > 0 && this.#pooledBytes > bytes) {
         const evicted = list.pop()!;
         this.#pooledBytes -= evicted.byteLength;
         release(evicted);
       }
       if (list.length === 0) this.#free.delete(length);
     }
+  }
+
+  #recycle(values: Float32Array): void {
+    if (!this.#own.has(values) || this.#shared.has(values.buffer)) return;
+    // Alive plus pooled stays within the working set (or poolBytes): the pool only holds what
+    // the step's own peak will ask for again.
+    const limit = this.#limit() - this.#liveBytes;
+    if (this.#poolLimit <= 0 || values.byteLength > limit) return release(values);
+    this.#evictDownTo(limit - values.byteLength, values.length);
     if (this.#pooledBytes + values.byteLength > limit) return release(values);
     let list = this.#free.get(values.length);
     if (list === undefined) this.#free.set(values.length, list = []);

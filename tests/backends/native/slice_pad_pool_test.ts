@@ -19,6 +19,11 @@ Deno.test("slice and pad match the cpu backend, including as each other's gradie
     [[4, 28, 28, 1], [[0, 0], [3, 3], [3, 3], [0, 0]], 0],
     [[3, 5, 7], [[1, 2], [0, 0], [2, 1]], 0.5],
     [[2, 7, 7, 6], [[0, 0], [0, 0], [0, 0], [5, 5]], 0],
+    // Unpadded trailing dims are merged into the padded one before them.
+    [[2, 6, 5, 3], [[0, 0], [1, 2], [3, 1], [0, 0]], -1.5],
+    [[2, 3, 4, 5], [[0, 0], [2, 1], [0, 0], [0, 0]], 0],
+    [[2, 3, 4, 5], [[1, 2], [0, 0], [0, 0], [0, 0]], 2],
+    [[4, 5], [[0, 0], [0, 0]], 0],
   ];
   for (const [i, [shape, paddings, value]] of pads.entries()) {
     const err = await compareBackends(
@@ -132,7 +137,9 @@ Deno.test("the pool grows to the most bytes alive at once and evicts the lengths
     const again = make(20_000);
     assert.ok(a.some((t) => t.values === again.values), "a pooled buffer is reused");
     backend.disposeData(again.id);
-    const b = [make(25_000), make(25_000), make(25_000)]; // 300,000 bytes alive
+    const b = [make(25_000)]; // a miss: 100,000 bytes alive
+    assert.equal(backend.pooledBytes(), 80_000, "alive + pooled stays within 240,000 bytes");
+    b.push(make(25_000), make(25_000)); // 300,000 bytes alive
     b.forEach((t) => backend.disposeData(t.id));
     assert.equal(backend.pooledBytes(), 300_000, "the 20,000-float buffers made room");
     assert.ok(!a.some((t) => t.values === make(20_000).values), "none of them is left");

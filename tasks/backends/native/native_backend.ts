@@ -8,7 +8,7 @@ export interface NativeBackendOptions {
   /**
    * Bytes of kernel outputs, alive and pooled together, the pool may always fill up to; it may
    * also fill up to the most bytes of kernel outputs ever alive at once (a training step's
-   * working set). Default 512 MiB; 0 turns pooling off.
+   * working set). Default 64 MiB; 0 turns pooling off.
    */
   poolBytes?: number;
 }
@@ -49,7 +49,7 @@ export class NativeBackend extends MathBackendCPU {
   constructor(native: NativeLibrary, options: NativeBackendOptions = {}) {
     super();
     this.native = native;
-    this.#poolLimit = options.poolBytes ?? 512 * 1024 * 1024;
+    this.#poolLimit = options.poolBytes ?? 64 * 1024 * 1024;
   }
 
   /** Sets the OpenMP thread count of every later kernel (n <= 0 keeps it); returns the count. */

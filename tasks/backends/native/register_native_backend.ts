@@ -51,7 +51,7 @@ export interface RegisterNativeBackendOptions {
   threads?: number;
   /**
    * Bytes of freed kernel outputs kept for reuse (0 disables the pool). Default:
-   * `$CNNLAB_NATIVE_POOL_BYTES`, else 512 MiB.
+   * `$CNNLAB_NATIVE_POOL_BYTES`, else 64 MiB.
    */
   poolBytes?: number;
   /** tfjs backend priority (higher wins in `tf.ready()` without `setBackend`). Default: 1. */

@@ -180,7 +180,10 @@ async function evalSpeed(
   try {
     await evaluateModel(net, stream(1, Infinity), { classes: o.classes }); // untimed
     const deadline = performance.now() + o.maxSeconds * 1000;
-    const r = await evaluateModel(net, stream(o.batches, deadline), { classes: o.classes });
+    const r = await evaluateModel(net, stream(o.batches, deadline), {
+      classes: o.classes,
+      releasePooled: false, // the untimed batch's buffers serve the timed ones
+    });
     return r.images_per_sec;
   } finally {
     tf.dispose([x, y]);

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import type { BatchStream } from "./batch.ts";
+import { releasePooledMemory } from "../backends/release_pooled_memory.ts";
 import { applyInference } from "./apply_freeing.ts";
 import { crossEntropy } from "./cross_entropy.ts";
 import { targetRank } from "./target_rank.ts";
@@ -21,6 +22,11 @@ export interface EvaluateModelOptions {
   onBatch?: (done: number) => void;
   /** Aborts between batches. */
   signal?: AbortSignal;
+  /**
+   * Give the backend's pooled buffers back first (training's activations, other lengths than
+   * inference's, would stay resident beside it). Default true.
+   */
+  releasePooled?: boolean;
 }
 
 /** What {@link evaluateModel} measured. */
@@ -53,6 +59,7 @@ export async function evaluateModel(
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   let count = 0, lossSum = 0, top1 = 0, top5 = 0;
   const labels: number[] = [], predictions: number[] = [], confidences: number[] = [];
+  if (options.releasePooled ?? true) releasePooledMemory();
   const start = performance.now();
   for await (const batch of batches) {
     try {

@@ -88,6 +88,19 @@ export class NativeBackend extends MathBackendCPU {
     if (ArrayBuffer.isView(values)) this.#shared.add(values.buffer);
   }
 
+  /**
+   * Gives every pooled buffer back to the system and starts a new working set (the most bytes
+   * alive at once restarts from what is alive now). For a change of phase: inference after
+   * training needs other lengths, and training's pooled activations would otherwise stay
+   * resident beside it. Returns the bytes released.
+   */
+  trimPool(): number {
+    const released = this.#pooledBytes;
+    this.#evictDownTo(0, -1);
+    this.#liveHighWater = this.#liveBytes;
+    return released;
+  }
+
   /** Bytes currently waiting in the pool. */
   pooledBytes(): number {
     return this.#pooledBytes;

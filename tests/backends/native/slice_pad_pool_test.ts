@@ -143,6 +143,12 @@ Deno.test("the pool grows to the most bytes alive at once and evicts the lengths
     b.forEach((t) => backend.disposeData(t.id));
     assert.equal(backend.pooledBytes(), 300_000, "the 20,000-float buffers made room");
     assert.ok(!a.some((t) => t.values === make(20_000).values), "none of them is left");
+    const kept = make(25_000);
+    const { live, pooled } = backend.memoryStats();
+    assert.ok(pooled >= 100_000, `${pooled} bytes pooled`);
+    assert.equal(backend.trimPool(), pooled, "trimPool() returns what it released");
+    assert.deepEqual(backend.memoryStats(), { live, highWater: live, pooled: 0 });
+    backend.disposeData(kept.id);
     const off = new NativeBackend(opened.library, { poolBytes: 0 });
     const t = off.allocFloat32(20_000);
     off.disposeData(off.makeTensorInfo([20_000], "float32", t).dataId);

@@ -11,6 +11,7 @@ import { createOptimizer } from "../train/create_optimizer.ts";
 import { evaluateModel } from "../train/evaluate_model.ts";
 import { trainOptionsSchema } from "../train/train_options.ts";
 import type { BenchOptimizer } from "./bench_workloads.ts";
+import { releasePooledMemory } from "../backends/release_pooled_memory.ts";
 import { peakRssBytes, resetPeakRss } from "./peak_rss.ts";
 
 /** Options of {@linkcode measureTrainSpeed}. */
@@ -123,6 +124,8 @@ export async function measureTrainSpeed(
     };
     if (options.profile) result.kernels = await profileStep(step, options.profileByShape ?? false);
     if (options.evalBatchSize) {
+      // As the evaluate stage does first, before the peak restarts from what stays resident.
+      releasePooledMemory();
       const phased = resetPeakRss();
       result.evalImagesPerSec = await evalSpeed(net, {
         batch: options.evalBatchSize,

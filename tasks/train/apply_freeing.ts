@@ -150,7 +150,13 @@ function applyFreeing(model: LayersModel, x: tf.Tensor, training: boolean): tf.T
       values.set(step.outputs[0], inputs[0]);
       continue;
     }
-    const out = step.layer.apply(inputs, { training });
+    // In inference, what a layer makes and does not return is garbage now: tfjs-layers' ReLU with
+    // a maxValue (MobileNet's ReLU6) leaves its Relu output behind, which kept one full-size
+    // activation per layer until the batch ended. (Training keeps layer calls as tfjs-layers
+    // runs them: batch norm's moving averages are made there and outlive the call.)
+    const out = training
+      ? step.layer.apply(inputs, { training })
+      : tf.tidy(() => step.layer.apply(inputs, { training }) as tf.Tensor | tf.Tensor[]);
     const outs = (Array.isArray(out) ? out : [out]) as tf.Tensor[];
     step.outputs.forEach((id, i) => values.set(id, outs[i]));
     for (const id of step.inputs) {

@@ -157,3 +157,31 @@ Deno.test("applyInference() leaves a ReLU's input alone when anything else reads
   tf.dispose([mine!, reference, x]);
   model.dispose();
 });
+
+Deno.test("applyInference() frees what a layer leaves behind (ReLU6's intermediate Relu)", async () => {
+  await ensureNative();
+  await tf.setBackend("native");
+  const input = tf.input({ shape: [8, 8, 4] });
+  let y = input;
+  for (let i = 0; i < 6; i++) {
+    y = tf.layers.conv2d({ filters: 4, kernelSize: 1 }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.reLU({ maxValue: 6 }).apply(y) as tf.SymbolicTensor;
+  }
+  const model = tf.model({ inputs: input, outputs: y });
+  const x = tf.randomNormal([2, 8, 8, 4], 0, 1, "float32", 1);
+  // Tensors alive when the last layer runs: the model's input, its weights, the last input.
+  const last = model.layers[model.layers.length - 1];
+  const apply = last.apply.bind(last);
+  let atLast = 0;
+  last.apply = (inputs, kwargs) => {
+    atLast = tf.memory().numTensors;
+    return apply(inputs, kwargs);
+  };
+  const reference = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor);
+  const before = tf.memory().numTensors;
+  const mine = tf.tidy(() => applyInference(model as unknown as tf.LayersModel, x));
+  assert.deepEqual(mine.dataSync(), reference.dataSync());
+  assert.equal(atLast, before + 1, "only the last layer's input is alive at its call");
+  tf.dispose([mine, reference, x]);
+  model.dispose();
+});

@@ -177,21 +177,18 @@ export function formatModelRow(row: ModelRow, peakGflops: number): string[] {
     const share = peakGflops > 0 && gflops > 0
       ? ` (${Math.round((100 * gflops) / peakGflops)}%)`
       : "";
+    // One figure: this side's, PyTorch's and their ratio.
+    const sideBySide = (key: keyof Measurement, format: (v?: number) => string) => {
+      const [a, b] = [m[key], t[key]] as (number | undefined)[];
+      return [format(a), format(b), ratio(a, b)];
+    };
     lines.push(tableLine([
       ...head,
-      rate(m.imagesPerSec),
-      rate(t.imagesPerSec),
-      ratio(m.imagesPerSec, t.imagesPerSec),
-      rate(m.evalImagesPerSec),
-      rate(t.evalImagesPerSec),
-      ratio(m.evalImagesPerSec, t.evalImagesPerSec),
+      ...sideBySide("imagesPerSec", rate),
+      ...sideBySide("evalImagesPerSec", rate),
       gflops > 0 ? `${gflops.toFixed(1)}${share}` : "-",
-      mb(m.trainPeakRssBytes),
-      mb(t.trainPeakRssBytes),
-      ratio(m.trainPeakRssBytes, t.trainPeakRssBytes),
-      mb(m.evalPeakRssBytes),
-      mb(t.evalPeakRssBytes),
-      ratio(m.evalPeakRssBytes, t.evalPeakRssBytes),
+      ...sideBySide("trainPeakRssBytes", mb),
+      ...sideBySide("evalPeakRssBytes", mb),
     ]));
     if (t.params !== undefined && m.params !== undefined && t.params !== m.params) {
       lines.push(`  !! parameter counts differ: ${m.params} here, ${t.params} in the PyTorch twin`);

@@ -1,10 +1,10 @@
 /**
- * A model's training-mode forward pass that frees each intermediate layer output as soon as every
- * layer reading it has run. tfjs-layers frees them that way only in inference; in training it
- * keeps every layer's output until the whole forward pass ends, so the step's peak held every
- * pre-activation, every pre-pooling map and every residual sum at once, although the backward
- * pass keeps only what each gradient saved (its own handles, which stay valid). Same layers, same
- * kernels in the same order: the same values bit for bit.
+ * A model's forward pass, in training or inference mode, that frees each intermediate layer output
+ * as soon as every layer reading it has run. `model.apply` keeps every layer's output until the
+ * whole pass ends (tfjs-layers frees early only inside `predict`), so a training step's peak held
+ * every pre-activation, every pre-pooling map and every residual sum at once, although the
+ * backward pass keeps only what each gradient saved (its own handles, which stay valid). Same
+ * layers, same kernels in the same order: the same values bit for bit.
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
